@@ -1,0 +1,16 @@
+"""Attention U-Net for mmsegmentation 1.2.2.
+
+Importing this package (configs do it through ``custom_imports``) makes
+mmseg importable with mmcv-lite, lets torch's safe loader read mmengine
+checkpoints, and registers the AttentionUNet backbone and AttentionGate.
+"""
+
+from .compat import allow_mmengine_checkpoint_globals, install_missing_ops_stub
+
+install_missing_ops_stub()
+allow_mmengine_checkpoint_globals()
+
+from .models import AttentionGate, AttentionUNet  # noqa: E402
+from .version import __version__  # noqa: E402
+
+__all__ = ['AttentionGate', 'AttentionUNet', '__version__']

@@ -1,0 +1,139 @@
+"""Attention U-Net backbone (Oktay et al. 2018, arXiv 1804.03999) for mmsegmentation.
+
+A drop-in for mmseg's :class:`~mmseg.models.backbones.UNet`: same arguments,
+same encoder and decoder (so UNet checkpoints load), same outputs. Before
+decoder stage ``i`` merges the skip features of encoder stage ``i``, an
+attention gate weighs them with coefficients computed from the decoder's
+coarser feature map, the gating signal.
+"""
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+
+import torch
+import torch.utils.checkpoint as cp
+from mmengine.registry import DefaultScope
+from mmseg.models.backbones import UNet
+from torch import nn
+
+from attn_unet.registry import MODELS
+
+__all__ = ['AttentionUNet']
+
+
+@MODELS.register_module()
+class AttentionUNet(UNet):
+    """UNet whose skip connections pass through attention gates.
+
+    Every argument of mmseg's ``UNet`` (``in_channels``, ``base_channels``,
+    ``num_stages``, ``strides``, ``enc_num_convs``, ``dec_num_convs``,
+    ``downsamples``, ``enc_dilations``, ``dec_dilations``, ``with_cp``,
+    ``conv_cfg``, ``norm_cfg``, ``act_cfg``, ``upsample_cfg``, ``norm_eval``,
+    ``dcn``, ``plugins``, ``pretrained``, ``init_cfg``) keeps its meaning and
+    is passed as a keyword. The gates use the backbone's ``conv_cfg``,
+    ``norm_cfg`` and ``act_cfg``.
+
+    Args:
+        attention_stages: one flag per decoder stage (num_stages - 1), finest
+            first like ``dec_num_convs``: whether the skip features of encoder
+            stage i are gated before decoder stage i uses them. Default: all.
+        gate_inter_ratio: inter channels of a gate as a fraction of its skip
+            channels C_x (at least 1 channel). Default 0.25 keeps the gates of
+            UNet-S5-D16 under 2% of its parameters.
+        gate_sub_sample: kernel size and stride of each gate's theta conv.
+        gate_normalizer: 'sigmoid' or 'softmax' (see ``AttentionGate``).
+        gate_type: registered gate module to build, for custom gates taking
+            the same arguments as ``AttentionGate``.
+        **unet_kwargs: mmseg ``UNet`` arguments.
+
+    Outputs of ``forward`` are those of ``UNet``: ``num_stages`` maps, coarse
+    to fine, the i-th of shape (N, base_channels * 2**(num_stages - 1 - i),
+    H / r_i, W / r_i). The gate coefficients of the last forward are in
+    :attr:`attention_maps`.
+    """
+
+    def __init__(self,
+                 attention_stages: Sequence[bool] | None = None,
+                 gate_inter_ratio: float = 0.25,
+                 gate_sub_sample: int = 2,
+                 gate_normalizer: str = 'sigmoid',
+                 gate_type: str = 'AttentionGate',
+                 **unet_kwargs):
+        with _mmseg_scope():
+            super().__init__(**unet_kwargs)
+        num_gates = self.num_stages - 1
+        if attention_stages is None:
+            attention_stages = (True,) * num_gates
+        if len(attention_stages) != num_gates:
+            raise ValueError(
+                f'AttentionUNet: attention_stages needs one flag per decoder stage '
+                f'(num_stages - 1 = {num_gates}), got {tuple(attention_stages)}')
+        if not 0 < gate_inter_ratio <= 4:
+            raise ValueError(
+                f'AttentionUNet: gate_inter_ratio must be in (0, 4], got {gate_inter_ratio!r}')
+        self.attention_stages = tuple(bool(flag) for flag in attention_stages)
+        self.with_cp = unet_kwargs.get('with_cp', False)
+        self.attention_gates = nn.ModuleDict()
+        for stage, gated in enumerate(self.attention_stages):
+            if not gated:
+                continue
+            skip_channels = self.base_channels * 2**stage
+            self.attention_gates[str(stage)] = MODELS.build(dict(
+                type=gate_type,
+                in_channels=skip_channels,
+                gating_channels=skip_channels * 2,
+                inter_channels=max(int(skip_channels * gate_inter_ratio), 1),
+                sub_sample=gate_sub_sample,
+                normalizer=gate_normalizer,
+                conv_cfg=unet_kwargs.get('conv_cfg'),
+                norm_cfg=unet_kwargs.get('norm_cfg', dict(type='BN')),
+                act_cfg=unet_kwargs.get('act_cfg', dict(type='ReLU'))))
+        self._attention_maps: dict[int, torch.Tensor] = {}
+
+    @property
+    def attention_maps(self) -> dict[int, torch.Tensor]:
+        """Coefficients of the last forward, detached: {decoder stage i: alpha}.
+
+        alpha has shape (N, 1, H_i, W_i), the size of encoder stage i's output
+        (H_0 = H for the default strides), values in [0, 1]. Empty before the
+        first forward and when no stage is gated.
+        """
+        return dict(self._attention_maps)
+
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Args: x (N, C_in, H, W). Returns: num_stages maps, coarse to fine."""
+        self._check_input_divisible(x)
+        enc_outs = []
+        for enc in self.encoder:
+            x = enc(x)
+            enc_outs.append(x)
+        dec_outs = [x]
+        self._attention_maps = {}
+        for stage in reversed(range(len(self.decoder))):
+            skip = enc_outs[stage]
+            if str(stage) in self.attention_gates:
+                skip = self._gate(stage, skip, x)
+            x = self.decoder[stage](skip, x)
+            dec_outs.append(x)
+        return dec_outs
+
+    def _gate(self, stage: int, skip: torch.Tensor, gating: torch.Tensor) -> torch.Tensor:
+        """Gate ``skip`` (N, C, H, W) with ``gating`` (N, 2C, H', W'); keep alpha."""
+        gate = self.attention_gates[str(stage)]
+        if self.with_cp and skip.requires_grad:
+            gated, alpha = cp.checkpoint(gate, skip, gating, use_reentrant=False)
+        else:
+            gated, alpha = gate(skip, gating)
+        self._attention_maps[stage] = alpha.detach()
+        return gated
+
+
+def _mmseg_scope():
+    """mmseg's registry scope while building, unless a scope is already set.
+
+    UNet's upsample layers are looked up in mmseg's registry; inside a runner
+    the scope is set, and this lets ``AttentionUNet()`` build in a plain script.
+    """
+    if DefaultScope.get_current_instance() is None:
+        return DefaultScope.overwrite_default_scope('mmseg')
+    return nullcontext()

@@ -1,0 +1,111 @@
+"""Additive attention gate of Attention U-Net (Oktay et al. 2018, arXiv 1804.03999).
+
+The gate weighs skip-connection features ``x`` by coefficients ``alpha`` in
+[0, 1] computed from ``x`` and a coarser gating signal ``g``::
+
+    q     = act(norm(theta(x) + phi(g)))   theta: strided conv onto g's grid
+    alpha = normaliser(psi(q))              psi: 1x1 conv to one channel
+    out   = resize(alpha, x) * x
+"""
+
+import torch
+import torch.nn.functional as F
+from mmcv.cnn import build_activation_layer, build_conv_layer, build_norm_layer
+from mmengine.model import BaseModule
+from torch import nn
+
+from attn_unet.registry import MODELS
+
+__all__ = ['AttentionGate']
+
+NORMALIZERS = ('sigmoid', 'softmax')
+
+
+@MODELS.register_module()
+class AttentionGate(BaseModule):
+    """Additive attention gate.
+
+    Args:
+        in_channels: C_x, channels of the gated skip features x.
+        gating_channels: C_g, channels of the gating signal g.
+        inter_channels: channels of the joint embedding q. Default: C_x // 2
+            (at least 1).
+        sub_sample: kernel size and stride of theta, the conv that brings x
+            towards g's grid. 1 keeps x's resolution. Default: 2.
+        normalizer: 'sigmoid' (independent per pixel) or 'softmax' (spatial
+            softmax over H x W, as in the authors' code, rescaled so that the
+            largest coefficient of each map is 1).
+        conv_cfg: conv layer config for theta, phi and psi.
+        norm_cfg: normalisation of q before the activation; None for none.
+        act_cfg: activation of q. Default: ReLU.
+        init_cfg: mmengine initialisation config.
+
+    Raises:
+        ValueError: for a non-positive channel count or sub-sample factor, or
+            an unknown normaliser.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 gating_channels: int,
+                 inter_channels: int | None = None,
+                 sub_sample: int = 2,
+                 normalizer: str = 'sigmoid',
+                 conv_cfg: dict | None = None,
+                 norm_cfg: dict | None = None,
+                 act_cfg: dict | None = dict(type='ReLU'),
+                 init_cfg: dict | list | None = None):
+        super().__init__(init_cfg)
+        if inter_channels is None:
+            inter_channels = max(in_channels // 2, 1)
+        for name, value in (('in_channels', in_channels), ('gating_channels', gating_channels),
+                            ('inter_channels', inter_channels), ('sub_sample', sub_sample)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f'AttentionGate: {name} must be a positive int, got {value!r}')
+        if normalizer not in NORMALIZERS:
+            raise ValueError(
+                f'AttentionGate: normalizer must be one of {NORMALIZERS}, got {normalizer!r}')
+        self.in_channels = in_channels
+        self.gating_channels = gating_channels
+        self.inter_channels = inter_channels
+        self.sub_sample = sub_sample
+        self.normalizer = normalizer
+
+        self.theta = build_conv_layer(conv_cfg, in_channels, inter_channels,
+                                      kernel_size=sub_sample, stride=sub_sample, bias=False)
+        self.phi = build_conv_layer(conv_cfg, gating_channels, inter_channels,
+                                    kernel_size=1, bias=True)
+        self.norm = build_norm_layer(norm_cfg, inter_channels)[1] if norm_cfg else nn.Identity()
+        self.act = build_activation_layer(act_cfg) if act_cfg else nn.Identity()
+        self.psi = build_conv_layer(conv_cfg, inter_channels, 1, kernel_size=1, bias=True)
+
+    def forward(self, x: torch.Tensor, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Gate x with g.
+
+        Args:
+            x: skip features (N, C_x, H, W).
+            g: gating signal (N, C_g, H_g, W_g), usually H_g = H / 2; any size
+                is accepted, phi(g) is resampled onto theta(x)'s grid.
+
+        Returns:
+            The gated features (N, C_x, H, W) and the coefficients alpha
+            (N, 1, H, W), each in [0, 1].
+        """
+        theta_x = self.theta(x)
+        phi_g = self.phi(g)
+        if phi_g.shape[-2:] != theta_x.shape[-2:]:
+            phi_g = F.interpolate(phi_g, size=theta_x.shape[-2:], mode='bilinear',
+                                  align_corners=False)
+        logits = self.psi(self.act(self.norm(theta_x + phi_g)))
+        alpha = self._normalize(logits)
+        if alpha.shape[-2:] != x.shape[-2:]:
+            alpha = F.interpolate(alpha, size=x.shape[-2:], mode='bilinear', align_corners=False)
+        return alpha * x, alpha
+
+    def _normalize(self, logits: torch.Tensor) -> torch.Tensor:
+        """Logits (N, 1, h, w) to coefficients in [0, 1] of the same shape."""
+        if self.normalizer == 'sigmoid':
+            return torch.sigmoid(logits)
+        flat = logits.flatten(2).float().softmax(dim=-1)
+        flat = flat / flat.amax(dim=-1, keepdim=True)
+        return flat.view_as(logits).to(logits.dtype)
