@@ -61,14 +61,20 @@ def install_missing_ops_stub() -> bool:
     Returns:
         True if the stand-in was installed (or already was), False if the real
         compiled extension is present and was left alone.
+
+    Raises:
+        ImportError: the compiled extension exists but fails to import.
     """
     if EXT_NAME in sys.modules:
         return is_stub_active()
     try:
         importlib.import_module(EXT_NAME)
         return False
-    except ImportError:
-        pass
+    except ModuleNotFoundError as error:
+        if error.name != EXT_NAME:
+            raise
+    # Any other ImportError is a compiled mmcv that exists but is broken (built for
+    # another torch, say): it propagates, since only its own message helps.
     stub = _MissingOpsModule(EXT_NAME, 'Stand-in for mmcv._ext (mmcv-lite).')
     stub.__spec__ = importlib.machinery.ModuleSpec(EXT_NAME, loader=None)
     sys.modules[EXT_NAME] = stub

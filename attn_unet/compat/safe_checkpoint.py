@@ -10,6 +10,8 @@ allow-lists exactly those globals. ``builtins.getattr`` is replaced by
 methods and refuses everything else (``ndarray.tofile`` for instance).
 """
 
+import pickle
+
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
@@ -27,8 +29,6 @@ def history_buffer_getattr(obj, name: str):
     """
     if obj is HistoryBuffer and name in HISTORY_BUFFER_STATISTICS:
         return getattr(obj, name)
-    import pickle
-
     raise pickle.UnpicklingError(
         f'checkpoint asks for getattr({obj!r}, {name!r}); only HistoryBuffer '
         f'statistics {HISTORY_BUFFER_STATISTICS} are allowed by the safe loader'
@@ -38,7 +38,12 @@ def history_buffer_getattr(obj, name: str):
 def _numpy_globals() -> list:
     multiarray = np._core.multiarray if hasattr(np, '_core') else np.core.multiarray
     dtype_classes = [type(np.dtype(code)) for code in '?bBhHiIlLqQefdgFDGUS']
-    return [multiarray._reconstruct, multiarray.scalar, np.ndarray, np.dtype, *dtype_classes]
+    # numpy 1.x pickles name numpy.core, numpy 2.x numpy._core: accept both, so a
+    # checkpoint resumes whichever numpy wrote it.
+    aliases = [(func, f'{module}.multiarray.{func.__name__}')
+               for func in (multiarray._reconstruct, multiarray.scalar)
+               for module in ('numpy.core', 'numpy._core')]
+    return [np.ndarray, np.dtype, *dtype_classes, *aliases]
 
 
 def safe_globals() -> list:

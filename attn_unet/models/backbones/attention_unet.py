@@ -7,6 +7,7 @@ attention gate weighs them with coefficients computed from the decoder's
 coarser feature map, the gating signal.
 """
 
+import inspect
 from collections.abc import Sequence
 from contextlib import nullcontext
 
@@ -46,6 +47,11 @@ class AttentionUNet(UNet):
             the same arguments as ``AttentionGate``.
         **unet_kwargs: mmseg ``UNet`` arguments.
 
+    Raises:
+        TypeError: for an argument that neither this class nor ``UNet`` takes.
+        ValueError: for ``attention_stages`` without one flag per decoder
+            stage, or ``gate_inter_ratio`` outside (0, 4].
+
     Outputs of ``forward`` are those of ``UNet``: ``num_stages`` maps, coarse
     to fine, the i-th of shape (N, base_channels * 2**(num_stages - 1 - i),
     H / r_i, W / r_i). The gate coefficients of the last forward are in
@@ -59,18 +65,22 @@ class AttentionUNet(UNet):
                  gate_normalizer: str = 'sigmoid',
                  gate_type: str = 'AttentionGate',
                  **unet_kwargs):
+        _check_unet_kwargs(unet_kwargs)
         with _mmseg_scope():
             super().__init__(**unet_kwargs)
         num_gates = self.num_stages - 1
         if attention_stages is None:
             attention_stages = (True,) * num_gates
-        if len(attention_stages) != num_gates:
+        if (not isinstance(attention_stages, Sequence) or isinstance(attention_stages, str)
+                or len(attention_stages) != num_gates):
             raise ValueError(
                 f'AttentionUNet: attention_stages needs one flag per decoder stage '
-                f'(num_stages - 1 = {num_gates}), got {tuple(attention_stages)}')
-        if not 0 < gate_inter_ratio <= 4:
+                f'(num_stages - 1 = {num_gates}), got {attention_stages!r}')
+        if (isinstance(gate_inter_ratio, bool) or not isinstance(gate_inter_ratio, int | float)
+                or not 0 < gate_inter_ratio <= 4):
             raise ValueError(
-                f'AttentionUNet: gate_inter_ratio must be in (0, 4], got {gate_inter_ratio!r}')
+                f'AttentionUNet: gate_inter_ratio must be a number in (0, 4], '
+                f'got {gate_inter_ratio!r}')
         self.attention_stages = tuple(bool(flag) for flag in attention_stages)
         self.with_cp = unet_kwargs.get('with_cp', False)
         self.attention_gates = nn.ModuleDict()
@@ -117,6 +127,11 @@ class AttentionUNet(UNet):
             dec_outs.append(x)
         return dec_outs
 
+    def train(self, mode: bool = True) -> 'AttentionUNet':
+        """UNet's ``train`` (``norm_eval`` keeps norms frozen), returning self like torch."""
+        super().train(mode)
+        return self
+
     def _gate(self, stage: int, skip: torch.Tensor, gating: torch.Tensor) -> torch.Tensor:
         """Gate ``skip`` (N, C, H, W) with ``gating`` (N, 2C, H', W'); keep alpha."""
         gate = self.attention_gates[str(stage)]
@@ -126,6 +141,18 @@ class AttentionUNet(UNet):
             gated, alpha = gate(skip, gating)
         self._attention_maps[stage] = alpha.detach()
         return gated
+
+
+def _check_unet_kwargs(unet_kwargs: dict) -> None:
+    """Raise a TypeError naming any argument that neither class takes."""
+    unet_args = set(inspect.signature(UNet.__init__).parameters) - {'self'}
+    unknown = sorted(set(unet_kwargs) - unet_args)
+    if unknown:
+        own_args = set(inspect.signature(AttentionUNet.__init__).parameters)
+        allowed = sorted(unet_args | (own_args - {'self', 'unet_kwargs'}))
+        raise TypeError(
+            f'AttentionUNet: unknown argument(s) {unknown}; check the spelling in the '
+            f'backbone config, allowed: {allowed}')
 
 
 def _mmseg_scope():

@@ -33,8 +33,8 @@ class AttentionGate(BaseModule):
         sub_sample: kernel size and stride of theta, the conv that brings x
             towards g's grid. 1 keeps x's resolution. Default: 2.
         normalizer: 'sigmoid' (independent per pixel) or 'softmax' (spatial
-            softmax over H x W, as in the authors' code, rescaled so that the
-            largest coefficient of each map is 1).
+            softmax over theta's grid, as in the authors' code, rescaled so
+            that the largest coefficient on that grid is 1).
         conv_cfg: conv layer config for theta, phi and psi.
         norm_cfg: normalisation of q before the activation; None for none.
         act_cfg: activation of q. Default: ReLU.
@@ -60,7 +60,7 @@ class AttentionGate(BaseModule):
             inter_channels = max(in_channels // 2, 1)
         for name, value in (('in_channels', in_channels), ('gating_channels', gating_channels),
                             ('inter_channels', inter_channels), ('sub_sample', sub_sample)):
-            if not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f'AttentionGate: {name} must be a positive int, got {value!r}')
         if normalizer not in NORMALIZERS:
             raise ValueError(
@@ -73,11 +73,14 @@ class AttentionGate(BaseModule):
 
         self.theta = build_conv_layer(conv_cfg, in_channels, inter_channels,
                                       kernel_size=sub_sample, stride=sub_sample, bias=False)
+        # A bias is dropped where the next step cancels it: norm subtracts each channel's
+        # mean, and the spatial softmax is unchanged by a constant shift.
         self.phi = build_conv_layer(conv_cfg, gating_channels, inter_channels,
-                                    kernel_size=1, bias=True)
+                                    kernel_size=1, bias=not norm_cfg)
         self.norm = build_norm_layer(norm_cfg, inter_channels)[1] if norm_cfg else nn.Identity()
         self.act = build_activation_layer(act_cfg) if act_cfg else nn.Identity()
-        self.psi = build_conv_layer(conv_cfg, inter_channels, 1, kernel_size=1, bias=True)
+        self.psi = build_conv_layer(conv_cfg, inter_channels, 1, kernel_size=1,
+                                    bias=normalizer == 'sigmoid')
 
     def forward(self, x: torch.Tensor, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Gate x with g.
@@ -90,7 +93,14 @@ class AttentionGate(BaseModule):
         Returns:
             The gated features (N, C_x, H, W) and the coefficients alpha
             (N, 1, H, W), each in [0, 1].
+
+        Raises:
+            ValueError: if H or W is smaller than ``sub_sample``.
         """
+        if min(x.shape[-2:]) < self.sub_sample:
+            raise ValueError(
+                f'AttentionGate: skip features of size {tuple(x.shape[-2:])} are smaller than '
+                f'sub_sample={self.sub_sample}; feed larger images or lower gate_sub_sample')
         theta_x = self.theta(x)
         phi_g = self.phi(g)
         if phi_g.shape[-2:] != theta_x.shape[-2:]:
