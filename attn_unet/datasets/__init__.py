@@ -1,0 +1,17 @@
+"""Cityscapes data side: layout checks, label conversion and a synthetic mini set."""
+
+from .cityscapes_convert import convert_cityscapes
+from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
+from .mini_cityscapes import MINI_CITIES, generate_mini_cityscapes
+from .street_scene import render_street_image, sample_street_scene
+
+__all__ = [
+    'MINI_CITIES',
+    'DatasetLayoutError',
+    'check_cityscapes_layout',
+    'check_dataset_cfg',
+    'convert_cityscapes',
+    'generate_mini_cityscapes',
+    'render_street_image',
+    'sample_street_scene',
+]

@@ -1,0 +1,148 @@
+import shutil
+import time
+
+import pytest
+
+from attn_unet.datasets import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
+
+from .conftest import NUM_TRAIN, NUM_VAL
+
+CONVERT_HINT = 'run python3 tools/dataset_converters/cityscapes.py'
+
+
+def _cityscapes_cfg(root, split='train'):
+    return dict(
+        type='CityscapesDataset',
+        data_root=str(root),
+        data_prefix=dict(img_path=f'leftImg8bit/{split}', seg_map_path=f'gtFine/{split}'),
+    )
+
+
+@pytest.mark.parametrize('split, count', [('train', NUM_TRAIN), ('val', NUM_VAL)])
+def test_converted_set_passes(converted_root, split, count):
+    assert (
+        check_cityscapes_layout(converted_root, f'leftImg8bit/{split}', f'gtFine/{split}') == count
+    )
+
+
+def _no_root(root):
+    return root / 'nowhere', {}
+
+
+def _no_img_dir(root):
+    return root, dict(img_dir='leftImg8bit/test')
+
+
+def _empty_img_dir(root):
+    (root / 'leftImg8bit/test').mkdir()
+    return root, dict(img_dir='leftImg8bit/test')
+
+
+def _no_ann_dir(root):
+    return root, dict(img_dir='leftImg8bit/val', ann_dir='gtFine/test')
+
+
+def _not_converted(root):
+    return root, dict(img_dir='leftImg8bit/val', ann_dir='gtFine/val')
+
+
+@pytest.mark.parametrize(
+    'make, needles',
+    [
+        (
+            _no_root,
+            [
+                "data root '{root}/nowhere' not found",
+                'ln -s /path/to/cityscapes',
+                'set data_root in the config',
+            ],
+        ),
+        (
+            _no_img_dir,
+            [
+                "no 'leftImg8bit/test' under {root}",
+                'leftImg8bit_trainvaltest.zip',
+                'data_prefix.img_path',
+            ],
+        ),
+        (
+            _empty_img_dir,
+            ['no *_leftImg8bit.png in {root}/leftImg8bit/test', 'data_prefix.img_path'],
+        ),
+        (
+            _no_ann_dir,
+            [
+                "no 'gtFine/test' under {root}",
+                'gtFine_trainvaltest.zip',
+                CONVERT_HINT.removeprefix('run ') + ' {root}',
+            ],
+        ),
+        (
+            _not_converted,
+            [
+                f'{NUM_VAL} of {NUM_VAL} images in leftImg8bit/val have no '
+                '*_gtFine_labelTrainIds.png',
+                CONVERT_HINT + ' {root}',
+            ],
+        ),
+    ],
+)
+def test_each_layout_fault_has_a_one_line_fix(mini_copy, make, needles):
+    data_root, kwargs = make(mini_copy)
+    with pytest.raises(DatasetLayoutError) as info:
+        check_cityscapes_layout(data_root, **kwargs)
+    message = str(info.value)
+    assert '\n' not in message
+    for needle in needles:
+        assert needle.format(root=mini_copy) in message
+    assert isinstance(info.value, FileNotFoundError)
+
+
+def test_partly_converted_counts_the_missing(converted_root, tmp_path):
+    root = tmp_path / 'cs'
+    shutil.copytree(converted_root, root)
+    next((root / 'gtFine/train').rglob('*_gtFine_labelTrainIds.png')).unlink()
+    with pytest.raises(DatasetLayoutError, match=f'^1 of {NUM_TRAIN} images in leftImg8bit/train'):
+        check_cityscapes_layout(root)
+
+
+def test_wrappers_are_searched(converted_root, mini_root):
+    good = _cityscapes_cfg(converted_root)
+    unconverted = _cityscapes_cfg(mini_root, 'val')
+    check_dataset_cfg(dict(type='RepeatDataset', times=2, dataset=good))
+    nested = dict(
+        type='RepeatDataset',
+        times=2,
+        dataset=dict(type='ConcatDataset', datasets=[good, unconverted]),
+    )
+    with pytest.raises(DatasetLayoutError, match='images in leftImg8bit/val have no'):
+        check_dataset_cfg(nested)
+
+
+def test_other_dataset_types_are_ignored(tmp_path):
+    check_dataset_cfg(dict(type='ADE20KDataset', data_root=str(tmp_path / 'nowhere')))
+    with pytest.raises(DatasetLayoutError, match='not found'):
+        check_dataset_cfg(dict(type='mmseg.CityscapesDataset', data_root=str(tmp_path / 'nowhere')))
+
+
+def test_dataset_class_as_type_is_recognised(tmp_path):
+    from mmseg.datasets import CityscapesDataset
+
+    with pytest.raises(DatasetLayoutError, match='not found'):
+        check_dataset_cfg(dict(type=CityscapesDataset, data_root=str(tmp_path / 'nowhere')))
+
+
+def test_check_is_quick_on_a_full_size_listing(tmp_path):
+    root = tmp_path / 'cs'
+    for sub, suffix in (
+        ('leftImg8bit/train', '_leftImg8bit.png'),
+        ('gtFine/train', '_gtFine_labelTrainIds.png'),
+    ):
+        for city in range(18):
+            folder = root / sub / f'city{city}'
+            folder.mkdir(parents=True)
+            for i in range(165):  # 2970 empty files, the size of the Cityscapes train split
+                (folder / f'city{city}_{i:06d}_000019{suffix}').touch()
+    start = time.perf_counter()
+    assert check_cityscapes_layout(root) == 18 * 165
+    assert time.perf_counter() - start < 2.0
