@@ -40,9 +40,11 @@ def _numpy_globals() -> list:
     dtype_classes = [type(np.dtype(code)) for code in '?bBhHiIlLqQefdgFDGUS']
     # numpy 1.x pickles name numpy.core, numpy 2.x numpy._core: accept both, so a
     # checkpoint resumes whichever numpy wrote it.
-    aliases = [(func, f'{module}.multiarray.{func.__name__}')
-               for func in (multiarray._reconstruct, multiarray.scalar)
-               for module in ('numpy.core', 'numpy._core')]
+    aliases = [
+        (func, f'{module}.multiarray.{func.__name__}')
+        for func in (multiarray._reconstruct, multiarray.scalar)
+        for module in ('numpy.core', 'numpy._core')
+    ]
     return [np.ndarray, np.dtype, *dtype_classes, *aliases]
 
 

@@ -58,29 +58,39 @@ class AttentionUNet(UNet):
     :attr:`attention_maps`.
     """
 
-    def __init__(self,
-                 attention_stages: Sequence[bool] | None = None,
-                 gate_inter_ratio: float = 0.25,
-                 gate_sub_sample: int = 2,
-                 gate_normalizer: str = 'sigmoid',
-                 gate_type: str = 'AttentionGate',
-                 **unet_kwargs):
+    def __init__(
+        self,
+        attention_stages: Sequence[bool] | None = None,
+        gate_inter_ratio: float = 0.25,
+        gate_sub_sample: int = 2,
+        gate_normalizer: str = 'sigmoid',
+        gate_type: str = 'AttentionGate',
+        **unet_kwargs,
+    ):
         _check_unet_kwargs(unet_kwargs)
         with _mmseg_scope():
             super().__init__(**unet_kwargs)
         num_gates = self.num_stages - 1
         if attention_stages is None:
             attention_stages = (True,) * num_gates
-        if (not isinstance(attention_stages, Sequence) or isinstance(attention_stages, str)
-                or len(attention_stages) != num_gates):
+        if (
+            not isinstance(attention_stages, Sequence)
+            or isinstance(attention_stages, str)
+            or len(attention_stages) != num_gates
+        ):
             raise ValueError(
                 f'AttentionUNet: attention_stages needs one flag per decoder stage '
-                f'(num_stages - 1 = {num_gates}), got {attention_stages!r}')
-        if (isinstance(gate_inter_ratio, bool) or not isinstance(gate_inter_ratio, int | float)
-                or not 0 < gate_inter_ratio <= 4):
+                f'(num_stages - 1 = {num_gates}), got {attention_stages!r}'
+            )
+        if (
+            isinstance(gate_inter_ratio, bool)
+            or not isinstance(gate_inter_ratio, int | float)
+            or not 0 < gate_inter_ratio <= 4
+        ):
             raise ValueError(
                 f'AttentionUNet: gate_inter_ratio must be a number in (0, 4], '
-                f'got {gate_inter_ratio!r}')
+                f'got {gate_inter_ratio!r}'
+            )
         self.attention_stages = tuple(bool(flag) for flag in attention_stages)
         self.with_cp = unet_kwargs.get('with_cp', False)
         self.attention_gates = nn.ModuleDict()
@@ -88,16 +98,19 @@ class AttentionUNet(UNet):
             if not gated:
                 continue
             skip_channels = self.base_channels * 2**stage
-            self.attention_gates[str(stage)] = MODELS.build(dict(
-                type=gate_type,
-                in_channels=skip_channels,
-                gating_channels=skip_channels * 2,
-                inter_channels=max(int(skip_channels * gate_inter_ratio), 1),
-                sub_sample=gate_sub_sample,
-                normalizer=gate_normalizer,
-                conv_cfg=unet_kwargs.get('conv_cfg'),
-                norm_cfg=unet_kwargs.get('norm_cfg', dict(type='BN')),
-                act_cfg=unet_kwargs.get('act_cfg', dict(type='ReLU'))))
+            self.attention_gates[str(stage)] = MODELS.build(
+                dict(
+                    type=gate_type,
+                    in_channels=skip_channels,
+                    gating_channels=skip_channels * 2,
+                    inter_channels=max(int(skip_channels * gate_inter_ratio), 1),
+                    sub_sample=gate_sub_sample,
+                    normalizer=gate_normalizer,
+                    conv_cfg=unet_kwargs.get('conv_cfg'),
+                    norm_cfg=unet_kwargs.get('norm_cfg', dict(type='BN')),
+                    act_cfg=unet_kwargs.get('act_cfg', dict(type='ReLU')),
+                )
+            )
         self._attention_maps: dict[int, torch.Tensor] = {}
 
     @property
@@ -152,7 +165,8 @@ def _check_unet_kwargs(unet_kwargs: dict) -> None:
         allowed = sorted(unet_args | (own_args - {'self', 'unet_kwargs'}))
         raise TypeError(
             f'AttentionUNet: unknown argument(s) {unknown}; check the spelling in the '
-            f'backbone config, allowed: {allowed}')
+            f'backbone config, allowed: {allowed}'
+        )
 
 
 def _mmseg_scope():

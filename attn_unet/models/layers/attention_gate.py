@@ -45,42 +45,57 @@ class AttentionGate(BaseModule):
             an unknown normaliser.
     """
 
-    def __init__(self,
-                 in_channels: int,
-                 gating_channels: int,
-                 inter_channels: int | None = None,
-                 sub_sample: int = 2,
-                 normalizer: str = 'sigmoid',
-                 conv_cfg: dict | None = None,
-                 norm_cfg: dict | None = None,
-                 act_cfg: dict | None = dict(type='ReLU'),
-                 init_cfg: dict | list | None = None):
+    def __init__(
+        self,
+        in_channels: int,
+        gating_channels: int,
+        inter_channels: int | None = None,
+        sub_sample: int = 2,
+        normalizer: str = 'sigmoid',
+        conv_cfg: dict | None = None,
+        norm_cfg: dict | None = None,
+        act_cfg: dict | None = dict(type='ReLU'),
+        init_cfg: dict | list | None = None,
+    ):
         super().__init__(init_cfg)
         if inter_channels is None:
             inter_channels = max(in_channels // 2, 1)
-        for name, value in (('in_channels', in_channels), ('gating_channels', gating_channels),
-                            ('inter_channels', inter_channels), ('sub_sample', sub_sample)):
+        for name, value in (
+            ('in_channels', in_channels),
+            ('gating_channels', gating_channels),
+            ('inter_channels', inter_channels),
+            ('sub_sample', sub_sample),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f'AttentionGate: {name} must be a positive int, got {value!r}')
         if normalizer not in NORMALIZERS:
             raise ValueError(
-                f'AttentionGate: normalizer must be one of {NORMALIZERS}, got {normalizer!r}')
+                f'AttentionGate: normalizer must be one of {NORMALIZERS}, got {normalizer!r}'
+            )
         self.in_channels = in_channels
         self.gating_channels = gating_channels
         self.inter_channels = inter_channels
         self.sub_sample = sub_sample
         self.normalizer = normalizer
 
-        self.theta = build_conv_layer(conv_cfg, in_channels, inter_channels,
-                                      kernel_size=sub_sample, stride=sub_sample, bias=False)
+        self.theta = build_conv_layer(
+            conv_cfg,
+            in_channels,
+            inter_channels,
+            kernel_size=sub_sample,
+            stride=sub_sample,
+            bias=False,
+        )
         # A bias is dropped where the next step cancels it: norm subtracts each channel's
         # mean, and the spatial softmax is unchanged by a constant shift.
-        self.phi = build_conv_layer(conv_cfg, gating_channels, inter_channels,
-                                    kernel_size=1, bias=not norm_cfg)
+        self.phi = build_conv_layer(
+            conv_cfg, gating_channels, inter_channels, kernel_size=1, bias=not norm_cfg
+        )
         self.norm = build_norm_layer(norm_cfg, inter_channels)[1] if norm_cfg else nn.Identity()
         self.act = build_activation_layer(act_cfg) if act_cfg else nn.Identity()
-        self.psi = build_conv_layer(conv_cfg, inter_channels, 1, kernel_size=1,
-                                    bias=normalizer == 'sigmoid')
+        self.psi = build_conv_layer(
+            conv_cfg, inter_channels, 1, kernel_size=1, bias=normalizer == 'sigmoid'
+        )
 
     def forward(self, x: torch.Tensor, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Gate x with g.
@@ -100,12 +115,14 @@ class AttentionGate(BaseModule):
         if min(x.shape[-2:]) < self.sub_sample:
             raise ValueError(
                 f'AttentionGate: skip features of size {tuple(x.shape[-2:])} are smaller than '
-                f'sub_sample={self.sub_sample}; feed larger images or lower gate_sub_sample')
+                f'sub_sample={self.sub_sample}; feed larger images or lower gate_sub_sample'
+            )
         theta_x = self.theta(x)
         phi_g = self.phi(g)
         if phi_g.shape[-2:] != theta_x.shape[-2:]:
-            phi_g = F.interpolate(phi_g, size=theta_x.shape[-2:], mode='bilinear',
-                                  align_corners=False)
+            phi_g = F.interpolate(
+                phi_g, size=theta_x.shape[-2:], mode='bilinear', align_corners=False
+            )
         logits = self.psi(self.act(self.norm(theta_x + phi_g)))
         alpha = self._normalize(logits)
         if alpha.shape[-2:] != x.shape[-2:]:
