@@ -2,6 +2,9 @@
 # makes mmseg importable with mmcv-lite and lets torch's safe loader read checkpoints.
 custom_imports = dict(imports=['attn_unet'], allow_failed_imports=False)
 default_scope = 'mmseg'
+# attn_unet's Runner: mmengine's, plus gloo/CPU distributed training, CPU SyncBN, and
+# one-line errors for missing data, bad sizes and unreadable checkpoints before any build.
+runner_type = 'AttnUNetRunner'
 env_cfg = dict(
     cudnn_benchmark=True,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

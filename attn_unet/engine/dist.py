@@ -1,0 +1,64 @@
+"""Process-group set-up for machines without CUDA.
+
+mmengine's launchers call ``torch.cuda.set_device`` and default to nccl;
+:func:`init_cpu_dist` reads the same launcher environment and starts a gloo
+group instead.
+"""
+
+import datetime
+import os
+import subprocess
+
+import torch.distributed as torch_dist
+
+__all__ = ['init_cpu_dist']
+
+DEFAULT_PORT = '29500'
+
+
+def _slurm_env(port=None) -> None:
+    node_list = os.environ['SLURM_NODELIST']
+    os.environ.setdefault(
+        'MASTER_ADDR', subprocess.getoutput(f'scontrol show hostname {node_list} | head -n1')
+    )
+    os.environ['MASTER_PORT'] = str(port or os.environ.get('MASTER_PORT', DEFAULT_PORT))
+    os.environ['WORLD_SIZE'] = os.environ['SLURM_NTASKS']
+    os.environ['RANK'] = os.environ['SLURM_PROCID']
+    os.environ['LOCAL_RANK'] = os.environ.get('SLURM_LOCALID', '0')
+
+
+def _mpi_env() -> None:
+    os.environ.setdefault('MASTER_PORT', DEFAULT_PORT)
+    if 'MASTER_ADDR' not in os.environ:
+        raise KeyError('MASTER_ADDR is not set; export it for the mpi launcher')
+    os.environ['WORLD_SIZE'] = os.environ['OMPI_COMM_WORLD_SIZE']
+    os.environ['RANK'] = os.environ['OMPI_COMM_WORLD_RANK']
+    os.environ['LOCAL_RANK'] = os.environ.get('OMPI_COMM_WORLD_LOCAL_RANK', '0')
+
+
+def init_cpu_dist(launcher: str, backend: str = 'gloo', **kwargs) -> None:
+    """Initialise the default process group with gloo for CPU training.
+
+    Args:
+        launcher: ``'pytorch'`` (torchrun environment), ``'slurm'`` or ``'mpi'``.
+        backend: requested backend; anything but gloo/mpi is replaced by gloo,
+            the only CPU backend torch ships.
+        **kwargs: ``timeout`` (seconds or timedelta), ``port`` (slurm) and the
+            rest of ``init_process_group``'s keywords.
+    """
+    if launcher == 'slurm':
+        _slurm_env(kwargs.pop('port', None))
+    elif launcher == 'mpi':
+        _mpi_env()
+    elif launcher != 'pytorch':
+        raise ValueError(f'launcher must be pytorch, slurm or mpi, got {launcher!r}')
+    kwargs.pop('port', None)
+    timeout = kwargs.get('timeout')
+    if timeout is not None and not isinstance(timeout, datetime.timedelta):
+        kwargs['timeout'] = datetime.timedelta(seconds=timeout)
+    torch_dist.init_process_group(
+        backend=backend if backend in ('gloo', 'mpi') else 'gloo',
+        rank=int(os.environ['RANK']),
+        world_size=int(os.environ['WORLD_SIZE']),
+        **kwargs,
+    )

@@ -1,0 +1,91 @@
+"""Preflight checks: downsample rate, input sizes, cfg-option keys, checkpoints."""
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from attn_unet.engine import (
+    CheckpointError,
+    ConfigKeyError,
+    InputSizeError,
+    backbone_downsample_rate,
+    check_cfg_option_keys,
+    check_checkpoint,
+    check_input_sizes,
+)
+
+
+@pytest.mark.parametrize(
+    'backbone, rate',
+    [
+        (dict(type='UNet'), 16),
+        (
+            dict(
+                type='AttentionUNet',
+                num_stages=4,
+                strides=(1, 1, 1, 1),
+                downsamples=(True, True, True),
+            ),
+            8,
+        ),
+        (
+            dict(type='UNet', num_stages=4, strides=(1, 2, 1, 1), downsamples=(False, True, False)),
+            4,
+        ),
+        (dict(type='ResNetV1c'), 1),
+    ],
+)
+def test_backbone_downsample_rate(backbone, rate):
+    assert backbone_downsample_rate(dict(backbone=backbone)) == rate
+
+
+def _cfg(crop, scale=(512, 256)):
+    return Config(
+        dict(
+            model=dict(backbone=dict(type='UNet'), data_preprocessor=dict(size=crop)),
+            train_dataloader=dict(dataset=dict(pipeline=[dict(type='RandomCrop', crop_size=crop)])),
+            test_dataloader=dict(dataset=dict(pipeline=[dict(type='Resize', scale=scale)])),
+        )
+    )
+
+
+def test_input_sizes_accepts_multiples():
+    check_input_sizes(_cfg((128, 256)))
+
+
+@pytest.mark.parametrize(
+    'crop, scale, words',
+    [
+        ((100, 256), (512, 256), ['100x256', 'rate 16', '96x256']),
+        ((128, 256), (500, 256), ['test Resize scale 256x500', 'rate 16']),
+    ],
+)
+def test_input_sizes_refuses(crop, scale, words):
+    with pytest.raises(InputSizeError) as info:
+        check_input_sizes(_cfg(crop, scale))
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_cfg_option_keys():
+    cfg = Config(dict(model=dict(), train_cfg=dict()))
+    check_cfg_option_keys(cfg, {'model.backbone.x': 1, 'work_dir': 'w', 'randomness': {}})
+    with pytest.raises(ConfigKeyError, match="did you mean 'train_cfg'"):
+        check_cfg_option_keys(cfg, {'train_cfgg.max_iters': 2})
+
+
+def test_check_checkpoint(tmp_path):
+    good = tmp_path / 'good.pth'
+    torch.save(dict(state_dict={'w': torch.ones(1)}, optimizer={}, meta={}), good)
+    check_checkpoint(str(good), need_training_state=True)
+    weights_only = tmp_path / 'weights.pth'
+    torch.save(dict(state_dict={'w': torch.ones(1)}), weights_only)
+    check_checkpoint(str(weights_only))
+    with pytest.raises(CheckpointError, match='lacks optimizer, meta'):
+        check_checkpoint(str(weights_only), purpose='resume', need_training_state=True)
+    truncated = tmp_path / 'truncated.pth'
+    truncated.write_bytes(good.read_bytes()[:100])
+    with pytest.raises(CheckpointError, match='corrupt or truncated'):
+        check_checkpoint(str(truncated))
+    with pytest.raises(CheckpointError, match='does not exist'):
+        check_checkpoint(str(tmp_path / 'missing.pth'))
