@@ -1,0 +1,51 @@
+import pytest
+
+from attn_unet.analysis import ToolError, VariantResult, format_table, parse_sizes
+from attn_unet.analysis.attn_vs_unet import COLUMNS, table_rows, variant_config
+from tests.test_tools_analysis.tiny_setup import ATTN_CONFIG
+
+
+def _result(name, reference, train, infer, peak, params=100, flops=1000):
+    return VariantResult(
+        (64, 128), name, reference, params, flops, [train, train * 3, train], [infer], peak
+    )
+
+
+def test_parse_sizes():
+    assert parse_sizes('128x256, 64X128') == [(128, 256), (64, 128)]
+    with pytest.raises(ToolError, match='not HxW'):
+        parse_sizes('128')
+
+
+def test_variant_config_scales_heads_with_width():
+    cfg = variant_config(ATTN_CONFIG, 8, with_cp=True)
+    assert cfg.model.backbone.base_channels == 8 and cfg.model.backbone.with_cp
+    assert cfg.model.decode_head.in_channels == 8 and cfg.model.auxiliary_head.in_channels == 16
+    assert cfg.model.backbone.norm_cfg.type == 'BN'
+
+
+def test_ratios_and_verdicts():
+    results = [
+        _result('UNet', None, 1.0, 1.0, 100),
+        _result('AttentionUNet', 'UNet', 1.05, 1.2, 105, params=102),
+        _result('AttentionUNet+with_cp', 'AttentionUNet', 2.1, 1.2, 52.5),
+    ]
+    rows = {row[1]: dict(zip(COLUMNS, row)) for row in table_rows(results)}
+    assert rows['AttentionUNet']['train x'] == '1.050'  # median of 1.05, 3.15, 1.05
+    assert rows['AttentionUNet']['params x'] == '1.020'
+    assert rows['AttentionUNet']['targets'] == 'FAIL: infer 1.20x>1.08x'
+    assert rows['AttentionUNet+with_cp']['train x'] == '2.000'
+    assert rows['AttentionUNet+with_cp']['peak x'] == '0.500'
+    assert rows['UNet']['targets'] == '-'
+    results[1].infer_times = [1.05]
+    assert table_rows(results)[1][-1] == 'PASS'
+
+
+@pytest.mark.parametrize('markdown', [False, True])
+def test_format_table_layout(markdown):
+    results = [_result('UNet', None, 1.0, 1.0, 100), _result('AttentionUNet', 'UNet', 1, 1, 100)]
+    text = format_table(results, 'cpu', 'head', markdown)
+    lines = [line for line in text.splitlines() if line.count('|') >= len(COLUMNS) - 1]
+    header = [cell.strip() for cell in lines[0].strip('|').split('|')]
+    assert header == list(COLUMNS) and len(lines) == 3 + markdown  # header, (md rule), 2 rows
+    assert 'saved_tensors_hooks' in text

@@ -1,0 +1,54 @@
+from attn_unet.analysis.attn_vs_unet import COLUMNS
+
+from .tool_runner import assert_one_line_error_in_process, run_tool, run_tool_in_process
+
+TOOL = 'benchmarks/bench_attn_vs_unet.py'
+
+
+def _table(stdout):
+    lines = [line for line in stdout.splitlines() if line.count('|') == len(COLUMNS) - 1]
+    return [[cell.strip() for cell in line.split('|')] for line in lines]
+
+
+def test_table_rows_and_columns_at_tiny_size():
+    proc = run_tool(
+        TOOL,
+        '--base-channels',
+        '4',
+        '--sizes',
+        '32x64,64x64',
+        '--batch',
+        '1',
+        '--repeats',
+        '1',
+        '--warmup',
+        '0',
+        '--with-cp',
+        '--device',
+        'cpu',
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    header, *rows = _table(proc.stdout)
+    assert header == list(COLUMNS)
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (size, name, ref)
+        for size in ('32x64', '64x64')
+        for name, ref in (
+            ('UNet', '-'),
+            ('AttentionUNet', 'UNet'),
+            ('AttentionUNet+with_cp', 'AttentionUNet'),
+        )
+    ]
+    cells = {(r[0], r[1]): dict(zip(COLUMNS, r)) for r in rows}
+    attn = cells[('32x64', 'AttentionUNet')]
+    assert float(attn['params x']) > 1.0 and float(attn['FLOPs x']) > 1.0
+    assert attn['targets'] == 'PASS' or attn['targets'].startswith('FAIL: ')
+    assert float(cells[('64x64', 'AttentionUNet+with_cp')]['peak x']) < 1.0
+    assert 'saved_tensors_hooks' in proc.stdout
+
+
+def test_bad_size(capsys):
+    code = run_tool_in_process(
+        TOOL, '--base-channels', '4', '--sizes', '30x64', '--options', 'none'
+    )
+    assert_one_line_error_in_process(code, capsys, 'size 30x64', 'divisible by 16')

@@ -1,0 +1,22 @@
+import re
+
+from attn_unet.analysis import build_segmentor, load_config
+
+from .tool_runner import assert_one_line_error_in_process, run_tool, run_tool_in_process
+
+
+def test_prints_exact_params_and_flops(tiny):
+    proc = run_tool('tools/analysis_tools/get_flops.py', tiny['attn_config'], '--shape', '32', '64')
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    params = int(re.search(r'Params \(exact\): (\d+)', proc.stdout).group(1))
+    model = build_segmentor(load_config(tiny['attn_config']))
+    assert params == sum(p.numel() for p in model.parameters())
+    assert int(re.search(r'Flops \(exact\): (\d+)', proc.stdout).group(1)) > 0
+    assert re.search(r'backbone.attention_gates +[\d,]+ +[\d.]+ +[\d,]+', proc.stdout)  # table
+
+
+def test_bad_shape(tiny, capsys):
+    code = run_tool_in_process(
+        'tools/analysis_tools/get_flops.py', tiny['attn_config'], '--shape', '30', '64'
+    )
+    assert_one_line_error_in_process(code, capsys, 'divisible by 4')
