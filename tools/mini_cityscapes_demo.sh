@@ -2,7 +2,7 @@
 # Mini Cityscapes end to end on CPU: generate (if absent) -> convert -> train -> test -> mIoU.
 # Usage: bash tools/mini_cityscapes_demo.sh [WORK_DIR]
 #   CONFIG (default: the AttentionUNet-S4-D8 mini config), DATA (default data/mini_cityscapes),
-#   ITERS (default 400: 5-6 min of training on 2 idle cores; ITERS= runs the full 1k),
+#   ITERS (default 600: about 7 min of training on 2 idle cores; ITERS= runs the full 1k),
 #   NPROC (converter processes, default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ DATA_OPTIONS=(
     "test_dataloader.dataset.data_root=$DATA"
 )
 ITER_OPTIONS=()
-ITERS=${ITERS-400}
+ITERS=${ITERS-600}
 if [[ -n "$ITERS" ]]; then
     ITER_OPTIONS=("train_cfg.max_iters=$ITERS" "train_cfg.val_interval=$ITERS"
                   "param_scheduler.0.end=$ITERS" "default_hooks.checkpoint.interval=$ITERS")

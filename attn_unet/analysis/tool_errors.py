@@ -3,11 +3,9 @@
 import sys
 from collections.abc import Callable, Sequence
 
+from attn_unet.engine.errors import ToolError
+
 __all__ = ['ToolError', 'run_tool']
-
-
-class ToolError(Exception):
-    """A user-fixable problem; its message names the problem and the fix."""
 
 
 def run_tool(

@@ -37,7 +37,10 @@ class AttentionUNet(UNet):
     Args:
         attention_stages: one flag per decoder stage (num_stages - 1), finest
             first like ``dec_num_convs``: whether the skip features of encoder
-            stage i are gated before decoder stage i uses them. Default: all.
+            stage i are gated before decoder stage i uses them. Default: every
+            stage but the finest, as in the authors' implementation: gating the
+            full-resolution skip costs most of the gates' time (train step
+            1.13x UNet's instead of about 1.05x for S5-D16 at 512x1024 on CPU).
         gate_inter_ratio: inter channels of a gate as a fraction of its skip
             channels C_x (at least 1 channel). Default 0.25 keeps the gates of
             UNet-S5-D16 under 2% of its parameters.
@@ -72,7 +75,7 @@ class AttentionUNet(UNet):
             super().__init__(**unet_kwargs)
         num_gates = self.num_stages - 1
         if attention_stages is None:
-            attention_stages = (True,) * num_gates
+            attention_stages = (False,) + (True,) * (num_gates - 1)
         if (
             not isinstance(attention_stages, Sequence)
             or isinstance(attention_stages, str)

@@ -1,12 +1,13 @@
 # Mini Cityscapes (tools/misc/generate_mini_cityscapes.py): the Cityscapes layout and pipeline
-# scaled by 1/4, images 256x512 under data/mini_cityscapes, small CPU dataloaders.
+# shape, images 256x512 under data/mini_cityscapes, trained and evaluated at 128x256 (base scale
+# (256, 128), so a 128x256 crop sees a whole scene at ratio 1), small CPU dataloaders.
 _base_ = ['./cityscapes.py']
 data_root = 'data/mini_cityscapes/'
 crop_size = (128, 256)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations'),
-    dict(type='RandomResize', scale=(512, 256), ratio_range=(0.5, 2.0), keep_ratio=True),
+    dict(type='RandomResize', scale=(256, 128), ratio_range=(0.5, 2.0), keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
@@ -14,7 +15,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(512, 256), keep_ratio=True),
+    dict(type='Resize', scale=(256, 128), keep_ratio=True),
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]

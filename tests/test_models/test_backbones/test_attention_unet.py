@@ -31,6 +31,7 @@ TINY3 = dict(
     downsamples=(True, True),
     enc_dilations=(1, 1, 1),
     dec_dilations=(1, 1),
+    attention_stages=(True, True),
 )
 TINY4 = dict(
     base_channels=4,
@@ -41,6 +42,7 @@ TINY4 = dict(
     downsamples=(True, True, True),
     enc_dilations=(1,) * 4,
     dec_dilations=(1,) * 3,
+    attention_stages=(True,) * 3,
 )
 
 # (backbone kwargs, input (H, W), gated decoder stages, alpha (H_i, W_i) per gated stage)
@@ -120,7 +122,7 @@ def test_outputs_match_unet_and_maps_match_skips(kwargs, hw, gated, alpha_hw):
 
 def test_unet_weights_load_and_open_gates_reproduce_unet():
     torch.manual_seed(0)
-    unet = build_unet(**TINY4)
+    unet = build_unet(**unet_kwargs(TINY4))
     model = AttentionUNet(**TINY4).eval()
     missing, unexpected = model.load_state_dict(unet.state_dict(), strict=False)
     assert unexpected == []
@@ -138,8 +140,8 @@ def test_unet_weights_load_and_open_gates_reproduce_unet():
 
 def test_ungated_model_is_unet():
     torch.manual_seed(0)
-    unet = build_unet(**TINY3)
-    model = AttentionUNet(attention_stages=(False, False), **TINY3).eval()
+    unet = build_unet(**unet_kwargs(TINY3))
+    model = AttentionUNet(**dict(TINY3, attention_stages=(False, False))).eval()
     assert len(model.attention_gates) == 0
     model.load_state_dict(unet.state_dict())
     x = torch.randn(1, 3, 16, 16)
@@ -233,6 +235,14 @@ def test_input_size_not_divisible_raises():
         model(torch.randn(1, 3, 30, 32))
 
 
+def test_default_gates_every_stage_but_the_finest():
+    model = AttentionUNet(**{k: v for k, v in TINY4.items() if k != 'attention_stages'})
+    assert model.attention_stages == (False, True, True)
+    assert sorted(model.attention_gates) == ['1', '2']
+    model.eval()(torch.randn(1, 3, 32, 32))
+    assert sorted(model.attention_maps) == [1, 2]
+
+
 def test_parameter_counts():
     tiny = AttentionUNet(**TINY3)
     gates = sum(p.numel() for p in tiny.attention_gates.parameters())
@@ -241,7 +251,7 @@ def test_parameter_counts():
     full = AttentionUNet()
     full_gates = sum(p.numel() for p in full.attention_gates.parameters())
     full_total = sum(p.numel() for p in full.parameters())
-    assert full_gates == 522_964
+    assert full_gates == 516_771
     assert full_total - full_gates == sum(p.numel() for p in build_unet().parameters())
     assert full_gates / full_total < 0.02
 
