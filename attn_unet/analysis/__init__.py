@@ -12,7 +12,6 @@ from .inference_speed import (
 )
 from .model_loading import (
     build_segmentor,
-    downsample_rate,
     load_config,
     load_image,
     load_segmentor,
@@ -31,7 +30,6 @@ __all__ = [
     'confusion_matrix',
     'dataset_batches',
     'dataset_confusion',
-    'downsample_rate',
     'format_table',
     'load_config',
     'load_image',

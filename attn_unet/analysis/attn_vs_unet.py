@@ -16,8 +16,10 @@ import torch
 from mmengine.analysis import get_model_complexity_info
 from mmengine.config import Config
 
+from attn_unet.engine.preflight import backbone_downsample_rate
+
 from .complexity import quiet_counter
-from .model_loading import build_segmentor, downsample_rate, load_config
+from .model_loading import build_segmentor, load_config
 from .tool_errors import ToolError
 
 __all__ = [
@@ -267,7 +269,7 @@ def compare_models(
         name: variant_config(path, base_channels, 'with_cp' in opts)
         for name, path, opts, _ in specs
     }
-    rate = downsample_rate(cfgs['UNet'].model.backbone)
+    rate = backbone_downsample_rate(cfgs['UNet'].model)
     for height, width in sizes:
         if height % rate or width % rate:
             raise ToolError(f'size {height}x{width}: H and W must be divisible by {rate}')

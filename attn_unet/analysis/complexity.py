@@ -7,7 +7,9 @@ import torch
 from mmengine.analysis import FlopAnalyzer, get_model_complexity_info, parameter_count
 from mmengine.logging import MMLogger
 
-from .model_loading import build_segmentor, downsample_rate
+from attn_unet.engine.preflight import backbone_downsample_rate
+
+from .model_loading import build_segmentor
 from .tool_errors import ToolError
 
 __all__ = ['complexity_table', 'model_complexity', 'quiet_counter']
@@ -29,7 +31,7 @@ def model_complexity(cfg, shape: tuple[int, int]) -> dict:
     Raises:
         ToolError: H or W not divisible by the backbone's downsample rate.
     """
-    rate = downsample_rate(cfg.model.backbone)
+    rate = backbone_downsample_rate(cfg.model)
     if shape[0] % rate or shape[1] % rate:
         raise ToolError(
             f'--shape {shape[0]} {shape[1]}: the backbone needs H and W divisible '

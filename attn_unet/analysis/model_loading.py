@@ -8,11 +8,12 @@ import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.runner import CheckpointLoader
 
+from attn_unet.engine.preflight import backbone_downsample_rate
+
 from .tool_errors import ToolError
 
 __all__ = [
     'build_segmentor',
-    'downsample_rate',
     'load_config',
     'load_image',
     'load_segmentor',
@@ -53,18 +54,6 @@ def load_config(path: str, cfg_options: dict | None = None) -> Config:
         raise ToolError(f'cannot read config {path}: {first_line}') from None
     syncbn_to_bn(cfg.model)
     return cfg
-
-
-def downsample_rate(backbone_cfg: dict) -> int:
-    """Factor that a UNet-like backbone's input H and W must be divisible by."""
-    num_stages = backbone_cfg.get('num_stages', 5)
-    strides = backbone_cfg.get('strides', (1,) * num_stages)
-    downsamples = backbone_cfg.get('downsamples', (True,) * (num_stages - 1))
-    rate = 1
-    for stage in range(1, num_stages):
-        if strides[stage] == 2 or downsamples[stage - 1]:
-            rate *= 2
-    return rate
 
 
 def load_image(path: str) -> np.ndarray:
@@ -129,7 +118,7 @@ def load_segmentor(
         ) from None
     if pad_to_divisor and not cfg.model.get('data_preprocessor', {}).get('test_cfg'):
         cfg.model.data_preprocessor.test_cfg = ConfigDict(
-            size_divisor=downsample_rate(cfg.model.backbone)
+            size_divisor=backbone_downsample_rate(cfg.model)
         )
     model = init_model(cfg, None, device='cpu')
     _load_weights(model, state, checkpoint, config)

@@ -3,7 +3,6 @@ import torch
 
 from attn_unet.analysis import (
     ToolError,
-    downsample_rate,
     load_config,
     load_image,
     load_segmentor,
@@ -17,18 +16,6 @@ def test_syncbn_to_bn_reaches_nested_configs():
     assert cfg.model.backbone.norm_cfg.type == 'BN' and cfg.model.decode_head.norm_cfg.type == 'BN'
     nested = syncbn_to_bn(dict(a=[dict(type='SyncBN')], b=(dict(type='GN'),)))
     assert nested == dict(a=[dict(type='BN')], b=(dict(type='GN'),))
-
-
-@pytest.mark.parametrize(
-    'backbone, rate',
-    [
-        (dict(num_stages=5), 16),
-        (dict(num_stages=3, strides=(1, 1, 1), downsamples=(True, True)), 4),
-        (dict(num_stages=4, strides=(1, 2, 1, 1), downsamples=(False, False, True)), 4),
-    ],
-)
-def test_downsample_rate(backbone, rate):
-    assert downsample_rate(backbone) == rate
 
 
 def test_load_segmentor_takes_every_weight_and_pads(tiny):

@@ -32,6 +32,17 @@ from attn_unet.engine import (
             dict(type='UNet', num_stages=4, strides=(1, 2, 1, 1), downsamples=(False, True, False)),
             4,
         ),
+        (dict(type='AttentionUNet', num_stages=5), 16),
+        (dict(type='AttentionUNet', num_stages=3, strides=(1, 1, 1), downsamples=(True, True)), 4),
+        (
+            dict(
+                type='AttentionUNet',
+                num_stages=4,
+                strides=(1, 2, 1, 1),
+                downsamples=(False, False, True),
+            ),
+            4,
+        ),
         (dict(type='ResNetV1c'), 1),
     ],
 )
