@@ -2,6 +2,8 @@
 
 Examples:
     python benchmarks/bench_attn_vs_unet.py                      # full size, GPU if present
+    python benchmarks/bench_attn_vs_unet.py --sizes 256x512 --modes infer \
+        --options none --repeats 30 --threads 2                  # inference only, many pairs
     python benchmarks/bench_attn_vs_unet.py --base-channels 8 --sizes 64x128 \
         --repeats 1 --warmup 0                                   # seconds, for tests
 """
@@ -20,6 +22,9 @@ def parse_args(argv=None):
     parser.add_argument('--batch', type=int, default=2, help='images per step')
     parser.add_argument('--repeats', type=int, default=10, help='timed steps (median)')
     parser.add_argument('--warmup', type=int, default=3, help='untimed steps first')
+    parser.add_argument(
+        '--modes', default='train,infer', help="what to time: 'train', 'infer' or both"
+    )
     parser.add_argument('--device', default=None, help='cpu or cuda (default: cuda if present)')
     parser.add_argument(
         '--base-channels',
@@ -89,6 +94,7 @@ def main(argv=None):
         options=options,
         attn_config=args.attn_config,
         unet_config=args.unet_config,
+        modes=[m.strip() for m in args.modes.split(',') if m.strip()],
         log=lambda msg: print(msg, file=sys.stderr, flush=True),
     )
     name = (

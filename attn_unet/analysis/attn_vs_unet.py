@@ -1,9 +1,11 @@
 """Cost of the attention gates: AttentionUNet-S5-D16 against UNet-S5-D16, same heads.
 
 Both models are built from the real configs (SyncBN -> BN) and measured in one
-process with their steps interleaved (A B A B ...), so machine drift hits both
-alike. The fast-training options (AMP, channels_last, gradient checkpointing)
-are measured on AttentionUNet in the same interleaved loop.
+process with their steps interleaved (A B A B ...). A time ratio is the median
+of the ratios of neighbouring steps, pair by pair, so drift and a burst of load
+from another process move single pairs, not the quoted figure. The
+fast-training options (AMP, channels_last, gradient checkpointing) are measured
+on AttentionUNet in the same interleaved loop.
 """
 
 import statistics
@@ -24,6 +26,7 @@ from .tool_errors import ToolError
 
 __all__ = [
     'ATTN_CONFIG',
+    'MODES',
     'OPTIONS',
     'TARGETS',
     'UNET_CONFIG',
@@ -36,6 +39,8 @@ __all__ = [
 ATTN_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py'
 UNET_CONFIG = 'configs/unet/unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py'
 OPTIONS = ('amp', 'channels_last', 'with_cp')
+MODES = ('train', 'infer')
+STEP_METHODS = dict(train='train_step', infer='infer')
 TARGETS = dict(train=1.10, infer=1.08, peak=1.10)
 MEMORY_METHODS = dict(
     cuda='peak memory = torch.cuda.max_memory_allocated() increase over one train step '
@@ -49,7 +54,10 @@ MEMORY_METHODS = dict(
 
 @dataclass
 class VariantResult:
-    """Measurements of one model variant at one input size (times in s, memory in bytes)."""
+    """Measurements of one model variant at one input size (times in s, memory in bytes).
+
+    ``batch`` is the number of images in each timed step.
+    """
 
     size: tuple[int, int]
     name: str
@@ -59,14 +67,29 @@ class VariantResult:
     train_times: list[float] = field(default_factory=list)
     infer_times: list[float] = field(default_factory=list)
     peak_bytes: int = 0
+    batch: int = 1
 
     @property
-    def train(self) -> float:
-        return statistics.median(self.train_times)
+    def train(self) -> float | None:
+        """Median train-step time, None when train steps were not timed."""
+        return statistics.median(self.train_times) if self.train_times else None
 
     @property
-    def infer(self) -> float:
-        return statistics.median(self.infer_times)
+    def infer(self) -> float | None:
+        """Median inference time, None when inference was not timed."""
+        return statistics.median(self.infer_times) if self.infer_times else None
+
+    def time_ratio(self, reference: 'VariantResult', mode: str) -> tuple[float, float, float]:
+        """(median, min, max) of this variant's times over the reference's, pair by pair.
+
+        Times with the same index were taken in the same round of the
+        interleaved loop. Raises ValueError when ``mode`` was not timed.
+        """
+        mine, theirs = getattr(self, f'{mode}_times'), getattr(reference, f'{mode}_times')
+        if not mine or len(mine) != len(theirs):
+            raise ValueError(f'{mode} times of {self.name} and {reference.name} do not pair up')
+        ratios = [a / b for a, b in zip(mine, theirs)]
+        return statistics.median(ratios), min(ratios), max(ratios)
 
 
 class _Bench:
@@ -235,6 +258,7 @@ def compare_models(
     options: Sequence[str] = OPTIONS,
     attn_config: str = ATTN_CONFIG,
     unet_config: str = UNET_CONFIG,
+    modes: Sequence[str] = MODES,
     log: Callable[[str], None] = lambda _: None,
 ) -> list[VariantResult]:
     """Measure UNet, AttentionUNet and AttentionUNet + each option at each size.
@@ -250,6 +274,8 @@ def compare_models(
             heads scaled alike; for quick runs.
         options: subset of OPTIONS, one extra AttentionUNet row each.
         attn_config, unet_config: config files.
+        modes: what to time, a non-empty subset of MODES; peak memory is
+            measured with 'train'.
         log: progress callback.
 
     Returns:
@@ -258,6 +284,8 @@ def compare_models(
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise ToolError(f'unknown option(s) {unknown}: choose from {", ".join(OPTIONS)}')
+    if not modes or set(modes) - set(MODES):
+        raise ToolError(f'modes {list(modes)}: choose one or both of {", ".join(MODES)}')
     if repeats < 1 or warmup < 0 or batch < 1:
         raise ToolError('--repeats and --batch must be >= 1 and --warmup >= 0')
     dev = torch.device(device)
@@ -283,21 +311,27 @@ def compare_models(
         for bench in benches[:2]:
             counts[bench.name] = _count(bench.model, shape, dev)
         size_results = [
-            VariantResult(shape, b.name, b.reference, *counts.get(b.name, counts['AttentionUNet']))
+            VariantResult(
+                shape,
+                b.name,
+                b.reference,
+                *counts.get(b.name, counts['AttentionUNet']),
+                batch=batch,
+            )
             for b in benches
         ]
-        for _ in range(warmup):
-            for bench in benches:
-                bench.train_step(inputs, samples)
-                bench.infer(inputs, metas)
-        for _ in range(repeats):
+        step_args = dict(train=(inputs, samples), infer=(inputs, metas))
+        for mode in (m for m in MODES if m in modes):
+            for _ in range(warmup):
+                for bench in benches:
+                    getattr(bench, STEP_METHODS[mode])(*step_args[mode])
+            for _ in range(repeats):
+                for bench, result in zip(benches, size_results):
+                    step = getattr(bench, STEP_METHODS[mode])
+                    getattr(result, f'{mode}_times').append(_timed(dev, step, *step_args[mode]))
+        if 'train' in modes:
             for bench, result in zip(benches, size_results):
-                result.train_times.append(_timed(dev, bench.train_step, inputs, samples))
-        for _ in range(repeats):
-            for bench, result in zip(benches, size_results):
-                result.infer_times.append(_timed(dev, bench.infer, inputs, metas))
-        for bench, result in zip(benches, size_results):
-            result.peak_bytes = bench.peak_bytes(inputs, samples)
+                result.peak_bytes = bench.peak_bytes(inputs, samples)
         results += size_results
     return results
 
@@ -311,9 +345,12 @@ COLUMNS = (
     'GFLOPs',
     'FLOPs x',
     'train ms',
+    'train img/s',
     'train x',
+    'train x range',
     'infer ms',
     'infer x',
+    'infer x range',
     'peak MB',
     'peak x',
     'targets',
@@ -326,9 +363,17 @@ def _verdict(result: VariantResult, ratios: dict) -> str:
     failed = [
         f'{key} {ratios[key]:.2f}x>{limit:.2f}x'
         for key, limit in TARGETS.items()
-        if ratios[key] > limit
+        if ratios.get(key) is not None and ratios[key] > limit
     ]
     return 'PASS' if not failed else 'FAIL: ' + ', '.join(failed)
+
+
+def _time_cells(result: VariantResult, reference: VariantResult, mode: str) -> tuple:
+    """(ms, median ratio, 'min-max' ratio range) strings and the median ratio (or None)."""
+    if getattr(result, mode) is None:
+        return '-', '-', '-', None
+    median, low, high = result.time_ratio(reference, mode)
+    return f'{getattr(result, mode) * 1e3:.1f}', f'{median:.3f}', f'{low:.2f}-{high:.2f}', median
 
 
 def table_rows(results: Sequence[VariantResult]) -> list[list[str]]:
@@ -337,28 +382,25 @@ def table_rows(results: Sequence[VariantResult]) -> list[list[str]]:
     rows = []
     for r in results:
         ref = by_key.get((r.size, r.reference), r)
-        ratios = dict(
-            params=r.params / ref.params,
-            flops=r.flops / ref.flops,
-            train=r.train / ref.train,
-            infer=r.infer / ref.infer,
-            peak=r.peak_bytes / ref.peak_bytes,
-        )
+        *train_cells, train_ratio = _time_cells(r, ref, 'train')
+        *infer_cells, infer_ratio = _time_cells(r, ref, 'infer')
+        peak_ratio = r.peak_bytes / ref.peak_bytes if ref.peak_bytes else None
+        ratios = dict(train=train_ratio, infer=infer_ratio, peak=peak_ratio)
         rows.append(
             [
                 f'{r.size[0]}x{r.size[1]}',
                 r.name,
                 r.reference or '-',
                 f'{r.params / 1e6:.3f}',
-                f'{ratios["params"]:.3f}',
+                f'{r.params / ref.params:.3f}',
                 f'{r.flops / 1e9:.2f}',
-                f'{ratios["flops"]:.3f}',
-                f'{r.train * 1e3:.1f}',
-                f'{ratios["train"]:.3f}',
-                f'{r.infer * 1e3:.1f}',
-                f'{ratios["infer"]:.3f}',
-                f'{r.peak_bytes / 2**20:.1f}',
-                f'{ratios["peak"]:.3f}',
+                f'{r.flops / ref.flops:.3f}',
+                train_cells[0],
+                f'{r.batch / r.train:.2f}' if r.train else '-',
+                *train_cells[1:],
+                *infer_cells,
+                f'{r.peak_bytes / 2**20:.1f}' if r.peak_bytes else '-',
+                f'{peak_ratio:.3f}' if peak_ratio is not None else '-',
                 _verdict(r, ratios),
             ]
         )
@@ -376,7 +418,8 @@ def format_table(
         'AttentionUNet); targets for AttentionUNet: '
         + ', '.join(f'{k} <= {v:.2f}x' for k, v in TARGETS.items()),
         'train = median time of forward + loss + backward + SGD step; infer = median eval '
-        'forward (encode_decode) under no_grad; both interleaved across models',
+        'forward (encode_decode) under no_grad; both interleaved across models; '
+        'x = median of the pair-by-pair time ratios of one round, range = their min-max',
         'GFLOPs = one 1x3xHxW image through backbone + decode head (mmengine counter; '
         'gate element-wise ops not counted); params include the auxiliary head',
         MEMORY_METHODS[kind],

@@ -7,7 +7,7 @@ from tests.test_tools_analysis.tiny_setup import ATTN_CONFIG
 
 def _result(name, reference, train, infer, peak, params=100, flops=1000):
     return VariantResult(
-        (64, 128), name, reference, params, flops, [train, train * 3, train], [infer], peak
+        (64, 128), name, reference, params, flops, [train, train * 3, train], [infer], peak, 4
     )
 
 
@@ -33,12 +33,34 @@ def test_ratios_and_verdicts():
     rows = {row[1]: dict(zip(COLUMNS, row)) for row in table_rows(results)}
     assert rows['AttentionUNet']['train x'] == '1.050'  # median of 1.05, 3.15, 1.05
     assert rows['AttentionUNet']['params x'] == '1.020'
+    assert rows['AttentionUNet']['train img/s'] == '3.81'  # 4 images / 1.05 s
     assert rows['AttentionUNet']['targets'] == 'FAIL: infer 1.20x>1.08x'
     assert rows['AttentionUNet+with_cp']['train x'] == '2.000'
     assert rows['AttentionUNet+with_cp']['peak x'] == '0.500'
     assert rows['UNet']['targets'] == '-'
     results[1].infer_times = [1.05]
     assert table_rows(results)[1][-1] == 'PASS'
+
+
+def test_time_ratio_is_pairwise_so_one_slow_round_does_not_move_it():
+    unet = VariantResult((64, 128), 'UNet', None, 100, 1000, [1.0, 2.0, 10.0], [1.0, 1.0, 1.0])
+    attn = VariantResult(
+        (64, 128), 'AttentionUNet', 'UNet', 100, 1000, [1.05, 2.1, 1.0], [1.0, 1.0, 1.0]
+    )
+    # Ratio of medians would be 1.05 / 2.0; the load spike hit UNet's third step only.
+    assert attn.time_ratio(unet, 'train') == pytest.approx((1.05, 0.1, 1.05))
+    row = dict(zip(COLUMNS, table_rows([unet, attn])[1]))
+    assert row['train x'] == '1.050' and row['train x range'] == '0.10-1.05'
+
+
+def test_untimed_mode_shows_dashes_and_no_verdict_on_it():
+    unet = VariantResult((64, 128), 'UNet', None, 100, 1000, [], [1.0, 2.0])
+    attn = VariantResult((64, 128), 'AttentionUNet', 'UNet', 100, 1000, [], [1.2, 2.4])
+    row = dict(zip(COLUMNS, table_rows([unet, attn])[1]))
+    assert row['train ms'] == row['train img/s'] == row['train x'] == row['peak x'] == '-'
+    assert row['targets'] == 'FAIL: infer 1.20x>1.08x'
+    with pytest.raises(ValueError, match='do not pair up'):
+        attn.time_ratio(unet, 'train')
 
 
 @pytest.mark.parametrize('markdown', [False, True])

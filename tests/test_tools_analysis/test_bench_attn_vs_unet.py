@@ -52,3 +52,38 @@ def test_bad_size(capsys):
         TOOL, '--base-channels', '4', '--sizes', '30x64', '--options', 'none'
     )
     assert_one_line_error_in_process(code, capsys, 'size 30x64', 'divisible by 16')
+
+
+def test_infer_only_mode_times_inference_alone():
+    proc = run_tool(
+        TOOL,
+        '--base-channels',
+        '4',
+        '--sizes',
+        '32x64',
+        '--batch',
+        '1',
+        '--repeats',
+        '2',
+        '--warmup',
+        '0',
+        '--modes',
+        'infer',
+        '--options',
+        'none',
+        '--device',
+        'cpu',
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    header, *rows = _table(proc.stdout)
+    cells = {r[1]: dict(zip(COLUMNS, r)) for r in rows}
+    assert list(cells) == ['UNet', 'AttentionUNet']
+    attn = cells['AttentionUNet']
+    assert attn['train ms'] == '-' and float(attn['infer ms']) > 0
+    low, high = (float(v) for v in attn['infer x range'].split('-'))
+    assert low <= float(attn['infer x']) <= high
+
+
+def test_unknown_mode(capsys):
+    code = run_tool_in_process(TOOL, '--base-channels', '4', '--modes', 'train,eval')
+    assert_one_line_error_in_process(code, capsys, 'modes', 'train, infer')
