@@ -1,6 +1,14 @@
 """Complexity, speed, training-curve and confusion-matrix analysis for attn-unet."""
 
-from .attn_vs_unet import OPTIONS, TARGETS, VariantResult, compare_models, format_table, parse_sizes
+from .attn_vs_unet import (
+    OPTIONS,
+    TARGETS,
+    VariantResult,
+    compare_models,
+    format_table,
+    parse_sizes,
+    time_steps,
+)
 from .complexity import model_complexity
 from .confusion import confusion_matrix, dataset_confusion, plot_confusion
 from .inference_speed import (
@@ -38,6 +46,7 @@ __all__ = [
     'measure_fps',
     'model_complexity',
     'parse_sizes',
+    'time_steps',
     'plot_confusion',
     'plot_curves',
     'run_name',

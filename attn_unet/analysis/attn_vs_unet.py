@@ -34,6 +34,7 @@ __all__ = [
     'compare_models',
     'format_table',
     'parse_sizes',
+    'time_steps',
 ]
 
 ATTN_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py'
@@ -334,6 +335,44 @@ def compare_models(
                 result.peak_bytes = bench.peak_bytes(inputs, samples)
         results += size_results
     return results
+
+
+def time_steps(
+    config: str,
+    shape: tuple[int, int],
+    steps: int,
+    mode: str = 'infer',
+    batch: int = 1,
+    device: str = 'cpu',
+    base_channels: int | None = None,
+) -> list[float]:
+    """Seconds of each of ``steps`` train or inference steps of one config, no warm-up.
+
+    For timing whole processes from outside (``/usr/bin/time``, hyperfine):
+    the same model, inputs and steps as :func:`compare_models`, one model per
+    process.
+
+    Args:
+        config: config file.
+        shape: input (H, W), divisible by the backbone's downsample rate.
+        steps: number of steps (0 builds the model only).
+        mode: 'train' or 'infer'.
+        batch, device, base_channels: as in :func:`compare_models`.
+    """
+    if mode not in MODES:
+        raise ToolError(f'mode {mode!r}: choose one of {", ".join(MODES)}')
+    if steps < 0 or batch < 1:
+        raise ToolError('--steps must be >= 0 and --batch >= 1')
+    cfg = variant_config(config, base_channels)
+    rate = backbone_downsample_rate(cfg.model)
+    if shape[0] % rate or shape[1] % rate:
+        raise ToolError(f'size {shape[0]}x{shape[1]}: H and W must be divisible by {rate}')
+    dev = torch.device(device)
+    bench = _Bench('model', cfg, dev, (), None)
+    inputs, samples, metas = _synthetic(batch, shape, cfg.model.decode_head.num_classes, dev)
+    step_args = dict(train=(inputs, samples), infer=(inputs, metas))[mode]
+    step = getattr(bench, STEP_METHODS[mode])
+    return [_timed(dev, step, *step_args) for _ in range(steps)]
 
 
 COLUMNS = (

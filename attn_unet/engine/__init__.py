@@ -1,6 +1,6 @@
 """Training and testing machinery: the runner, CPU mixed precision, tool logic."""
 
-from .amp import AutoAmpOptimWrapper
+from .amp import AutoAmpOptimWrapper, cpu_has_native_bf16
 from .cli import prepare_test_cfg, prepare_train_cfg, run_test, run_train
 from .errors import (
     CheckpointError,
@@ -36,6 +36,7 @@ __all__ = [
     'check_datasets',
     'check_input_sizes',
     'convert_sync_bn_to_cpu',
+    'cpu_has_native_bf16',
     'format_tool_error',
     'prepare_test_cfg',
     'prepare_train_cfg',

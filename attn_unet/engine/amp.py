@@ -3,9 +3,11 @@
 mmengine's ``AmpOptimWrapper`` refuses machines without an accelerator.
 :class:`AutoAmpOptimWrapper` behaves exactly like it on CUDA (fp16 autocast,
 dynamic loss scaling by default) and on CPU autocasts to bfloat16, which has
-fp32's exponent range and so needs no loss scaling.
+fp32's exponent range and so needs no loss scaling. bf16 is only fast on CPUs
+with AVX512-BF16 or AMX; on others a warning says so when the wrapper is built.
 """
 
+import warnings
 from contextlib import contextmanager
 
 import torch
@@ -14,11 +16,22 @@ from mmengine.device import is_cuda_available, is_mlu_available, is_npu_availabl
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 from mmengine.registry import OPTIM_WRAPPERS
 
-__all__ = ['AutoAmpOptimWrapper']
+__all__ = ['AutoAmpOptimWrapper', 'cpu_has_native_bf16']
+
+SLOW_BF16_WARNING = (
+    '--amp on a CPU without AVX512-BF16 or AMX: bf16 autocast is likely slower than fp32 here; '
+    'train without --amp, or compare with benchmarks/bench_attn_vs_unet.py --options amp'
+)
 
 
 def _has_accelerator() -> bool:
     return is_cuda_available() or is_npu_available() or is_mlu_available()
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU has bf16 instructions that torch's kernels use (AVX512-BF16 or AMX)."""
+    probes = ('_is_avx512_bf16_supported', '_is_amx_tile_supported')
+    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
 
 @OPTIM_WRAPPERS.register_module()
@@ -44,6 +57,8 @@ class AutoAmpOptimWrapper(AmpOptimWrapper):
             raise ValueError(f'CPU autocast supports bfloat16 only, got dtype={dtype}')
         self.cast_dtype = torch.bfloat16
         self.loss_scaler = None
+        if not cpu_has_native_bf16():
+            warnings.warn(SLOW_BF16_WARNING, RuntimeWarning, stacklevel=2)
 
     def backward(self, loss: torch.Tensor, **kwargs) -> None:
         if self.on_cpu:

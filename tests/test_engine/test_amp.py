@@ -1,5 +1,7 @@
 """AutoAmpOptimWrapper: bf16 autocast without loss scaling on CPU."""
 
+import warnings
+
 import pytest
 import torch
 import torch.nn as nn
@@ -44,3 +46,16 @@ def test_state_dict_round_trip():
 def test_fp16_on_cpu_is_refused():
     with pytest.raises(ValueError, match='bfloat16 only'):
         _wrapper(dtype='float16')
+
+
+@pytest.mark.parametrize(
+    'avx512_bf16, amx, warns', [(False, False, True), (True, False, False), (False, True, False)]
+)
+def test_warns_only_on_a_cpu_without_native_bf16(monkeypatch, avx512_bf16, amx, warns):
+    monkeypatch.setattr(torch.cpu, '_is_avx512_bf16_supported', lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, '_is_amx_tile_supported', lambda: amx)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        _wrapper()
+    messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert any('without AVX512-BF16 or AMX' in m for m in messages) == warns

@@ -1,0 +1,46 @@
+"""benchmarks/time_one_model.py: N steps of one model in one process."""
+
+import re
+
+import pytest
+
+from .tiny_setup import ATTN_CONFIG
+from .tool_runner import assert_one_line_error_in_process, run_tool, run_tool_in_process
+
+TOOL = 'benchmarks/time_one_model.py'
+
+
+@pytest.mark.parametrize('mode, steps', [('infer', 3), ('train', 2), ('infer', 0)])
+def test_runs_the_asked_steps(mode, steps):
+    proc = run_tool(
+        TOOL,
+        ATTN_CONFIG,
+        '--base-channels',
+        '4',
+        '--size',
+        '32x64',
+        '--steps',
+        steps,
+        '--mode',
+        mode,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = re.search(rf'(\d+) {mode} steps of \S+ at 32x64: (.*)', proc.stdout)
+    assert line and int(line.group(1)) == steps
+    if steps:
+        assert float(line.group(2).split(' ms median')[0]) > 0
+    else:
+        assert line.group(2) == 'start-up only'
+
+
+@pytest.mark.parametrize(
+    'args, fragments',
+    [
+        (['--size', '30x64'], ['size 30x64', 'divisible by']),
+        (['--size', '32x64,64x64'], ['--size takes one HxW']),
+        (['--mode', 'eval'], ["mode 'eval'", 'train']),
+    ],
+)
+def test_bad_input(capsys, args, fragments):
+    code = run_tool_in_process(TOOL, ATTN_CONFIG, '--base-channels', '4', *args)
+    assert_one_line_error_in_process(code, capsys, *fragments)
