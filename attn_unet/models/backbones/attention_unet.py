@@ -40,7 +40,8 @@ class AttentionUNet(UNet):
             stage i are gated before decoder stage i uses them. Default: every
             stage but the finest, as in the authors' implementation: gating the
             full-resolution skip costs most of the gates' time (train step
-            1.13x UNet's instead of about 1.05x for S5-D16 at 512x1024 on CPU).
+            about 1.08x UNet's instead of about 1.0x for S5-D16 at 512x1024 on
+            CPU).
         gate_inter_ratio: inter channels of a gate as a fraction of its skip
             channels C_x (at least 1 channel). Default 0.25 keeps the gates of
             UNet-S5-D16 under 2% of its parameters.
