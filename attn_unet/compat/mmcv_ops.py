@@ -21,6 +21,10 @@ import types
 __all__ = ['MissingCompiledOpError', 'install_missing_ops_stub', 'is_stub_active']
 
 EXT_NAME = 'mmcv._ext'
+MMCV_MISSING_MESSAGE = (
+    'attn_unet needs mmcv 2.0 to 2.1 and none is installed: pip install "mmcv-lite==2.1.0" '
+    '(or install this package with its [lite] extra), or build full mmcv as the README shows'
+)
 
 FULL_MMCV_HINT = (
     'install full mmcv instead of mmcv-lite: pip uninstall -y mmcv-lite && '
@@ -63,7 +67,8 @@ def install_missing_ops_stub() -> bool:
         compiled extension is present and was left alone.
 
     Raises:
-        ImportError: the compiled extension exists but fails to import.
+        ImportError: mmcv is not installed at all, or the compiled extension
+            exists but fails to import.
     """
     if EXT_NAME in sys.modules:
         return is_stub_active()
@@ -71,6 +76,8 @@ def install_missing_ops_stub() -> bool:
         importlib.import_module(EXT_NAME)
         return False
     except ModuleNotFoundError as error:
+        if error.name == 'mmcv':
+            raise ImportError(MMCV_MISSING_MESSAGE, name='mmcv') from None
         if error.name != EXT_NAME:
             raise
     # Any other ImportError is a compiled mmcv that exists but is broken (built for
