@@ -5,28 +5,19 @@ from .tool_runner import assert_one_line_error_in_process, run_tool, run_tool_in
 TOOL = 'benchmarks/bench_attn_vs_unet.py'
 
 
+def _run_tiny(*args):
+    """The benchmark at width 4, batch 1, no warm-up, on the CPU."""
+    tiny = ['--base-channels', '4', '--batch', '1', '--warmup', '0', '--device', 'cpu']
+    return run_tool(TOOL, *tiny, *args)
+
+
 def _table(stdout):
     lines = [line for line in stdout.splitlines() if line.count('|') == len(COLUMNS) - 1]
     return [[cell.strip() for cell in line.split('|')] for line in lines]
 
 
 def test_table_rows_and_columns_at_tiny_size():
-    proc = run_tool(
-        TOOL,
-        '--base-channels',
-        '4',
-        '--sizes',
-        '32x64,64x64',
-        '--batch',
-        '1',
-        '--repeats',
-        '1',
-        '--warmup',
-        '0',
-        '--with-cp',
-        '--device',
-        'cpu',
-    )
+    proc = _run_tiny('--sizes', '32x64,64x64', '--repeats', '1', '--with-cp')
     assert proc.returncode == 0, proc.stderr[-3000:]
     header, *rows = _table(proc.stdout)
     assert header == list(COLUMNS)
@@ -55,25 +46,7 @@ def test_bad_size(capsys):
 
 
 def test_infer_only_mode_times_inference_alone():
-    proc = run_tool(
-        TOOL,
-        '--base-channels',
-        '4',
-        '--sizes',
-        '32x64',
-        '--batch',
-        '1',
-        '--repeats',
-        '2',
-        '--warmup',
-        '0',
-        '--modes',
-        'infer',
-        '--options',
-        'none',
-        '--device',
-        'cpu',
-    )
+    proc = _run_tiny('--sizes', '32x64', '--repeats', '2', '--modes', 'infer', '--options', 'none')
     assert proc.returncode == 0, proc.stderr[-3000:]
     header, *rows = _table(proc.stdout)
     cells = {r[1]: dict(zip(COLUMNS, r)) for r in rows}
