@@ -3,7 +3,7 @@
 # Usage: bash tools/mini_cityscapes_demo.sh [WORK_DIR]
 #   CONFIG (default: the AttentionUNet-S4-D8 mini config), DATA (default data/mini_cityscapes),
 #   ITERS (default 600: about 7 min of training on 2 idle cores; ITERS= runs the full 1k),
-#   NPROC (converter processes, default 2).
+#   NPROC (converter processes, default 2), SEED (randomness.seed; default: a random seed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -17,6 +17,9 @@ DATA_OPTIONS=(
     "val_dataloader.dataset.data_root=$DATA"
     "test_dataloader.dataset.data_root=$DATA"
 )
+if [[ -n "${SEED:-}" ]]; then
+    DATA_OPTIONS+=("randomness.seed=$SEED")
+fi
 ITER_OPTIONS=()
 ITERS=${ITERS-600}
 if [[ -n "$ITERS" ]]; then
