@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 from mmengine.analysis import get_model_complexity_info
@@ -41,7 +42,6 @@ ATTN_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1
 UNET_CONFIG = 'configs/unet/unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py'
 OPTIONS = ('amp', 'channels_last', 'with_cp')
 MODES = ('train', 'infer')
-STEP_METHODS = dict(train='train_step', infer='infer')
 TARGETS = dict(train=1.10, infer=1.08, peak=1.10)
 MEMORY_METHODS = dict(
     cuda='peak memory = torch.cuda.max_memory_allocated() increase over one train step '
@@ -238,15 +238,38 @@ def _synthetic(batch: int, shape: tuple[int, int], num_classes: int, device: tor
     return inputs, samples, [dict(meta) for _ in range(batch)]
 
 
-def _timed(device: torch.device, fn: Callable, *args) -> float:
-    """Seconds that fn(*args) takes, with the device synchronised around it."""
+def _timed(device: torch.device, fn: Callable[[], None]) -> float:
+    """Seconds that fn() takes, with the device synchronised around it."""
     if device.type == 'cuda':
         torch.cuda.synchronize(device)
     start = time.perf_counter()
-    fn(*args)
+    fn()
     if device.type == 'cuda':
         torch.cuda.synchronize(device)
     return time.perf_counter() - start
+
+
+def _device(device: str) -> torch.device:
+    """``torch.device(device)``; ToolError when it names CUDA on a machine without it."""
+    dev = torch.device(device)
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ToolError(f'device {device} requested but CUDA is not available: use --device cpu')
+    return dev
+
+
+def _check_divisible(model_cfg: Config, sizes: Sequence[tuple[int, int]]) -> None:
+    """ToolError unless every (H, W) divides by the backbone's downsample rate."""
+    rate = backbone_downsample_rate(model_cfg)
+    for height, width in sizes:
+        if height % rate or width % rate:
+            raise ToolError(f'size {height}x{width}: H and W must be divisible by {rate}')
+
+
+def _step(bench: _Bench, mode: str, inputs, samples, metas) -> Callable[[], None]:
+    """The zero-argument train or inference step of ``mode`` on the bench's model."""
+    if mode == 'train':
+        return partial(bench.train_step, inputs, samples)
+    return partial(bench.infer, inputs, metas)
 
 
 def compare_models(
@@ -289,19 +312,14 @@ def compare_models(
         raise ToolError(f'modes {list(modes)}: choose one or both of {", ".join(MODES)}')
     if repeats < 1 or warmup < 0 or batch < 1:
         raise ToolError('--repeats and --batch must be >= 1 and --warmup >= 0')
-    dev = torch.device(device)
-    if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ToolError(f'device {device} requested but CUDA is not available: use --device cpu')
+    dev = _device(device)
     specs = [('UNet', unet_config, (), None), ('AttentionUNet', attn_config, (), 'UNet')]
     specs += [(f'AttentionUNet+{opt}', attn_config, (opt,), 'AttentionUNet') for opt in options]
     cfgs = {
         name: variant_config(path, base_channels, 'with_cp' in opts)
         for name, path, opts, _ in specs
     }
-    rate = backbone_downsample_rate(cfgs['UNet'].model)
-    for height, width in sizes:
-        if height % rate or width % rate:
-            raise ToolError(f'size {height}x{width}: H and W must be divisible by {rate}')
+    _check_divisible(cfgs['UNet'].model, sizes)
     num_classes = cfgs['UNet'].model.decode_head.num_classes
     benches = [_Bench(name, cfgs[name], dev, opts, ref) for name, _, opts, ref in specs]
     counts = {}
@@ -321,15 +339,14 @@ def compare_models(
             )
             for b in benches
         ]
-        step_args = dict(train=(inputs, samples), infer=(inputs, metas))
         for mode in (m for m in MODES if m in modes):
+            steps = [_step(bench, mode, inputs, samples, metas) for bench in benches]
             for _ in range(warmup):
-                for bench in benches:
-                    getattr(bench, STEP_METHODS[mode])(*step_args[mode])
+                for step in steps:
+                    step()
             for _ in range(repeats):
-                for bench, result in zip(benches, size_results):
-                    step = getattr(bench, STEP_METHODS[mode])
-                    getattr(result, f'{mode}_times').append(_timed(dev, step, *step_args[mode]))
+                for step, result in zip(steps, size_results):
+                    getattr(result, f'{mode}_times').append(_timed(dev, step))
         if 'train' in modes:
             for bench, result in zip(benches, size_results):
                 result.peak_bytes = bench.peak_bytes(inputs, samples)
@@ -364,15 +381,12 @@ def time_steps(
     if steps < 0 or batch < 1:
         raise ToolError('--steps must be >= 0 and --batch >= 1')
     cfg = variant_config(config, base_channels)
-    rate = backbone_downsample_rate(cfg.model)
-    if shape[0] % rate or shape[1] % rate:
-        raise ToolError(f'size {shape[0]}x{shape[1]}: H and W must be divisible by {rate}')
-    dev = torch.device(device)
+    _check_divisible(cfg.model, [shape])
+    dev = _device(device)
     bench = _Bench('model', cfg, dev, (), None)
     inputs, samples, metas = _synthetic(batch, shape, cfg.model.decode_head.num_classes, dev)
-    step_args = dict(train=(inputs, samples), infer=(inputs, metas))[mode]
-    step = getattr(bench, STEP_METHODS[mode])
-    return [_timed(dev, step, *step_args) for _ in range(steps)]
+    step = _step(bench, mode, inputs, samples, metas)
+    return [_timed(dev, step) for _ in range(steps)]
 
 
 COLUMNS = (
