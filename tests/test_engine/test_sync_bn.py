@@ -1,7 +1,6 @@
 """CPUSyncBatchNorm: conversion keeps parameters; two gloo ranks share batch statistics."""
 
 import os
-import socket
 
 import torch
 import torch.distributed as dist
@@ -9,6 +8,7 @@ import torch.multiprocessing as mp
 import torch.nn as nn
 
 from attn_unet.engine import CPUSyncBatchNorm, convert_sync_bn_to_cpu
+from tests.distributed import free_port
 
 
 def test_convert_keeps_parameters_and_matches_bn_without_group():
@@ -37,9 +37,7 @@ def _worker(rank, port, batches, out):
 
 
 def test_two_ranks_normalise_with_global_statistics():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
+    port = free_port()
     torch.manual_seed(0)
     batches = [torch.randn(2, 3, 4, 4) + 3, torch.randn(3, 3, 4, 4) - 1]
     out = mp.Manager().dict()

@@ -114,17 +114,21 @@ def file_hashes(folder: Path) -> dict:
     }
 
 
-@pytest.fixture(scope='session')
-def trained_run(tiny_data, tmp_path_factory) -> Path:
-    """Work dir of a 2-iteration AttentionUNet run (iter_2.pth, last_checkpoint)."""
-    work_dir = tmp_path_factory.mktemp('trained')
+def train_tiny(train_script, data_root: Path, work_dir: Path) -> Path:
+    """``work_dir`` after a 2-iteration run of the mini AttentionUNet config by ``train_script``."""
     result = run_tool(
-        'tools/train.py',
+        train_script,
         MINI_ATTN_CONFIG,
         '--work-dir',
         work_dir,
         '--cfg-options',
-        *tiny_options(tiny_data),
+        *tiny_options(data_root),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return work_dir
+
+
+@pytest.fixture(scope='session')
+def trained_run(tiny_data, tmp_path_factory) -> Path:
+    """Work dir of a 2-iteration AttentionUNet run (iter_2.pth, last_checkpoint)."""
+    return train_tiny('tools/train.py', tiny_data, tmp_path_factory.mktemp('trained'))

@@ -2,8 +2,9 @@
 
 import json
 
+from tests.distributed import free_port
+
 from .conftest import MINI_ATTN_CONFIG, run_tool, tiny_options
-from .test_dist_train import _free_port
 
 
 def test_dist_test_two_cpu_ranks_match_single_process(trained_run, tiny_data, tmp_path):
@@ -31,7 +32,7 @@ def test_dist_test_two_cpu_ranks_match_single_process(trained_run, tiny_data, tm
         '--out-metrics',
         tmp_path / 'dist.json',
         *common,
-        env={'PORT': str(_free_port())},
+        env={'PORT': str(free_port())},
     )
     output = dist.stdout + dist.stderr
     assert dist.returncode == 0, output[-3000:]

@@ -1,16 +1,10 @@
 """tools/dist_train.sh: two gloo ranks on CPU train and end with identical weights."""
 
-import socket
-
 import torch
 
+from tests.distributed import free_port
+
 from .conftest import probe_config, run_tool, tiny_options
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def test_dist_train_two_cpu_ranks_agree(tiny_data, tmp_path):
@@ -23,7 +17,7 @@ def test_dist_train_two_cpu_ranks_agree(tiny_data, tmp_path):
         tmp_path,
         '--cfg-options',
         *tiny_options(tiny_data),
-        env={'PORT': str(_free_port())},
+        env={'PORT': str(free_port())},
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]

@@ -10,7 +10,7 @@ from pathlib import Path
 import mmseg
 import pytest
 
-from .conftest import MINI_ATTN_CONFIG, run_tool, tiny_options
+from .conftest import MINI_ATTN_CONFIG, run_tool, tiny_options, train_tiny
 
 MMSEG_TOOLS = Path(mmseg.__file__).parent / '.mim' / 'tools'
 
@@ -20,17 +20,7 @@ def mmseg_trained(tiny_data, tmp_path_factory) -> Path:
     """Work dir of a 2-iteration run by mmseg's own tools/train.py."""
     if not (MMSEG_TOOLS / 'train.py').exists():
         pytest.skip('this mmsegmentation install ships no tools')
-    work_dir = tmp_path_factory.mktemp('mmseg_train')
-    result = run_tool(
-        MMSEG_TOOLS / 'train.py',
-        MINI_ATTN_CONFIG,
-        '--work-dir',
-        work_dir,
-        '--cfg-options',
-        *tiny_options(tiny_data),
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return work_dir
+    return train_tiny(MMSEG_TOOLS / 'train.py', tiny_data, tmp_path_factory.mktemp('mmseg_train'))
 
 
 def test_mmseg_train_uses_our_runner_and_backbone(mmseg_trained):
