@@ -1,17 +1,16 @@
-"""Cityscapes data side: layout checks, label conversion and a synthetic mini set."""
+"""Data side: layout checks at the package root; converters and generators by module.
 
-from .cityscapes_convert import convert_cityscapes
+The converter wrappers (``attn_unet.datasets.cityscapes_convert``) and the
+generators (``attn_unet.datasets.synthetic``) are imported by their tools, not
+here, so ``import attn_unet`` does not load cityscapesscripts.
+"""
+
+from .errors import DatasetError
 from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
-from .mini_cityscapes import MINI_CITIES, generate_mini_cityscapes
-from .street_scene import render_street_image, sample_street_scene
 
 __all__ = [
-    'MINI_CITIES',
+    'DatasetError',
     'DatasetLayoutError',
     'check_cityscapes_layout',
     'check_dataset_cfg',
-    'convert_cityscapes',
-    'generate_mini_cityscapes',
-    'render_street_image',
-    'sample_street_scene',
 ]

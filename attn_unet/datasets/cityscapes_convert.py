@@ -13,6 +13,7 @@ import os.path as osp
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from mmengine.utils import mkdir_or_exist, scandir, track_parallel_progress, track_progress
 
+from .errors import DatasetError
 from .layout import DatasetLayoutError
 
 __all__ = ['convert_cityscapes']
@@ -43,7 +44,7 @@ def convert_cityscapes(
     Raises:
         DatasetLayoutError: ``root`` or ``root/gt_dir`` is missing, or holds no
             polygons file.
-        ValueError: A polygons file cannot be read or names an unknown label.
+        DatasetError: A polygons file cannot be read or names an unknown label.
     """
     root = osp.normpath(str(root))
     if not osp.isdir(root):
@@ -65,7 +66,7 @@ def convert_cityscapes(
     if failed:
         (path, reason), more = failed[0], len(failed) - 1
         others = f' (and {more} more)' if more else ''
-        raise ValueError(f'cannot convert {path}{others}: {reason}; fix or remove it and rerun')
+        raise DatasetError(f'cannot convert {path}{others}: {reason}; fix or remove it and rerun')
 
     out_dir = str(out_dir) if out_dir is not None else root
     mkdir_or_exist(out_dir)

@@ -2,7 +2,8 @@ import shutil
 
 import pytest
 
-from attn_unet.datasets import convert_cityscapes, generate_mini_cityscapes
+from attn_unet.datasets.cityscapes_convert import convert_cityscapes
+from attn_unet.datasets.synthetic import generate_mini_cityscapes
 
 NUM_TRAIN, NUM_VAL, HEIGHT, WIDTH = 4, 2, 64, 128
 

@@ -7,7 +7,8 @@ import pytest
 from cityscapesscripts.helpers.labels import id2label
 from PIL import Image
 
-from attn_unet.datasets import DatasetLayoutError, convert_cityscapes
+from attn_unet.datasets import DatasetLayoutError
+from attn_unet.datasets.cityscapes_convert import convert_cityscapes
 
 from .conftest import NUM_TRAIN, NUM_VAL
 

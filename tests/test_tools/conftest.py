@@ -17,7 +17,8 @@ TOOL_TIMEOUT = 300
 @pytest.fixture(scope='session')
 def tiny_data(tmp_path_factory) -> Path:
     """4 train / 2 val images of 64x128, converted to trainIds."""
-    from attn_unet.datasets import convert_cityscapes, generate_mini_cityscapes
+    from attn_unet.datasets.cityscapes_convert import convert_cityscapes
+    from attn_unet.datasets.synthetic import generate_mini_cityscapes
 
     root = generate_mini_cityscapes(
         tmp_path_factory.mktemp('data') / 'mini', num_train=4, num_val=2, height=64, width=128

@@ -6,7 +6,6 @@ Usage (as mmseg's converter)::
 """
 
 import argparse
-import sys
 
 
 def parse_args():
@@ -22,19 +21,18 @@ def parse_args():
 
 def main():
     args = parse_args()
-    from attn_unet.datasets import DatasetLayoutError, convert_cityscapes
+    from attn_unet.datasets.cityscapes_convert import convert_cityscapes
+    from attn_unet.engine import ToolError
 
-    try:
-        if args.nproc < 1:
-            raise ValueError(f'--nproc must be >= 1, got {args.nproc}')
-        count = convert_cityscapes(
-            args.cityscapes_path, gt_dir=args.gt_dir, nproc=args.nproc, out_dir=args.out_dir
-        )
-    except (DatasetLayoutError, ValueError, OSError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        sys.exit(2)
+    if args.nproc < 1:
+        raise ToolError(f'--nproc must be >= 1, got {args.nproc}')
+    count = convert_cityscapes(
+        args.cityscapes_path, gt_dir=args.gt_dir, nproc=args.nproc, out_dir=args.out_dir
+    )
     print(f'\nwrote {count} *_gtFine_labelTrainIds.png under {args.cityscapes_path}')
 
 
 if __name__ == '__main__':
-    main()
+    from attn_unet.engine import run_cli
+
+    run_cli(main)

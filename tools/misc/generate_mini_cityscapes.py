@@ -7,7 +7,6 @@ Usage::
 """
 
 import argparse
-import sys
 
 
 def parse_args():
@@ -23,15 +22,11 @@ def parse_args():
 
 def main():
     args = parse_args()
-    from attn_unet.datasets import generate_mini_cityscapes
+    from attn_unet.datasets.synthetic import generate_mini_cityscapes
 
-    try:
-        root = generate_mini_cityscapes(
-            args.out_dir, args.num_train, args.num_val, args.height, args.width, args.seed
-        )
-    except (ValueError, OSError) as e:
-        print(f'error: {e}', file=sys.stderr)
-        sys.exit(2)
+    root = generate_mini_cityscapes(
+        args.out_dir, args.num_train, args.num_val, args.height, args.width, args.seed
+    )
     print(
         f'wrote {args.num_train} train + {args.num_val} val images to {root}; next: '
         f'python3 tools/dataset_converters/cityscapes.py {root}'
@@ -39,4 +34,6 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    from attn_unet.engine import run_cli
+
+    run_cli(main)

@@ -26,6 +26,7 @@ from cityscapesscripts.preparation.json2instanceImg import createInstanceImage
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from PIL import Image
 
+from ..errors import DatasetError
 from .street_scene import render_street_image, sample_street_scene
 
 __all__ = ['MINI_CITIES', 'generate_mini_cityscapes']
@@ -54,12 +55,14 @@ def generate_mini_cityscapes(
         ``root`` as a Path.
 
     Raises:
-        ValueError: A count is negative or the size is under 16 x 16 pixels.
+        DatasetError: A count is negative or the size is under 16 x 16 pixels.
     """
     if num_train < 0 or num_val < 0:
-        raise ValueError(f'image counts must be >= 0, got num_train={num_train}, num_val={num_val}')
+        raise DatasetError(
+            f'image counts must be >= 0, got num_train={num_train}, num_val={num_val}'
+        )
     if height < 16 or width < 16:
-        raise ValueError(f'image size must be at least 16x16, got {height}x{width}')
+        raise DatasetError(f'image size must be at least 16x16, got {height}x{width}')
     root = Path(root)
     index = 0
     for split, count in (('train', num_train), ('val', num_val)):

@@ -10,11 +10,11 @@ from cityscapesscripts.helpers.labels import name2label
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from PIL import Image
 
-from attn_unet.datasets import MINI_CITIES, generate_mini_cityscapes, sample_street_scene
+from attn_unet.datasets.synthetic import MINI_CITIES, generate_mini_cityscapes, sample_street_scene
 
-from .conftest import HEIGHT, NUM_TRAIN, NUM_VAL, WIDTH
+from ..conftest import HEIGHT, NUM_TRAIN, NUM_VAL, WIDTH
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 GT_SUFFIXES = (
     '_gtFine_polygons.json',
     '_gtFine_labelIds.png',
