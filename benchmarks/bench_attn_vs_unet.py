@@ -68,8 +68,7 @@ def main(argv=None):
     from dataclasses import asdict
 
     import torch
-
-    from attn_unet.analysis import compare_models, format_table, parse_sizes
+    from attn_vs_unet import compare_models, format_table, parse_sizes
 
     flags = [
         name
@@ -116,6 +115,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)

@@ -14,7 +14,6 @@ Example:
 
 import argparse
 import statistics
-import sys
 
 
 def parse_args(argv=None):
@@ -35,8 +34,9 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     import torch
+    from attn_vs_unet import parse_sizes, time_steps
 
-    from attn_unet.analysis import ToolError, parse_sizes, time_steps
+    from attn_unet.engine import ToolError
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -52,6 +52,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)

@@ -7,10 +7,8 @@ import torch
 from mmengine.analysis import FlopAnalyzer, get_model_complexity_info, parameter_count
 from mmengine.logging import MMLogger
 
-from attn_unet.engine.preflight import backbone_downsample_rate
-
+from .input_sizes import check_model_input_sizes
 from .model_loading import build_segmentor
-from .tool_errors import ToolError
 
 __all__ = ['complexity_table', 'model_complexity', 'quiet_counter']
 
@@ -29,15 +27,9 @@ def model_complexity(cfg, shape: tuple[int, int]) -> dict:
         ``table`` (per-module breakdown).
 
     Raises:
-        ToolError: H or W not divisible by the backbone's downsample rate.
+        InputSizeError: H or W not divisible by the backbone's downsample rate.
     """
-    rate = backbone_downsample_rate(cfg.model)
-    if shape[0] % rate or shape[1] % rate:
-        raise ToolError(
-            f'--shape {shape[0]} {shape[1]}: the backbone needs H and W divisible '
-            f'by {rate}; pass e.g. --shape {shape[0] // rate * rate or rate} '
-            f'{shape[1] // rate * rate or rate}'
-        )
+    check_model_input_sizes(cfg.model, [shape])
     model = build_segmentor(cfg).eval()
     inputs = torch.zeros(1, cfg.model.backbone.get('in_channels', 3), *shape)
     with torch.no_grad(), quiet_counter():

@@ -1,6 +1,7 @@
 import pytest
 
-from attn_unet.analysis import ToolError, build_segmentor, load_config, model_complexity
+from attn_unet.analysis import build_segmentor, load_config, model_complexity
+from attn_unet.engine import ToolError
 
 
 def test_params_and_flops_of_tiny_models(tiny):
@@ -23,5 +24,7 @@ def test_flops_scale_with_pixels(tiny):
 
 
 def test_shape_must_fit_the_backbone(tiny):
-    with pytest.raises(ToolError, match='divisible by 4; pass e.g. --shape 28 64'):
+    with pytest.raises(
+        ToolError, match='30x64 is not divisible by the backbone downsample rate 4 .* e.g. 32x64'
+    ):
         model_complexity(load_config(tiny['attn_config']), (30, 64))

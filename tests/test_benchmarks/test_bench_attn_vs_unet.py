@@ -1,6 +1,10 @@
-from attn_unet.analysis.attn_vs_unet import COLUMNS
+from attn_vs_unet import COLUMNS
 
-from .tool_runner import assert_one_line_error_in_process, run_tool, run_tool_in_process
+from tests.test_tools_analysis.tool_runner import (
+    assert_one_line_error_in_process,
+    run_tool,
+    run_tool_in_process,
+)
 
 TOOL = 'benchmarks/bench_attn_vs_unet.py'
 
@@ -42,7 +46,9 @@ def test_bad_size(capsys):
     code = run_tool_in_process(
         TOOL, '--base-channels', '4', '--sizes', '30x64', '--options', 'none'
     )
-    assert_one_line_error_in_process(code, capsys, 'size 30x64', 'divisible by 16')
+    assert_one_line_error_in_process(
+        code, capsys, 'size 30x64', 'not divisible by the backbone downsample rate 16'
+    )
 
 
 def test_infer_only_mode_times_inference_alone():

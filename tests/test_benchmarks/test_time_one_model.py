@@ -4,8 +4,12 @@ import re
 
 import pytest
 
-from .tiny_setup import ATTN_CONFIG
-from .tool_runner import assert_one_line_error_in_process, run_tool, run_tool_in_process
+from tests.test_tools_analysis.tiny_setup import ATTN_CONFIG
+from tests.test_tools_analysis.tool_runner import (
+    assert_one_line_error_in_process,
+    run_tool,
+    run_tool_in_process,
+)
 
 TOOL = 'benchmarks/time_one_model.py'
 

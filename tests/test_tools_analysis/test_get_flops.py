@@ -19,4 +19,4 @@ def test_bad_shape(tiny, capsys):
     code = run_tool_in_process(
         'tools/analysis_tools/get_flops.py', tiny['attn_config'], '--shape', '30', '64'
     )
-    assert_one_line_error_in_process(code, capsys, 'divisible by 4')
+    assert_one_line_error_in_process(code, capsys, '30x64 is not divisible', 'downsample rate 4')

@@ -1,27 +1,16 @@
 import pytest
-
-from attn_unet.analysis import ToolError, VariantResult, format_table, parse_sizes
-from attn_unet.analysis.attn_vs_unet import COLUMNS, table_rows, variant_config
-from tests.test_tools_analysis.tiny_setup import ATTN_CONFIG
+from attn_vs_unet import (
+    COLUMNS,
+    VariantResult,
+    format_table,
+    table_rows,
+)
 
 
 def _result(name, reference, train, infer, peak, params=100, flops=1000):
     return VariantResult(
         (64, 128), name, reference, params, flops, [train, train * 3, train], [infer], peak, 4
     )
-
-
-def test_parse_sizes():
-    assert parse_sizes('128x256, 64X128') == [(128, 256), (64, 128)]
-    with pytest.raises(ToolError, match='not HxW'):
-        parse_sizes('128')
-
-
-def test_variant_config_scales_heads_with_width():
-    cfg = variant_config(ATTN_CONFIG, 8, with_cp=True)
-    assert cfg.model.backbone.base_channels == 8 and cfg.model.backbone.with_cp
-    assert cfg.model.decode_head.in_channels == 8 and cfg.model.auxiliary_head.in_channels == 16
-    assert cfg.model.backbone.norm_cfg.type == 'BN'
 
 
 def test_ratios_and_verdicts():
