@@ -5,7 +5,6 @@ Example:
 """
 
 import argparse
-import sys
 
 
 def parse_args(argv=None):
@@ -27,7 +26,8 @@ def main(argv=None):
     args = parse_args(argv)
     from mmseg.apis import inference_model, show_result_pyplot
 
-    from attn_unet.analysis import ToolError, load_image, load_segmentor
+    from attn_unet.analysis import load_image, load_segmentor
+    from attn_unet.engine import ToolError
 
     if not 0.0 < args.opacity <= 1.0:
         raise ToolError(f'--opacity {args.opacity}: pass a value in (0, 1]')
@@ -49,6 +49,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)

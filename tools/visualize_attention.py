@@ -5,7 +5,6 @@ Example:
 """
 
 import argparse
-import sys
 
 
 def parse_args(argv=None):
@@ -22,7 +21,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    from attn_unet.analysis import ToolError, load_image, load_segmentor
+    from attn_unet.analysis import load_image, load_segmentor
+    from attn_unet.engine import ToolError
     from attn_unet.visualization import attention_grid_for_image, save_rgb
 
     if not 0.0 <= args.opacity <= 1.0:
@@ -35,6 +35,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)

@@ -6,12 +6,12 @@ import pytest
 from PIL import Image
 
 from attn_unet.analysis import (
-    ToolError,
     confusion_matrix,
     dataset_confusion,
     load_config,
     plot_confusion,
 )
+from attn_unet.engine import ToolError
 
 
 def _loop_count(pred, gt, num_classes, ignore_index=255):

@@ -1,7 +1,6 @@
 import pytest
 
 from attn_unet.analysis import (
-    ToolError,
     dataset_batches,
     load_config,
     load_segmentor,
@@ -9,6 +8,7 @@ from attn_unet.analysis import (
     pipeline_image_shape,
     synthetic_batch,
 )
+from attn_unet.engine import ToolError
 
 
 def test_measure_fps_counts_images(tiny, monkeypatch):

@@ -3,7 +3,8 @@ import json
 import cv2
 import pytest
 
-from attn_unet.analysis import ToolError, load_scalars, plot_curves, run_name
+from attn_unet.analysis import load_scalars, plot_curves, run_name
+from attn_unet.engine import ToolError
 
 
 def write_scalars(path, num_iters, val_every, seed):

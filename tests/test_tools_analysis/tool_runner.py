@@ -31,11 +31,19 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, *fragments: str) ->
 
 
 def run_tool_in_process(script: str, *args: str) -> int:
-    """Call the script's ``main`` through ``run_tool`` (its ``__main__`` path); exit code."""
-    from attn_unet.analysis import run_tool as run_main
+    """Call the script's ``main`` through ``run_cli`` (its ``__main__`` path); exit code."""
+    from attn_unet.engine import run_cli
 
     namespace = runpy.run_path(os.path.join(REPO, script), run_name='tool_under_test')
-    return run_main(namespace['main'], [str(arg) for arg in args])
+    argv = sys.argv
+    sys.argv = [script, *map(str, args)]
+    try:
+        run_cli(namespace['main'])
+    except SystemExit as exit_:
+        return exit_.code
+    finally:
+        sys.argv = argv
+    return 0
 
 
 def assert_one_line_error_in_process(code: int, capsys, *fragments: str) -> None:

@@ -5,7 +5,6 @@ Example:
 """
 
 import argparse
-import sys
 
 
 def parse_args(argv=None):
@@ -30,7 +29,6 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     from attn_unet.analysis import (
-        ToolError,
         dataset_batches,
         load_segmentor,
         measure_fps,
@@ -38,6 +36,7 @@ def main(argv=None):
         summarize_fps,
         synthetic_batch,
     )
+    from attn_unet.engine import ToolError
 
     if args.repeat_times < 1:
         raise ToolError(f'--repeat-times {args.repeat_times}: pass at least 1')
@@ -62,6 +61,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)

@@ -8,7 +8,6 @@ Example:
 import argparse
 import os
 import os.path as osp
-import sys
 
 
 def parse_args(argv=None):
@@ -33,6 +32,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)

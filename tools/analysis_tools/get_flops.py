@@ -5,7 +5,6 @@ Example:
 """
 
 import argparse
-import sys
 
 
 def parse_args(argv=None):
@@ -28,7 +27,8 @@ def main(argv=None):
     args = parse_args(argv)
     from mmengine.config import DictAction
 
-    from attn_unet.analysis import ToolError, load_config, model_complexity
+    from attn_unet.analysis import load_config, model_complexity
+    from attn_unet.engine import ToolError
 
     if len(args.shape) not in (1, 2):
         raise ToolError(f'--shape takes H or H W, got {len(args.shape)} values')
@@ -51,6 +51,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.analysis import run_tool
+    from attn_unet.engine import run_cli
 
-    sys.exit(run_tool(main))
+    run_cli(main)
