@@ -1,14 +1,9 @@
-"""Complexity, speed, training-curve and confusion-matrix analysis for attn-unet."""
+"""Complexity, speed, training-curve and confusion-matrix analysis for attn-unet.
 
-from .attn_vs_unet import (
-    OPTIONS,
-    TARGETS,
-    VariantResult,
-    compare_models,
-    format_table,
-    parse_sizes,
-    time_steps,
-)
+Loaded by the tools that ask for it, never by ``import attn_unet``: it pulls
+matplotlib in.
+"""
+
 from .complexity import model_complexity
 from .confusion import confusion_matrix, dataset_confusion, plot_confusion
 from .inference_speed import (
@@ -18,6 +13,7 @@ from .inference_speed import (
     summarize_fps,
     synthetic_batch,
 )
+from .input_sizes import check_model_input_sizes
 from .model_loading import (
     build_segmentor,
     load_config,
@@ -25,34 +21,25 @@ from .model_loading import (
     load_segmentor,
     syncbn_to_bn,
 )
-from .tool_errors import ToolError, run_tool
 from .training_curves import load_scalars, plot_curves, run_name
 
 __all__ = [
-    'OPTIONS',
-    'TARGETS',
-    'ToolError',
-    'VariantResult',
     'build_segmentor',
-    'compare_models',
+    'check_model_input_sizes',
     'confusion_matrix',
     'dataset_batches',
     'dataset_confusion',
-    'format_table',
     'load_config',
     'load_image',
     'load_scalars',
     'load_segmentor',
     'measure_fps',
     'model_complexity',
-    'parse_sizes',
-    'time_steps',
+    'pipeline_image_shape',
     'plot_confusion',
     'plot_curves',
     'run_name',
-    'run_tool',
     'summarize_fps',
     'syncbn_to_bn',
     'synthetic_batch',
-    'pipeline_image_shape',
 ]

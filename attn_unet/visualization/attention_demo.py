@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from attn_unet.analysis import ToolError, load_image
+from attn_unet.engine.errors import ToolError
 
 from .attention_grid import attention_panels, compose_grid, sample_attention
 
@@ -29,6 +29,8 @@ def attention_grid_for_image(
         ToolError: the image is missing or the model has no attention gates.
     """
     from mmseg.apis import inference_model
+
+    from attn_unet.analysis.model_loading import load_image
 
     backbone = getattr(model, 'backbone', None)
     if not hasattr(backbone, 'attention_maps') or not any(
