@@ -6,11 +6,9 @@ import mmcv
 import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
-from mmengine.runner import CheckpointLoader
 
+from attn_unet.engine.errors import ToolError
 from attn_unet.engine.preflight import backbone_downsample_rate
-
-from .tool_errors import ToolError
 
 __all__ = [
     'build_segmentor',
@@ -78,9 +76,14 @@ def load_segmentor(
 ):
     """An mmseg segmentor in eval mode with every weight taken from the checkpoint.
 
+    mmseg's ``init_model`` builds the model and mmengine's ``load_checkpoint``
+    (``module.`` prefixes stripped) loads it, strictly: a checkpoint of another
+    config is refused instead of leaving weights at their initial values.
+
     Args:
         config: config file path.
-        checkpoint: checkpoint written by mmengine (``state_dict`` and ``meta``).
+        checkpoint: checkpoint written by mmengine (``state_dict`` and
+            ``meta``) or a bare ``model.state_dict()``.
         device: 'cpu', 'cuda' or 'cuda:N'.
         cfg_options: overrides merged into the config.
         pad_to_divisor: pad test images to the backbone's downsample rate, so
@@ -94,8 +97,8 @@ def load_segmentor(
         ToolError: missing/corrupt checkpoint, a checkpoint of another
             architecture, or an unavailable device.
     """
+    from mmengine.runner import load_checkpoint
     from mmseg.apis import init_model
-    from mmseg.utils import get_classes, get_palette
 
     cfg = load_config(config, cfg_options)
     if device.startswith('cuda') and not torch.cuda.is_available():
@@ -104,27 +107,67 @@ def load_segmentor(
         raise ToolError(
             f'checkpoint {checkpoint} not found: pass the .pth written by tools/train.py'
         )
-    try:
-        ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt)
-        if not isinstance(state, dict) or not state:
-            raise ValueError('no state_dict')
-    except Exception as err:
-        reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else 'unreadable'
-        raise ToolError(
-            f'checkpoint {checkpoint} is corrupt or not a PyTorch checkpoint '
-            f'({reason}): re-download it or pass the .pth written by '
-            f'tools/train.py'
-        ) from None
     if pad_to_divisor and not cfg.model.get('data_preprocessor', {}).get('test_cfg'):
         cfg.model.data_preprocessor.test_cfg = ConfigDict(
             size_divisor=backbone_downsample_rate(cfg.model)
         )
     model = init_model(cfg, None, device='cpu')
-    _load_weights(model, state, checkpoint, config)
-    meta = (ckpt.get('meta') or {}).get('dataset_meta') if isinstance(ckpt, dict) else None
+    try:
+        ckpt = load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+    except RuntimeError as err:
+        if str(err).startswith(_MISMATCH):
+            raise ToolError(_mismatch_message(str(err), checkpoint, config)) from None
+        raise _corrupt(checkpoint, err) from None
+    except Exception as err:
+        raise _corrupt(checkpoint, err) from None
+    model.dataset_meta = _dataset_meta(ckpt, model.decode_head.num_classes)
+    return model.to(device).eval()
+
+
+_MISMATCH = 'The model and loaded state dict do not match exactly'
+
+
+def _corrupt(checkpoint: str, err: Exception) -> ToolError:
+    reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else 'unreadable'
+    return ToolError(
+        f'checkpoint {checkpoint} is corrupt or not a PyTorch checkpoint ({reason}): '
+        're-download it or pass the .pth written by tools/train.py'
+    )
+
+
+def _mismatch_message(report: str, checkpoint: str, config: str) -> str:
+    """One line from mmengine's strict-load report: size mismatch, missing or extra keys."""
+    lines = [line.strip() for line in report.splitlines()]
+    sizes = [line for line in lines if line.startswith('size mismatch')]
+    if sizes:
+        return (
+            f'checkpoint {checkpoint} does not fit config {config} ({sizes[0]}): '
+            'pass the checkpoint trained with this config'
+        )
+    missing = _keys(lines, 'missing keys in source state_dict: ')
+    extra = _keys(lines, 'unexpected key in source state_dict: ')
+    problem = (
+        f'lacks {len(missing)} weights of the model, e.g. {missing[0]}'
+        if missing
+        else f'has {len(extra)} weights the model does not, e.g. {extra[0]}'
+    )
+    return (
+        f'checkpoint {checkpoint} {problem}: it was trained with another config than '
+        f'{config}; pass the matching config or checkpoint'
+    )
+
+
+def _keys(lines: list[str], prefix: str) -> list[str]:
+    found = next((line[len(prefix) :] for line in lines if line.startswith(prefix)), '')
+    return [key for key in found.split(', ') if key]
+
+
+def _dataset_meta(ckpt: dict, num_classes: int) -> dict:
+    """Classes and palette from the checkpoint's meta, else Cityscapes' or numbered ones."""
+    from mmseg.utils import get_classes, get_palette
+
+    meta = (ckpt.get('meta') or {}).get('dataset_meta') if 'state_dict' in ckpt else None
     if not meta or 'classes' not in meta:
-        num_classes = model.decode_head.num_classes
         name = 'cityscapes' if num_classes == 19 else None
         meta = dict(
             classes=get_classes(name) if name else [str(i) for i in range(num_classes)],
@@ -132,36 +175,7 @@ def load_segmentor(
             if name
             else np.random.default_rng(0).integers(0, 256, (num_classes, 3)).tolist(),
         )
-    model.dataset_meta = dict(classes=list(meta['classes']), palette=list(meta['palette']))
-    return model.to(device).eval()
-
-
-def _load_weights(model: torch.nn.Module, state: dict, checkpoint: str, config: str) -> None:
-    """Load state into model; every model weight must come from the checkpoint."""
-    state = {key.removeprefix('module.'): value for key, value in state.items()}
-    try:
-        result = model.load_state_dict(state, strict=False)
-    except RuntimeError as err:
-        line = next(
-            (ln.strip() for ln in str(err).splitlines() if 'size mismatch' in ln),
-            str(err).splitlines()[0],
-        )
-        raise ToolError(
-            f'checkpoint {checkpoint} does not fit config {config} ({line}): '
-            f'pass the checkpoint trained with this config'
-        ) from None
-    missing = [key for key in result.missing_keys if not key.endswith('num_batches_tracked')]
-    if missing or result.unexpected_keys:
-        problem = (
-            f'lacks {len(missing)} weights of the model, e.g. {missing[0]}'
-            if missing
-            else f'has {len(result.unexpected_keys)} weights the model does not, '
-            f'e.g. {result.unexpected_keys[0]}'
-        )
-        raise ToolError(
-            f'checkpoint {checkpoint} {problem}: it was trained with another '
-            f'config than {config}; pass the matching config or checkpoint'
-        )
+    return dict(classes=list(meta['classes']), palette=list(meta['palette']))
 
 
 def build_segmentor(cfg: Config) -> torch.nn.Module:

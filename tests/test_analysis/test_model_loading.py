@@ -2,12 +2,12 @@ import pytest
 import torch
 
 from attn_unet.analysis import (
-    ToolError,
     load_config,
     load_image,
     load_segmentor,
     syncbn_to_bn,
 )
+from attn_unet.engine import ToolError
 from tests.test_tools_analysis.tiny_setup import ATTN_CONFIG
 
 
