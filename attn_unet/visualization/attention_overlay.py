@@ -3,6 +3,11 @@
 The gates' coefficients alpha live on the network input grid, which the test
 pipeline may have resized and the data preprocessor padded (bottom/right).
 These helpers bring alpha back onto the original image and blend it there.
+
+The colours are absolute: alpha 0 is always dark blue and 1 dark red, so maps
+of different gates and images compare. mmengine's ``Visualizer.draw_featmap``
+min-max normalises each map (a map of 0.2 everywhere and one of 0.9 come out in
+the same colour), which suits features but not gate coefficients.
 """
 
 from collections.abc import Sequence

@@ -42,6 +42,12 @@ def test_heatmap_colours_low_blue_high_red():
     assert low[2] > low[0] and high[0] > high[2]  # RGB order
 
 
+def test_heatmap_colours_are_absolute_not_min_max():
+    # A uniformly weak and a uniformly strong gate must not look alike.
+    weak, strong = attention_heatmap(np.full((2, 2), 0.2)), attention_heatmap(np.full((2, 2), 0.9))
+    assert weak[0, 0, 2] > weak[0, 0, 0] and strong[0, 0, 0] > strong[0, 0, 2]
+
+
 @pytest.mark.parametrize('opacity', [0.0, 0.5, 1.0])
 def test_overlay_blends_with_opacity(opacity):
     image = np.full((8, 12, 3), 100, np.uint8)
