@@ -1,17 +1,33 @@
-# Targets named in the README.
+# The README's commands. On a machine with only python3 and make:
+#   make demo   set up, then train and test on the mini Cityscapes and print its mIoU
+#   make test   set up, then run the test suite (slow tests excluded)
+# Set-up: the active virtual environment, else ./.venv (created here); the README's install
+# command runs once, and again only when setup.py, pyproject.toml or requirements/ change.
 .PHONY: install test lint demo bench
 
-install:
-	pip install torch==2.13.0 -e ".[lite,tests]"
+PYTHON ?= python3
+VENV := $(if $(VIRTUAL_ENV),$(VIRTUAL_ENV),.venv)
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.attn-unet-installed
+INSTALL_INPUTS := setup.py pyproject.toml $(wildcard requirements/*.txt)
 
-test:
-	python3 -m pytest -q
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-lint:
-	ruff check . && ruff format --check .
+$(STAMP): $(BIN)/python $(INSTALL_INPUTS)
+	. $(BIN)/activate && pip install torch==2.13.0 -e ".[lite,tests]"
+	touch $@
 
-demo:
-	bash tools/mini_cityscapes_demo.sh
+install: $(STAMP)
 
-bench:
-	python3 benchmarks/bench_attn_vs_unet.py
+demo: $(STAMP)
+	. $(BIN)/activate && bash tools/mini_cityscapes_demo.sh
+
+test: $(STAMP)
+	. $(BIN)/activate && python -m pytest -q
+
+lint: $(STAMP)
+	. $(BIN)/activate && ruff check . && ruff format --check .
+
+bench: $(STAMP)
+	. $(BIN)/activate && python benchmarks/bench_attn_vs_unet.py
