@@ -4,10 +4,12 @@ from .cityscapes_convert import convert_cityscapes
 from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
 from .mini_cityscapes import MINI_CITIES, generate_mini_cityscapes
 from .street_scene import render_street_image, sample_street_scene
+from .transforms import RandomRotFlipNearest
 
 __all__ = [
     'MINI_CITIES',
     'DatasetLayoutError',
+    'RandomRotFlipNearest',
     'check_cityscapes_layout',
     'check_dataset_cfg',
     'convert_cityscapes',
