@@ -1,6 +1,7 @@
 """Synapse phantom configs end to end: train, test, per-volume metrics in metrics.json, 2 ranks."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,9 @@ def trained(request, synapse_data, tmp_path_factory) -> tuple[str, Path]:
     assert 'per-volume scores over 2 cases' in train_log, train_log[-3000:]
     assert 'decode.loss_dice' in train_log and 'decode.loss_ce' in train_log
     assert (work_dir / 'iter_2.pth').is_file()
+    # PolyLR has no `end`, so it decays over train_cfg.max_iters (2 here), not over 1000.
+    lrs = [float(v) for v in re.findall(r'Iter\(train\).*? lr: (\S+)', train_log)]
+    assert len(lrs) == 2 and lrs[1] < 0.6 * lrs[0], lrs
     return config, work_dir / 'iter_2.pth'
 
 
