@@ -82,6 +82,7 @@ def test_protocol_loss_transform_and_metric(name):
         assert head_cfg.num_classes == len(SYNAPSE_CLASSES)
         losses = {loss['type']: loss['loss_weight'] for loss in head_cfg.loss_decode}
         assert losses == {'CrossEntropyLoss': weight, 'ClassMeanDiceLoss': weight}
+        assert head_cfg.loss_decode[0].avg_non_ignore
     steps = [step['type'] for step in cfg.train_dataloader.dataset.pipeline]
     assert 'RandomRotFlipNearest' in steps and 'RandomRotFlip' not in steps
     for split in ('train', 'val', 'test'):
