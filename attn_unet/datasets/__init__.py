@@ -7,10 +7,12 @@ here, so ``import attn_unet`` does not load cityscapesscripts.
 
 from .errors import DatasetError
 from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
+from .transforms import RandomRotFlipNearest
 
 __all__ = [
     'DatasetError',
     'DatasetLayoutError',
+    'RandomRotFlipNearest',
     'check_cityscapes_layout',
     'check_dataset_cfg',
 ]
