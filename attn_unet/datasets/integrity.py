@@ -89,7 +89,8 @@ class DatasetFilesReport:
         classes_seen: class ids found in the labels (ignore index left out).
         cache_hits: files whose facts came from the cache.
         files_read: files read and decoded in this call.
-        problems: every bad file, sorted by path.
+        problems: every bad file, in the dataset's order (image before its
+            label), orphan labels last.
     """
 
     split: str
@@ -209,7 +210,7 @@ def raise_first_problem(reports: List[DatasetFilesReport], config_path: str | No
     more = ''
     if len(problems) > 1:
         tool = f'python3 tools/misc/check_dataset.py {config_path or "CONFIG"} --list'
-        more = f' ({len(problems) - 1} more bad files; list them with {tool})'
+        more = f' ({len(problems) - 1} more bad files: {tool} lists them, same --cfg-options)'
     raise DataIntegrityError(f'{split} data: {first.line()}: {first.fix}{more}')
 
 
@@ -232,6 +233,12 @@ def check_dataset_files(
         DataIntegrityError: for a folder that cannot be listed or holds no images.
     """
     options = {**DATA_CHECK_DEFAULTS, **(options or {})}
+    data_root = dataset_cfg.get('data_root')
+    if data_root and osp.exists(data_root) and not osp.isdir(data_root):
+        raise DataIntegrityError(
+            f'{split} data: data_root {data_root} is a file, not a folder: point data_root '
+            'at the dataset folder'
+        )
     dataset = _build_lazy(dataset_cfg, scope)
     img_dir = dataset.data_prefix.get('img_path') or ''
     ann_dir = dataset.data_prefix.get('seg_map_path')
@@ -280,8 +287,6 @@ def check_dataset_files(
     report.files_read = facts.reads
 
     problems = report.problems
-    if labels_on_disk is not None:
-        problems += _orphan_labels(dataset, data_list, labels_on_disk, img_dir, ann_dir)
     allowed, mapping = _allowed_ids(dataset)
     report.num_classes = len(dataset.metainfo.get('classes') or ())
     seen = set()
@@ -303,8 +308,9 @@ def check_dataset_files(
         if bad:
             problems.append(_id_problem(info['seg_map_path'], bad, dataset))
         seen |= ids & set(range(report.num_classes))
+    if labels_on_disk is not None:
+        problems += _orphan_labels(dataset, data_list, labels_on_disk, img_dir, ann_dir)
     report.classes_seen = sorted(seen)
-    problems.sort(key=lambda p: p.path)
     return report
 
 

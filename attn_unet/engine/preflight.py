@@ -53,8 +53,8 @@ def backbone_downsample_rate(model_cfg: dict) -> int:
         backbone = (model_cfg.get('module') or {}).get('backbone') or {}
     if backbone.get('type') not in UNET_TYPES:
         return 1
+    check_stage_tuples(backbone)
     args = {**UNET_DEFAULTS, **backbone}
-    check_stage_tuples(args)
     return 2 ** sum(
         1
         for i in range(1, args['num_stages'])
@@ -65,26 +65,33 @@ def backbone_downsample_rate(model_cfg: dict) -> int:
 def check_stage_tuples(backbone: dict) -> None:
     """Refuse per-stage tuples whose lengths do not fit ``num_stages``.
 
+    Tuples the config sets must have exactly ``num_stages`` (encoder) or
+    ``num_stages - 1`` (decoder) entries; mmseg's defaults only need enough.
+
     Args:
-        backbone: UNet / AttentionUNet arguments, defaults filled in.
+        backbone: UNet / AttentionUNet arguments as the config gives them.
 
     Raises:
         ToolError: one line naming every tuple of the wrong length and the fix.
     """
-    num_stages = backbone['num_stages']
+    num_stages = backbone.get('num_stages', UNET_DEFAULTS['num_stages'])
     if not isinstance(num_stages, int) or isinstance(num_stages, bool) or num_stages < 2:
         raise ToolError(f'model.backbone.num_stages must be an integer >= 2, got {num_stages!r}')
-    wrong = [
-        f'{name} has {len(backbone[name])}'
-        for names, want in ((STAGE_TUPLES, num_stages), (DECODER_STAGE_TUPLES, num_stages - 1))
-        for name in names
-        if isinstance(backbone.get(name), (list, tuple)) and len(backbone[name]) != want
-    ]
+    wrong = []
+    for names, want in ((STAGE_TUPLES, num_stages), (DECODER_STAGE_TUPLES, num_stages - 1)):
+        for name in names:
+            given = backbone.get(name)
+            if isinstance(given, (list, tuple)):
+                if len(given) != want:
+                    wrong.append(f'{name} has {len(given)}')
+            elif given is None and name in UNET_DEFAULTS and len(UNET_DEFAULTS[name]) < want:
+                wrong.append(f'{name} (default) has {len(UNET_DEFAULTS[name])}')
     if wrong:
         raise ToolError(
             f'model.backbone.num_stages={num_stages} needs {num_stages} entries in '
-            f'{", ".join(STAGE_TUPLES)} and {num_stages - 1} in {", ".join(DECODER_STAGE_TUPLES)}, '
-            f'but {", ".join(wrong)}: change num_stages or set these tuples to match'
+            f'{", ".join(STAGE_TUPLES)} and {num_stages - 1} in '
+            f'{", ".join(DECODER_STAGE_TUPLES)}, but {", ".join(wrong)}: '
+            'change num_stages or set these tuples to match'
         )
 
 
