@@ -39,7 +39,14 @@ UNET_DEFAULTS = dict(
 STAGE_TUPLES = ('strides', 'enc_num_convs', 'enc_dilations')
 DECODER_STAGE_TUPLES = ('downsamples', 'dec_num_convs', 'dec_dilations', 'attention_stages')
 # Top-level keys a runner or the tools read although no _base_ file sets them.
-EXTRA_TOP_LEVEL_KEYS = ('runner_type', 'model_memory_format', 'launcher', 'work_dir', 'sync_bn')
+EXTRA_TOP_LEVEL_KEYS = (
+    'runner_type',
+    'model_memory_format',
+    'launcher',
+    'work_dir',
+    'sync_bn',
+    'data_check',
+)
 
 
 def backbone_downsample_rate(model_cfg: dict) -> int:
