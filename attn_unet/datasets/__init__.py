@@ -1,4 +1,4 @@
-"""Cityscapes data side: layout checks, label conversion and a synthetic mini set."""
+"""Data side: layout and file checks, label conversion and a synthetic mini set."""
 
 from .cityscapes_convert import convert_cityscapes
 from .integrity import (
@@ -8,6 +8,7 @@ from .integrity import (
     check_data,
     check_dataset_files,
 )
+from .label_id_guard import LabelIdGuardHook
 from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
 from .mini_cityscapes import MINI_CITIES, generate_mini_cityscapes
 from .street_scene import render_street_image, sample_street_scene
@@ -18,6 +19,7 @@ __all__ = [
     'DatasetFilesReport',
     'MINI_CITIES',
     'DatasetLayoutError',
+    'LabelIdGuardHook',
     'check_cityscapes_layout',
     'check_data',
     'check_dataset_cfg',

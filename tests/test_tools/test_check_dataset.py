@@ -128,7 +128,7 @@ def test_test_subprocess_val_label_id_40(trained_run, data, tmp_path):
         env={'ATTN_UNET_CACHE_DIR': str(tmp_path / 'cache')},
     )  # fmt: skip
     _assert_one_line_error(result.returncode, result.stderr, str(bad), 'ids 40', 'test data')
-    assert 'mIoU' not in result.stdout
+    assert 'metrics written to' not in result.stdout
     assert file_hashes(work_dir) == before
 
 
@@ -140,7 +140,7 @@ def test_test_refuses_bad_val_data(tool, trained_run, data, tmp_path, corrupt):
         '--cfg-options', *tiny_options(data),
     )  # fmt: skip
     _assert_one_line_error(code, err, str(bad), words)
-    assert 'mIoU' not in out
+    assert 'metrics written to' not in out
 
 
 def test_check_dataset_summary_and_cache(tool, data):
@@ -195,3 +195,25 @@ def test_num_stages_that_does_not_fit_the_tuples(tool, tiny_data, tmp_path, conf
         *tiny_options(tiny_data), option,
     )  # fmt: skip
     _assert_one_line_error(code, err, 'model.backbone.', *words)
+
+
+def test_train_guard_names_a_label_changed_after_the_check(tool, data, tmp_path):
+    """With the file check off, the batch guard still names the label (today: a loss crash)."""
+    path = _label(data, 'train', 1)
+    cv2.imwrite(str(path), np.full_like(cv2.imread(str(path), cv2.IMREAD_UNCHANGED), 40))
+    code, _, err = tool(
+        'tools/train.py', MINI_ATTN_CONFIG, '--work-dir', tmp_path / 'work', '--cfg-options',
+        *tiny_options(data), 'data_check.enabled=False',
+    )  # fmt: skip
+    _assert_one_line_error(code, err, str(path), 'ids 40', 'as the pipeline loads it')
+
+
+def test_test_guard_names_a_label_changed_after_the_check(tool, trained_run, data, tmp_path):
+    """With the file check off, test.py still refuses to score id-40 labels (today: exit 0)."""
+    bad = _paint_40(_label(data, 'val', 1))
+    code, out, err = tool(
+        'tools/test.py', MINI_ATTN_CONFIG, trained_run / 'iter_2.pth', '--work-dir', tmp_path,
+        '--cfg-options', *tiny_options(data), 'data_check.enabled=False',
+    )  # fmt: skip
+    _assert_one_line_error(code, err, str(bad), 'ids 40')
+    assert 'metrics written to' not in out
