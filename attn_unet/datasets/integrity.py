@@ -517,7 +517,7 @@ def read_image_facts(path: str, backend: str = 'cv2', flag: str = 'color') -> di
     try:
         with Image.open(io.BytesIO(content)) as img:
             width, height = img.size
-            rotated = img.getexif().get(_EXIF_ORIENTATION) in _ROTATED_ORIENTATIONS
+            rotated = _exif_orientation(img) in _ROTATED_ORIENTATIONS
         with Image.open(io.BytesIO(content)) as img:
             # verify() must come straight after open and leaves the image unusable.
             img.verify() if img.format == 'PNG' else img.load()
@@ -528,6 +528,18 @@ def read_image_facts(path: str, backend: str = 'cv2', flag: str = 'color') -> di
     if rotated and flag != 'unchanged':
         width, height = height, width
     return dict(size=[height, width])
+
+
+def _exif_orientation(img) -> int | None:
+    """EXIF orientation from the header; PNG's getexif() would decode the whole image."""
+    from PIL import Image
+
+    if img.format != 'PNG':
+        return img.getexif().get(_EXIF_ORIENTATION)
+    exif = Image.Exif()
+    if img.info.get('exif'):
+        exif.load(img.info['exif'])
+    return exif.get(_EXIF_ORIENTATION)
 
 
 def _decode_with_mmcv(content: bytes, backend: str, flag: str) -> dict:

@@ -325,10 +325,11 @@ def test_ann_file_lists_a_missing_image(tmp_path):
     ]
 
 
-def test_rotated_jpeg_size_follows_exif(tmp_path):
+@pytest.mark.parametrize('ext', ['jpg', 'png'])
+def test_rotated_image_size_follows_exif(tmp_path, ext):
     from PIL import Image
 
-    path = tmp_path / 'rotated.jpg'
+    path = tmp_path / f'rotated.{ext}'
     exif = Image.Exif()
     exif[0x0112] = 6
     Image.new('RGB', (24, 16)).save(path, exif=exif)
