@@ -432,6 +432,14 @@ def _file_problems(path: str, facts: dict, kind: str) -> List[Problem]:
             else 'restore the image or fix ann_file'
         )
         return [Problem(path, f'is missing ({kind} of the dataset)', fix)]
+    if 'unreadable' in facts:
+        return [
+            Problem(
+                path,
+                f'cannot be read ({facts["error"]})',
+                f"fix the {kind} file's permissions (chmod a+r) or restore it",
+            )
+        ]
     if 'error' in facts:
         return [
             Problem(
@@ -633,7 +641,7 @@ class _FactsCache:
                 self.facts[path] = dict(missing=True)
                 continue
             except OSError as exc:
-                self.facts[path] = dict(error=exc.strerror or str(exc))
+                self.facts[path] = dict(error=exc.strerror or str(exc), unreadable=True)
                 continue
             stamp = [stat.st_size, stat.st_mtime_ns]
             cached = self.entries.get(cache_key)
@@ -675,4 +683,4 @@ def _read_or_error(path: str, key: dict) -> dict:
     try:
         return _read_facts(path, key)
     except OSError as exc:
-        return dict(error=exc.strerror or _one_line(exc))
+        return dict(error=exc.strerror or _one_line(exc), unreadable=True)

@@ -338,6 +338,20 @@ def test_rotated_image_size_follows_exif(tmp_path, ext):
     assert cv2.imread(str(path), cv2.IMREAD_COLOR).shape[:2] == (24, 16)
 
 
+def test_unreadable_file(data, tmp_path, monkeypatch):
+    bad = _label(data, 'train', 1)
+    real = integrity.read_label_facts
+
+    def read(path, backend='pillow'):
+        if path == str(bad):
+            raise PermissionError(13, 'Permission denied', path)
+        return real(path, backend)
+
+    monkeypatch.setattr(integrity, 'read_label_facts', read)
+    with pytest.raises(DataIntegrityError, match=f'{bad} cannot be read .Permission denied'):
+        check_data(_cfg(data, tmp_path), 'train')
+
+
 def _empty(root):
     for path in _files(root, 'train', IMAGE):
         path.unlink()
@@ -368,7 +382,12 @@ def _unreadable(root, monkeypatch):
     return 'cannot read folder'
 
 
-@pytest.mark.parametrize('make', [_empty, _root_is_file, _symlink_loop, _unreadable])
+def _missing_root(root):
+    shutil.rmtree(root)
+    return 'does not exist'
+
+
+@pytest.mark.parametrize('make', [_empty, _root_is_file, _missing_root, _symlink_loop, _unreadable])
 def test_bad_folders(data, tmp_path, monkeypatch, make):
     args = (data, monkeypatch) if make is _unreadable else (data,)
     words = make(*args)
