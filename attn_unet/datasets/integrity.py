@@ -142,7 +142,7 @@ def check_data(cfg, mode: str, raise_on_error: bool = True) -> List[DatasetFiles
         DataIntegrityError: one line naming the first bad file, what is wrong,
             how many more bad files there are and the fix.
     """
-    options = {**DATA_CHECK_DEFAULTS, **(cfg.get('data_check') or {})}
+    options = _options(cfg.get('data_check'))
     if not options['enabled']:
         return []
     scope = cfg.get('default_scope') or 'mmseg'
@@ -199,6 +199,30 @@ def check_config_data(
     raise_first_problem(reports, config_path)
     print(f'data OK: {sum(r.images for r in reports)} images in {len(reports)} datasets')
     return reports
+
+
+def _options(data_check) -> dict:
+    """``data_check`` merged over the defaults; unknown keys and wrong types refused."""
+    if data_check is None:
+        data_check = {}
+    if not isinstance(data_check, dict):
+        raise DataIntegrityError(
+            f'data_check must be a dict like {DATA_CHECK_DEFAULTS}, got {data_check!r}'
+        )
+    unknown = sorted(set(data_check) - set(DATA_CHECK_DEFAULTS))
+    if unknown:
+        raise DataIntegrityError(
+            f'unknown data_check key {unknown[0]!r}: the keys are {", ".join(DATA_CHECK_DEFAULTS)}'
+        )
+    options = {**DATA_CHECK_DEFAULTS, **data_check}
+    workers = options['num_workers']
+    workers_ok = workers is None or (type(workers) is int and workers > 0)
+    if not isinstance(options['enabled'], bool) or not workers_ok:
+        raise DataIntegrityError(
+            f'data_check.enabled must be True or False and data_check.num_workers a positive '
+            f'integer or None, got {options["enabled"]!r} and {workers!r}'
+        )
+    return options
 
 
 def raise_first_problem(reports: List[DatasetFilesReport], config_path: str | None) -> None:

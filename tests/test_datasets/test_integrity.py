@@ -175,6 +175,21 @@ def test_disabled(data, tmp_path):
     assert check_data(_cfg(data, tmp_path, enabled=False), 'train') == []
 
 
+@pytest.mark.parametrize(
+    'data_check, words',
+    [
+        (dict(enabeld=False), "unknown data_check key 'enabeld'"),
+        (dict(enabled='no'), 'data_check.enabled must be True or False'),
+        (dict(num_workers=0), 'num_workers a positive integer'),
+    ],
+)
+def test_bad_data_check_options(data, tmp_path, data_check, words):
+    cfg = _cfg(data, tmp_path)
+    cfg.data_check = data_check
+    with pytest.raises(DataIntegrityError, match=words):
+        check_data(cfg, 'train')
+
+
 def test_second_run_reads_nothing(data, tmp_path, monkeypatch):
     reads = []
     real = integrity._read_facts
