@@ -310,32 +310,38 @@ def check_dataset_files(
     report.cache_hits = facts.hits
     report.files_read = facts.reads
 
-    problems = report.problems
-    allowed, mapping = _allowed_ids(dataset)
     report.num_classes = len(dataset.metainfo.get('classes') or ())
-    seen = set()
+    id_rules = _allowed_ids(dataset)
     for info in data_list:
-        image = facts[info['img_path']]
-        problems += _file_problems(info['img_path'], image, 'image')
-        if not needs_labels:
-            continue
-        report.labels += 1
-        label = facts[info['seg_map_path']]
-        label_problems = _file_problems(info['seg_map_path'], label, 'label')
-        problems += label_problems
-        if label_problems or 'size' not in image:
-            continue
-        if tuple(label['size']) != tuple(image['size']):
-            problems.append(_size_problem(info, image['size'], label['size']))
-        ids = {mapping.get(i, i) for i in label['ids']}
-        bad = sorted(ids - allowed)
-        if bad:
-            problems.append(_id_problem(info['seg_map_path'], bad, dataset))
-        seen |= ids & set(range(report.num_classes))
+        report.problems += _file_problems(info['img_path'], facts[info['img_path']], 'image')
+        if needs_labels:
+            report.labels += 1
+            report.problems += _pair_problems(info, facts, dataset, id_rules, report.classes_seen)
     if labels_on_disk is not None:
-        problems += _orphan_labels(dataset, data_list, labels_on_disk, img_dir, ann_dir)
-    report.classes_seen = sorted(seen)
+        report.problems += _orphan_labels(dataset, data_list, labels_on_disk, img_dir, ann_dir)
+    report.classes_seen.sort()
     return report
+
+
+def _pair_problems(info: dict, facts, dataset, id_rules, classes_seen: List[int]) -> List[Problem]:
+    """Problems of one label against its image; adds its class ids to ``classes_seen``.
+
+    ``id_rules`` is :func:`_allowed_ids` of ``dataset``.
+    """
+    image, label = facts[info['img_path']], facts[info['seg_map_path']]
+    problems = _file_problems(info['seg_map_path'], label, 'label')
+    if problems or 'size' not in image:
+        return problems
+    if tuple(label['size']) != tuple(image['size']):
+        problems.append(_size_problem(info, image['size'], label['size']))
+    allowed, mapping = id_rules
+    ids = {mapping.get(i, i) for i in label['ids']}
+    bad = sorted(ids - allowed)
+    if bad:
+        problems.append(_id_problem(info['seg_map_path'], bad, dataset))
+    num_classes = len(dataset.metainfo.get('classes') or ())
+    classes_seen += sorted(ids.difference(classes_seen) & set(range(num_classes)))
+    return problems
 
 
 def _build_lazy(dataset_cfg: dict, scope: str):
