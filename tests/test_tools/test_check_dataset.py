@@ -166,14 +166,11 @@ def test_check_dataset_test_mode_and_disabled_config(tool, data):
     assert out.startswith('test: CityscapesDataset')
 
 
-def test_check_dataset_lists_every_bad_file(data, tmp_path):
+def test_check_dataset_lists_every_bad_file(tool, data):
     bad = [_train_id_40(data)[0], _resized_label(data)[0], _color_label(data)[0]]
-    result = run_tool(
-        CHECK, MINI_ATTN_CONFIG, '--list', '--cfg-options', *tiny_options(data),
-        env={'ATTN_UNET_CACHE_DIR': str(tmp_path / 'cache')},
-    )  # fmt: skip
-    _assert_one_line_error(result.returncode, result.stderr, str(bad[0]), '2 more bad files')
-    listed = [line for line in result.stdout.splitlines() if line.startswith('bad ')]
+    code, out, err = tool(CHECK, MINI_ATTN_CONFIG, '--list', '--cfg-options', *tiny_options(data))
+    _assert_one_line_error(code, err, str(bad[0]), '2 more bad files')
+    listed = [line for line in out.splitlines() if line.startswith('bad ')]
     assert [line.split()[3] for line in listed] == [str(path) for path in bad]
 
 
