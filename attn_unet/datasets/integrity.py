@@ -30,6 +30,7 @@ import json
 import os
 import os.path as osp
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, List
@@ -58,6 +59,7 @@ MAX_WORKERS = 8
 _EXIF_ORIENTATION = 0x0112
 _ROTATED_ORIENTATIONS = (5, 6, 7, 8)
 _REDUCED_ZERO = 255
+_BUILD_LOCK = threading.Lock()
 
 
 class DataIntegrityError(DatasetLayoutError):
@@ -352,7 +354,8 @@ def _build_lazy(dataset_cfg: dict, scope: str):
 
     cfg = dict(dataset_cfg, lazy_init=True)
     try:
-        with DefaultScope.overwrite_default_scope(scope):
+        # mmengine's default scope is process-global: threads must not build at once.
+        with _BUILD_LOCK, DefaultScope.overwrite_default_scope(scope):
             return DATASETS.build(cfg)
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise DataIntegrityError(

@@ -209,6 +209,18 @@ def test_second_run_reads_nothing(data, tmp_path, monkeypatch):
     assert reads == [str(touched)]
 
 
+def test_concurrent_writers_leave_a_valid_cache(data, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    cfg = _cfg(data, tmp_path)
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: check_data(cfg, 'train'), range(4)))
+    assert all(r.problems == [] for run in runs for r in run)
+    for path in (tmp_path / 'cache').glob('*.json'):
+        assert json.loads(path.read_text())['version'] == integrity.CACHE_VERSION
+    assert [r.files_read for r in check_data(cfg, 'train')] == [0, 0]
+
+
 def test_cache_does_not_hide_a_later_edit(data, tmp_path):
     cfg = _cfg(data, tmp_path)
     check_data(cfg, 'train')
