@@ -1,7 +1,15 @@
 """Fixtures for the whole suite."""
 
+import os
+
 import pytest
 from mmengine.logging import MMLogger
+
+
+@pytest.fixture(autouse=True, scope='session')
+def _data_check_cache(tmp_path_factory):
+    """Keep the data check's cache (and the tools the tests start) out of ~/.cache."""
+    os.environ.setdefault('ATTN_UNET_CACHE_DIR', str(tmp_path_factory.mktemp('data_check')))
 
 
 @pytest.fixture(autouse=True)

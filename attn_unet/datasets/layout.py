@@ -40,6 +40,11 @@ def check_cityscapes_layout(
             how to fix it.
     """
     root = osp.normpath(str(data_root)) if data_root else ''
+    if root and osp.exists(root) and not osp.isdir(root):
+        raise DatasetLayoutError(
+            f"data root '{root}' is a file, not a folder: point data_root in the config "
+            'at the Cityscapes folder'
+        )
     if root and not osp.isdir(root):
         raise DatasetLayoutError(
             f"data root '{root}' not found: link your Cityscapes copy there "

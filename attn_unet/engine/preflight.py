@@ -13,7 +13,7 @@ from typing import Iterable, List, Tuple
 import torch
 from mmengine.runner import Runner
 
-from .errors import CheckpointError, ConfigKeyError, InputSizeError
+from .errors import CheckpointError, ConfigKeyError, InputSizeError, ToolError
 
 __all__ = [
     'backbone_downsample_rate',
@@ -21,13 +21,32 @@ __all__ = [
     'check_checkpoint',
     'check_datasets',
     'check_input_sizes',
+    'check_stage_tuples',
     'resolve_resume_checkpoint',
 ]
 
 UNET_TYPES = ('UNet', 'AttentionUNet')
-UNET_DEFAULTS = dict(num_stages=5, strides=(1, 1, 1, 1, 1), downsamples=(True, True, True, True))
+UNET_DEFAULTS = dict(
+    num_stages=5,
+    strides=(1, 1, 1, 1, 1),
+    enc_num_convs=(2, 2, 2, 2, 2),
+    enc_dilations=(1, 1, 1, 1, 1),
+    downsamples=(True, True, True, True),
+    dec_num_convs=(2, 2, 2, 2),
+    dec_dilations=(1, 1, 1, 1),
+)
+# Per-stage tuples of a UNet-family backbone: num_stages entries, then num_stages - 1.
+STAGE_TUPLES = ('strides', 'enc_num_convs', 'enc_dilations')
+DECODER_STAGE_TUPLES = ('downsamples', 'dec_num_convs', 'dec_dilations', 'attention_stages')
 # Top-level keys a runner or the tools read although no _base_ file sets them.
-EXTRA_TOP_LEVEL_KEYS = ('runner_type', 'model_memory_format', 'launcher', 'work_dir', 'sync_bn')
+EXTRA_TOP_LEVEL_KEYS = (
+    'runner_type',
+    'model_memory_format',
+    'launcher',
+    'work_dir',
+    'sync_bn',
+    'data_check',
+)
 
 
 def backbone_downsample_rate(model_cfg: dict) -> int:
@@ -41,12 +60,46 @@ def backbone_downsample_rate(model_cfg: dict) -> int:
         backbone = (model_cfg.get('module') or {}).get('backbone') or {}
     if backbone.get('type') not in UNET_TYPES:
         return 1
+    check_stage_tuples(backbone)
     args = {**UNET_DEFAULTS, **backbone}
     return 2 ** sum(
         1
         for i in range(1, args['num_stages'])
         if args['strides'][i] == 2 or args['downsamples'][i - 1]
     )
+
+
+def check_stage_tuples(backbone: dict) -> None:
+    """Refuse per-stage tuples whose lengths do not fit ``num_stages``.
+
+    Tuples the config sets must have exactly ``num_stages`` (encoder) or
+    ``num_stages - 1`` (decoder) entries; mmseg's defaults only need enough.
+
+    Args:
+        backbone: UNet / AttentionUNet arguments as the config gives them.
+
+    Raises:
+        ToolError: one line naming every tuple of the wrong length and the fix.
+    """
+    num_stages = backbone.get('num_stages', UNET_DEFAULTS['num_stages'])
+    if not isinstance(num_stages, int) or isinstance(num_stages, bool) or num_stages < 2:
+        raise ToolError(f'model.backbone.num_stages must be an integer >= 2, got {num_stages!r}')
+    wrong = []
+    for names, want in ((STAGE_TUPLES, num_stages), (DECODER_STAGE_TUPLES, num_stages - 1)):
+        for name in names:
+            given = backbone.get(name)
+            if isinstance(given, (list, tuple)):
+                if len(given) != want:
+                    wrong.append(f'{name} has {len(given)}')
+            elif given is None and name in UNET_DEFAULTS and len(UNET_DEFAULTS[name]) < want:
+                wrong.append(f'{name} (default) has {len(UNET_DEFAULTS[name])}')
+    if wrong:
+        raise ToolError(
+            f'model.backbone.num_stages={num_stages} needs {num_stages} entries in '
+            f'{", ".join(STAGE_TUPLES)} and {num_stages - 1} in '
+            f'{", ".join(DECODER_STAGE_TUPLES)}, but {", ".join(wrong)}: '
+            'change num_stages or set these tuples to match'
+        )
 
 
 def _pipeline(dataloader_cfg: dict | None) -> List[dict]:
@@ -192,7 +245,7 @@ def check_datasets(cfg, mode: str) -> None:
     Raises:
         DatasetLayoutError: one line naming the missing folder or files.
     """
-    from attn_unet.datasets import check_dataset_cfg
+    from attn_unet.datasets import check_data, check_dataset_cfg
 
     splits = {'train': ['train', 'val'], 'val': ['val'], 'test': ['test']}[mode]
     for split in splits:
@@ -201,3 +254,4 @@ def check_datasets(cfg, mode: str) -> None:
             continue
         if isinstance(dataloader, dict) and isinstance(dataloader.get('dataset'), dict):
             check_dataset_cfg(dataloader['dataset'])
+    check_data(cfg, mode)

@@ -17,3 +17,7 @@ log_level = 'INFO'
 load_from = None
 resume = False
 tta_model = dict(type='SegTTAModel')
+# Every batch's labels hold only class ids or the ignore index (the file is named otherwise).
+custom_hooks = [dict(type='LabelIdGuardHook')]
+# The file check before training / testing (attn_unet.datasets.integrity); cached, parallel.
+data_check = dict(enabled=True, num_workers=None, cache_dir=None)

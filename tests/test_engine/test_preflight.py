@@ -8,6 +8,7 @@ from attn_unet.engine import (
     CheckpointError,
     ConfigKeyError,
     InputSizeError,
+    ToolError,
     backbone_downsample_rate,
     check_cfg_option_keys,
     check_checkpoint,
@@ -100,3 +101,26 @@ def test_check_checkpoint(tmp_path):
         check_checkpoint(str(truncated))
     with pytest.raises(CheckpointError, match='does not exist'):
         check_checkpoint(str(tmp_path / 'missing.pth'))
+
+
+@pytest.mark.parametrize(
+    'backbone, words',
+    [
+        (
+            dict(type='UNet', num_stages=5, strides=(1, 1, 1, 1), downsamples=(True,) * 3),
+            ['num_stages=5 needs 5 entries', 'strides has 4', 'downsamples has 3'],
+        ),
+        (dict(type='AttentionUNet', num_stages=6), ['strides (default) has 5']),
+        (
+            dict(type='AttentionUNet', num_stages=4, attention_stages=(True,) * 4),
+            ['attention_stages has 4'],
+        ),
+        (dict(type='UNet', num_stages=1), ['integer >= 2']),
+        (dict(type='UNet', num_stages='4'), ['integer >= 2']),
+    ],
+)
+def test_stage_tuples_that_do_not_fit(backbone, words):
+    with pytest.raises(ToolError) as error:
+        backbone_downsample_rate(dict(backbone=backbone))
+    for word in words:
+        assert word in str(error.value)
