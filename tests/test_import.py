@@ -10,11 +10,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Modules a training run never needs: plotting, the Cityscapes scripts, analysis
-# code and the synthetic data generators load only when a tool asks for them.
+# Modules a training run never needs: plotting, the converters' readers (Cityscapes
+# scripts, NIfTI), analysis code and the synthetic data generators load only when a
+# tool asks for them.
 NOT_ON_IMPORT = (
     'matplotlib',
     'cityscapesscripts',
+    'nibabel',
     'attn_unet.analysis',
     'attn_unet.datasets.cityscapes_convert',
     'attn_unet.datasets.synthetic',
