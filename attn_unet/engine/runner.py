@@ -304,10 +304,11 @@ class AttnUNetRunner(Runner):
         return MODEL_WRAPPERS.build(model_wrapper_cfg, default_args=dict(module=model))
 
     def train(self) -> nn.Module:
-        self.preflight('train')
+        # The lock first: which checkpoint to resume from is decided while no one else writes.
         self._take_work_dir()
-        self.dump_config()
         try:
+            self.preflight('train')
+            self.dump_config()
             return super().train()
         finally:
             self._release_work_dir()

@@ -55,3 +55,29 @@ def test_raw_state_dict_scores_like_its_training_checkpoint(
         assert code == 0, err[-3000:]
         metrics[name] = json.loads((tmp_path / f'{name}.json').read_text())['metrics']
     assert metrics['raw'] == metrics['full']
+
+
+def _count_loads(monkeypatch, path) -> list:
+    """Record every ``torch.load`` of ``path`` (by anyone: our checks, mmengine, mmseg)."""
+    calls = []
+    original = torch.load
+
+    def load(f, *args, **kwargs):
+        if str(f) == str(path):
+            calls.append(f)
+        return original(f, *args, **kwargs)
+
+    monkeypatch.setattr(torch, 'load', load)
+    return calls
+
+
+def test_checkpoint_is_read_once(trained_run, tiny_data, tmp_path, capsys, monkeypatch):
+    checkpoint = trained_run / 'iter_2.pth'
+    calls = _count_loads(monkeypatch, checkpoint)
+    code, _, err = run_tool_in_process(
+        'tools/test.py', MINI_ATTN_CONFIG, checkpoint, '--work-dir', tmp_path,
+        '--cfg-options', *tiny_options(tiny_data),
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err[-3000:]
+    assert len(calls) == 1
