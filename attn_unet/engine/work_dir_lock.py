@@ -18,6 +18,7 @@ from .errors import ToolError
 __all__ = ['LOCK_FILENAME', 'WorkDirBusyError', 'WorkDirLock']
 
 LOCK_FILENAME = '.attn_unet.lock'
+MAX_COMMAND_CHARS = 160
 
 
 class WorkDirBusyError(ToolError):
@@ -56,6 +57,8 @@ class WorkDirLock:
             ) from None
         started = datetime.datetime.now().astimezone().isoformat(timespec='seconds')
         command = shlex.join([osp.basename(sys.executable), *sys.argv])
+        if len(command) > MAX_COMMAND_CHARS:
+            command = command[: MAX_COMMAND_CHARS - 3] + '...'
         lock_file.seek(0)
         lock_file.truncate()
         lock_file.write(f'pid {os.getpid()} on {socket.gethostname()} since {started} ({command})')
