@@ -34,6 +34,7 @@ PARTIAL_SUFFIX = '.partial'
 # Keys a UNet checkpoint lacks when it initialises an AttentionUNet (the documented path):
 # the gates start fresh, everything else must fit.
 FRESH_WHEN_FROM_UNET = 'backbone.attention_gates.'
+BN_COUNTER = 'num_batches_tracked'
 TRAINING_STATE_KEYS = ('state_dict', 'optimizer', 'meta')
 _STEP = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
 _SHOWN_KEYS = 3
@@ -145,6 +146,7 @@ def check_state_dict_fits(
     The one tolerated gap is the documented UNet -> AttentionUNet start: a
     checkpoint without any ``backbone.attention_gates.*`` key leaves exactly
     those fresh (with ``allow_fresh_gates``; a resume needs every key).
+    BatchNorm's ``num_batches_tracked`` counters may be missing too.
 
     Args:
         model: the segmentor (unwrapped).
@@ -158,7 +160,8 @@ def check_state_dict_fits(
     """
     state_dict = model_state_dict(state_dict)
     expected: Dict[str, torch.Tensor] = model.state_dict()
-    missing = [key for key in expected if key not in state_dict]
+    # BN's step counters are not weights; checkpoints of older torch versions lack them.
+    missing = [key for key in expected if key not in state_dict and not key.endswith(BN_COUNTER)]
     if allow_fresh_gates and not any(k.startswith(FRESH_WHEN_FROM_UNET) for k in state_dict):
         missing = [key for key in missing if not key.startswith(FRESH_WHEN_FROM_UNET)]
     unexpected = [key for key in state_dict if key not in expected]

@@ -70,6 +70,15 @@ def test_check_state_dict_fits_names_unexpected_and_partial_gates():
         check_state_dict_fits(model, _TinySegmentor().state_dict(), 'x.pth')
 
 
+def test_check_state_dict_fits_tolerates_missing_bn_counters():
+    model = nn.Sequential(nn.Conv2d(3, 4, 1), nn.BatchNorm2d(4))
+    state_dict = {k: v for k, v in model.state_dict().items() if 'num_batches' not in k}
+    check_state_dict_fits(model, state_dict, 'x.pth')
+    del state_dict['1.running_mean']
+    with pytest.raises(CheckpointError, match=r'1 missing \(1.running_mean\)'):
+        check_state_dict_fits(model, state_dict, 'x.pth')
+
+
 def test_check_state_dict_fits_strips_ddp_prefix():
     model = _TinySegmentor()
     wrapped = {f'module.{k}': v for k, v in model.state_dict().items()}
