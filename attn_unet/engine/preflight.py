@@ -1,5 +1,8 @@
-"""Checks run before a runner builds anything, so bad input fails in one line.
+"""Checks of the input, so bad input fails in one line before any work.
 
+:meth:`AttnUNetRunner.preflight <attn_unet.engine.runner.AttnUNetRunner.preflight>`
+runs the size, data and checkpoint checks once, before it trains or tests;
+the ``--cfg-options`` checks run in the tools before the options are merged.
 Each check raises a :class:`~attn_unet.engine.errors.ToolError` (or the data
 side's ``DatasetLayoutError``) whose message names the problem and the fix.
 """
