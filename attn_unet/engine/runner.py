@@ -304,10 +304,11 @@ class AttnUNetRunner(Runner):
         return MODEL_WRAPPERS.build(model_wrapper_cfg, default_args=dict(module=model))
 
     def train(self) -> nn.Module:
-        # The lock first: which checkpoint to resume from is decided while no one else writes.
+        # Checks first: a refused run leaves the work dir as it was, lock file included.
+        # Reading before the lock is safe: checkpoints appear only complete (renamed into place).
+        self.preflight('train')
         self._take_work_dir()
         try:
-            self.preflight('train')
             self.dump_config()
             return super().train()
         finally:
