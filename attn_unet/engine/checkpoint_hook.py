@@ -1,10 +1,11 @@
 """mmengine's CheckpointHook, reordered so that a crash never loses the last good checkpoint.
 
 mmengine 0.10.7 removes the oldest kept checkpoint before it writes the new
-one and rewrites ``last_checkpoint`` in place; a kill or a full disk in
-between leaves no good checkpoint. Here the new checkpoint is written first
-(complete, see ``AttnUNetRunner.save_checkpoint``), then ``last_checkpoint``
-is replaced atomically, and only then are old checkpoints removed.
+one (the previous best one too, with ``save_best``) and rewrites
+``last_checkpoint`` in place; a kill or a full disk in between leaves no
+good checkpoint. Here the new checkpoint is written first (complete, see
+``AttnUNetRunner.save_checkpoint``), then ``last_checkpoint`` is replaced
+atomically, and only then are old checkpoints removed.
 :class:`AttnUNetRunner` puts this hook where a config names ``CheckpointHook``.
 """
 
@@ -58,3 +59,21 @@ class SafeCheckpointHook(CheckpointHook):
                 self.file_backend.remove(path)
             elif self.file_backend.isdir(path):
                 self.file_backend.rmtree(path)
+
+    def _save_best_checkpoint(self, runner, metrics) -> None:
+        """mmengine's best-checkpoint logic, removing the previous best only after the new one."""
+        backend = self.file_backend
+        deferred = []
+        backend.remove = lambda path: deferred.append((type(backend).remove, path))
+        backend.rmtree = lambda path: deferred.append((type(backend).rmtree, path))
+        try:
+            super()._save_best_checkpoint(runner, metrics)
+        finally:
+            del backend.remove, backend.rmtree
+        current = {
+            getattr(self, 'best_ckpt_path', None),
+            *getattr(self, 'best_ckpt_path_dict', {}).values(),
+        }
+        for remove, path in deferred:
+            if path not in current:
+                remove(backend, path)
