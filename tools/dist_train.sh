@@ -8,6 +8,9 @@ NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
+. "$(dirname "$0")/dist_check.sh"
+dist_check "$GPUS" "bash tools/dist_train.sh CONFIG N [train.py args]"
+
 PYTHONPATH="$(dirname "$0")/..":$PYTHONPATH \
 python3 -m torch.distributed.run \
     --nnodes="$NNODES" \

@@ -1,7 +1,8 @@
 """What ``tools/train.py`` and ``tools/test.py`` do, with mmseg 1.2.2's meaning.
 
-The scripts only parse arguments; these functions turn them into a config,
-check the input up front (see :mod:`attn_unet.engine.preflight`) and run.
+The scripts only parse arguments; these functions turn them into a config
+and run it. The runner (:class:`~attn_unet.engine.runner.AttnUNetRunner`)
+checks the input once before it trains or tests.
 """
 
 import json
@@ -15,13 +16,7 @@ from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from .errors import ToolError
-from .preflight import (
-    check_cfg_option_keys,
-    check_checkpoint,
-    check_datasets,
-    check_input_sizes,
-    resolve_resume_checkpoint,
-)
+from .preflight import check_cfg_option_keys, check_cfg_option_types
 
 __all__ = [
     'build_runner',
@@ -44,6 +39,7 @@ def load_config(path: str, options: dict | None = None, launcher: str = 'none') 
     cfg.launcher = launcher
     if options:
         check_cfg_option_keys(cfg, options)
+        check_cfg_option_types(cfg, options)
         cfg.merge_from_dict(options)
     return cfg
 
@@ -127,14 +123,12 @@ def prepare_test_cfg(args) -> Config:
     return cfg
 
 
-def build_runner(cfg: Config, mode: str) -> Runner:
-    """Check the input (sizes, data, checkpoint), then build the runner."""
-    check_input_sizes(cfg)
-    check_datasets(cfg, mode)
-    if cfg.get('resume'):
-        resolve_resume_checkpoint(cfg)
-    elif cfg.get('load_from'):
-        check_checkpoint(cfg.load_from, purpose='test' if mode == 'test' else 'load_from')
+def build_runner(cfg: Config) -> Runner:
+    """Build the runner the config names; its ``train()``/``test()`` check the input first.
+
+    The checks live in :meth:`AttnUNetRunner.preflight`, where mmseg's own tools reach
+    them too.
+    """
     if 'runner_type' not in cfg:
         return Runner.from_cfg(cfg)
     from mmseg.registry import RUNNERS
@@ -144,7 +138,7 @@ def build_runner(cfg: Config, mode: str) -> Runner:
 
 def run_train(args) -> None:
     """``tools/train.py``: build the runner and train."""
-    build_runner(prepare_train_cfg(args), 'train').train()
+    build_runner(prepare_train_cfg(args)).train()
 
 
 def run_test(args) -> dict:
@@ -156,7 +150,7 @@ def run_test(args) -> dict:
         The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; ``mDSC``,
         ``mHD95`` and per-organ scores with ``SynapseVolumeMetric``).
     """
-    runner = build_runner(prepare_test_cfg(args), 'test')
+    runner = build_runner(prepare_test_cfg(args))
     metrics = runner.test()
     if is_main_process():
         path = getattr(args, 'out_metrics', None) or osp.join(runner.log_dir, 'metrics.json')

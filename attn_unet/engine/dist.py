@@ -11,9 +11,35 @@ import subprocess
 
 import torch.distributed as torch_dist
 
-__all__ = ['init_cpu_dist']
+from .errors import ToolError
+
+__all__ = ['check_launcher_env', 'init_cpu_dist']
 
 DEFAULT_PORT = '29500'
+LAUNCHER_ENV = {
+    'pytorch': ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT'),
+    'slurm': ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST'),
+    'mpi': ('OMPI_COMM_WORLD_RANK', 'OMPI_COMM_WORLD_SIZE'),
+}
+LAUNCHER_HINT = {
+    'pytorch': 'start it with tools/dist_train.sh / tools/dist_test.sh (torchrun)',
+    'slurm': 'start it with tools/slurm_train.sh / tools/slurm_test.sh (srun)',
+    'mpi': 'start it with mpirun',
+}
+
+
+def check_launcher_env(launcher: str) -> None:
+    """Refuse ``--launcher X`` in a process that launcher did not start.
+
+    Raises:
+        ToolError: naming the missing variables and how to start the job.
+    """
+    missing = [name for name in LAUNCHER_ENV.get(launcher, ()) if name not in os.environ]
+    if missing:
+        raise ToolError(
+            f'--launcher {launcher} but {", ".join(missing)} not set (the launcher sets them): '
+            f'{LAUNCHER_HINT[launcher]}, or drop --launcher to run one process'
+        )
 
 
 def _slurm_env(port=None) -> None:

@@ -7,6 +7,7 @@ naming the problem and the fix, not in a traceback from deep inside mmengine.
 ``ATTN_UNET_DEBUG=1`` to get the full traceback instead.
 """
 
+import errno
 import os
 import re
 import sys
@@ -15,6 +16,7 @@ from typing import Callable
 __all__ = [
     'CheckpointError',
     'ConfigKeyError',
+    'ConfigValueError',
     'InputSizeError',
     'ToolError',
     'format_tool_error',
@@ -44,10 +46,20 @@ class ConfigKeyError(ToolError, KeyError):
         return str(self.args[0]) if self.args else ''
 
 
+class ConfigValueError(ToolError, ValueError):
+    """A config or ``--cfg-options`` value of the wrong kind."""
+
+
 class CheckpointError(ToolError, FileNotFoundError):
     """A checkpoint that is missing, corrupt or truncated."""
 
 
+_UNWRITABLE = {
+    errno.EACCES: 'permission denied',
+    errno.EPERM: 'operation not permitted',
+    errno.EROFS: 'read-only file system',
+}
+_DISK_FULL = {errno.ENOSPC: 'disk full', errno.EDQUOT: 'disk quota exceeded'}
 _UNEXPECTED_KWARG = re.compile(r"unexpected keyword argument '(\w+)'")
 _DIVISIBLE = re.compile(r'input image size \((\d+), ?(\d+)\).*downsample rate (\d+)', re.S)
 
@@ -58,6 +70,8 @@ def format_tool_error(exc: BaseException) -> str | None:
 
     if isinstance(exc, (ToolError, DatasetLayoutError)):
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno in {**_UNWRITABLE, **_DISK_FULL}:
+        return _os_error_line(exc)
     text = str(exc)
     if isinstance(exc, TypeError) and 'unknown argument' in text:
         return text
@@ -80,6 +94,19 @@ def format_tool_error(exc: BaseException) -> str | None:
                 f'use crop / test sizes that are multiples of {rate}'
             )
     return None
+
+
+def _os_error_line(exc: OSError) -> str:
+    where = exc.filename or 'the work dir'
+    if exc.errno in _DISK_FULL:
+        return (
+            f'{_DISK_FULL[exc.errno]} while writing {where}: free space on that disk or pass '
+            'another --work-dir (finished checkpoints are intact; continue with --resume)'
+        )
+    return (
+        f'cannot write {where} ({_UNWRITABLE[exc.errno]}): pass a writable --work-dir '
+        '(or --out / --show-dir)'
+    )
 
 
 def run_cli(main: Callable[[], object]) -> None:

@@ -1,5 +1,8 @@
-"""Checks run before a runner builds anything, so bad input fails in one line.
+"""Checks of the input, so bad input fails in one line before any work.
 
+:meth:`AttnUNetRunner.preflight <attn_unet.engine.runner.AttnUNetRunner.preflight>`
+runs the size, data and checkpoint checks once, before it trains or tests;
+the ``--cfg-options`` checks run in the tools before the options are merged.
 Each check raises a :class:`~attn_unet.engine.errors.ToolError` (or the data
 side's ``DatasetLayoutError``) whose message names the problem and the fix.
 """
@@ -7,17 +10,17 @@ side's ``DatasetLayoutError``) whose message names the problem and the fix.
 import difflib
 import inspect
 import math
-import os.path as osp
-from typing import Iterable, List, Tuple
+from typing import Any, Iterable, List, Tuple
 
-import torch
 from mmengine.runner import Runner
 
-from .errors import CheckpointError, ConfigKeyError, InputSizeError, ToolError
+from .checkpoint import find_resume_checkpoint, load_checkpoint_file
+from .errors import ConfigKeyError, ConfigValueError, InputSizeError, ToolError
 
 __all__ = [
     'backbone_downsample_rate',
     'check_cfg_option_keys',
+    'check_cfg_option_types',
     'check_checkpoint',
     'check_datasets',
     'check_input_sizes',
@@ -181,8 +184,70 @@ def check_cfg_option_keys(cfg, options: dict | None) -> None:
             )
 
 
+_MISSING = object()
+
+
+def _lookup(cfg, dotted_key: str) -> Any:
+    value = cfg
+    for part in dotted_key.split('.'):
+        if hasattr(value, 'keys') and part in value:
+            value = value[part]
+        elif isinstance(value, (list, tuple)) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+    return value
+
+
+def _kind(value) -> str | None:
+    if value is None:
+        return None
+    for kind, types in (
+        ('true/false', bool),
+        ('whole number', int),
+        ('number', float),
+        ('string', str),
+        ('list or tuple', (list, tuple)),
+        ('dict', dict),
+    ):
+        if isinstance(value, types):
+            return kind
+    return type(value).__name__
+
+
+def _fits(old_kind: str, new_kind: str) -> bool:
+    return old_kind == new_kind or (old_kind == 'number' and new_kind == 'whole number')
+
+
+def check_cfg_option_types(cfg, options: dict | None) -> None:
+    """Refuse ``--cfg-options`` values of another kind than the config's value.
+
+    ``train_cfg.max_iters=abc`` (a string for a whole number) or
+    ``model.backbone.attention_stages=True`` (true/false for a tuple) would
+    otherwise fail deep inside a build. Keys the config does not set, and
+    ``None`` on either side, are not judged. Call before merging.
+
+    Raises:
+        ConfigValueError: naming the key, both kinds and an example.
+    """
+    for key, value in (options or {}).items():
+        old = _lookup(cfg, key)
+        if old is _MISSING:
+            continue
+        old_kind, new_kind = _kind(old), _kind(value)
+        if old_kind is None or new_kind is None or _fits(old_kind, new_kind):
+            continue
+        raise ConfigValueError(
+            f'--cfg-options {key}={value!r}: the config holds a {old_kind} there, this is a '
+            f'{new_kind}; give a {old_kind}, e.g. {key}={old!r}'
+        )
+
+
 def check_checkpoint(path: str, purpose: str = 'test', need_training_state: bool = False) -> None:
     """Refuse a checkpoint that is missing, unreadable or lacks what is needed.
+
+    A standalone check (it reads the file); the runner's preflight uses
+    :func:`~attn_unet.engine.checkpoint.load_checkpoint_file` and keeps what it read.
 
     Args:
         path: checkpoint file.
@@ -193,45 +258,21 @@ def check_checkpoint(path: str, purpose: str = 'test', need_training_state: bool
     Raises:
         CheckpointError: one line naming the file and the fix.
     """
-    if not osp.isfile(path):
-        raise CheckpointError(
-            f'{purpose} checkpoint {path} does not exist: pass the path of a saved .pth file'
-        )
-    try:
-        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as exc:  # torch raises several types for damaged files
-        reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
-        raise CheckpointError(
-            f'{purpose} checkpoint {path} is corrupt or truncated ({reason}): use another '
-            'checkpoint, e.g. an earlier iter_*.pth, or re-download it'
-        ) from exc
-    if not isinstance(checkpoint, dict):
-        raise CheckpointError(f'{purpose} checkpoint {path} is not a checkpoint dict')
-    required = ['state_dict'] + (['optimizer', 'meta'] if need_training_state else [])
-    missing = [key for key in required if key not in checkpoint]
-    if missing and not (purpose == 'test' and all(torch.is_tensor(v) for v in checkpoint.values())):
-        raise CheckpointError(
-            f'{purpose} checkpoint {path} lacks {", ".join(missing)}: it was not saved by '
-            'a training run; use a checkpoint written by tools/train.py'
-        )
+    load_checkpoint_file(path, purpose, need_training_state)
 
 
 def resolve_resume_checkpoint(cfg) -> str | None:
     """The checkpoint ``cfg.resume`` will load, checked; None when starting afresh.
 
-    With ``load_from`` unset, mmengine reads ``<work_dir>/last_checkpoint``.
+    With ``load_from`` unset, the newest loadable checkpoint of ``work_dir``
+    (``last_checkpoint`` first).
     """
     if not cfg.get('resume'):
         return None
-    path = cfg.get('load_from')
-    if path is None:
-        pointer = osp.join(cfg.work_dir, 'last_checkpoint')
-        if not osp.isfile(pointer):
-            return None
-        with open(pointer) as f:
-            path = f.read().strip()
-    check_checkpoint(path, purpose='resume', need_training_state=True)
-    return path
+    if cfg.get('load_from'):
+        load_checkpoint_file(cfg.load_from, 'resume', need_training_state=True)
+        return cfg.load_from
+    return find_resume_checkpoint(cfg.work_dir)[0]
 
 
 def check_datasets(cfg, mode: str) -> None:

@@ -1,34 +1,65 @@
-"""A Runner that also trains distributed on CPU and checks its input first.
+"""A Runner that checks its input once, trains distributed on CPU and loses nothing.
 
 Selected by ``runner_type = 'AttnUNetRunner'`` in
-``configs/_base_/default_runtime.py``, so mmseg's own ``tools/train.py`` (which
-builds ``RUNNERS.build(cfg)`` when the config names a runner type) gets it too.
-On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner`.
+``configs/_base_/default_runtime.py``, so mmseg's own ``tools/train.py`` and
+``tools/test.py`` (which call ``RUNNERS.build(cfg)`` when the config names a
+runner type) get the same behaviour as this repository's tools:
+
+- one preflight before anything is trained or evaluated: input sizes, the
+  data, and the checkpoint (read once, checked to fit the model, then used
+  for loading without a second read);
+- checkpoints written complete or not at all, old ones removed only after
+  the new one is in place (:class:`SafeCheckpointHook`), and ``--resume``
+  falling back to the newest loadable checkpoint;
+- exact resume: the random state is saved with every checkpoint and put
+  back where the run stopped (:class:`ResumableIterBasedTrainLoop`);
+- a work dir locked while a training run writes into it.
+
+On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner` otherwise.
 """
+
+import errno
+import glob
+import logging
+import os
+import os.path as osp
 
 import torch
 import torch.nn as nn
-from mmengine.dist import is_distributed
+from mmengine.dist import is_distributed, master_only
+from mmengine.hooks import CheckpointHook
+from mmengine.logging import print_log
 from mmengine.model import (
+    BaseTTAModel,
     MMDistributedDataParallel,
     convert_sync_batchnorm,
     is_model_wrapper,
     revert_sync_batchnorm,
 )
 from mmengine.registry import MODEL_WRAPPERS, RUNNERS
-from mmengine.runner import Runner
+from mmengine.runner import IterBasedTrainLoop, Runner
+from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
-from .dist import init_cpu_dist
-from .preflight import (
-    check_checkpoint,
-    check_datasets,
-    check_input_sizes,
-    resolve_resume_checkpoint,
+from .checkpoint import (
+    PARTIAL_SUFFIX,
+    check_state_dict_fits,
+    find_resume_checkpoint,
+    load_checkpoint_file,
+    partial_path,
+    publish_file,
 )
+from .checkpoint_hook import SafeCheckpointHook
+from .dist import check_launcher_env, init_cpu_dist
+from .errors import ToolError
+from .loops import ResumableIterBasedTrainLoop
+from .preflight import check_datasets, check_input_sizes
+from .rng import capture_rng_state
 from .sync_bn import convert_sync_bn_to_cpu
+from .work_dir_lock import WorkDirLock
 
 __all__ = ['AttnUNetRunner', 'apply_memory_format']
 
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 MEMORY_FORMATS = {'channels_last': torch.channels_last, 'contiguous': torch.contiguous_format}
 
 
@@ -62,7 +93,7 @@ def apply_memory_format(model: nn.Module, name: str) -> nn.Module:
 
 @RUNNERS.register_module()
 class AttnUNetRunner(Runner):
-    """mmengine's Runner plus CPU (gloo) distributed training and input checks.
+    """mmengine's Runner plus one preflight, safe checkpoints, exact resume, CPU DDP.
 
     Extra top-level config keys:
         model_memory_format: ``'channels_last'`` converts the model and its
@@ -72,17 +103,167 @@ class AttnUNetRunner(Runner):
             rank normalising its own batch.
     """
 
-    @classmethod
-    def from_cfg(cls, cfg) -> 'AttnUNetRunner':
-        """Check sizes and checkpoints, then build as mmengine does."""
-        check_input_sizes(cfg)
-        if cfg.get('resume'):
-            resolve_resume_checkpoint(cfg)
-        elif cfg.get('load_from'):
-            check_checkpoint(cfg.load_from, purpose='load_from')
-        return super().from_cfg(cfg)
+    def __init__(self, *args, **kwargs) -> None:
+        self._preflight_done = False
+        self._work_dir_ready = False
+        self._checked_checkpoints: dict = {}
+        self._loaded_meta: dict = {}
+        self._work_dir_lock = None
+        super().__init__(*args, **kwargs)
+
+    # -- the preflight: once, before anything is trained or evaluated ----------------------
+
+    def preflight(self, mode: str) -> None:
+        """Check sizes, data and the checkpoint ``mode`` will use; each file is read once.
+
+        Args:
+            mode: ``'train'``, ``'val'`` or ``'test'``.
+
+        Raises:
+            ToolError: (or ``DatasetLayoutError``) one line naming the problem.
+        """
+        if self._preflight_done:
+            return
+        check_input_sizes(self.cfg)
+        check_datasets(self.cfg, mode)
+        if mode == 'train' and self._resume:
+            self._check_resume_checkpoint()
+        elif self._load_from:
+            purpose = 'load_from' if mode == 'train' else 'test'
+            checkpoint = load_checkpoint_file(self._load_from, purpose)
+            check_state_dict_fits(self._bare_model(), checkpoint, self._load_from)
+            self._checked_checkpoints[self._load_from] = checkpoint
+        self._preflight_done = True
+
+    def _check_resume_checkpoint(self) -> None:
+        if self._load_from:
+            path = self._load_from
+            checkpoint = load_checkpoint_file(path, 'resume', need_training_state=True)
+        else:
+            path, checkpoint, note = find_resume_checkpoint(self.work_dir)
+            if note:
+                print_log(note, logger='current', level=logging.WARNING)
+            if path is None:
+                return
+            # mmengine resumes from load_from when it is set: the file checked here.
+            self._load_from = path
+        check_state_dict_fits(self._bare_model(), checkpoint, path, allow_fresh_gates=False)
+        self._checked_checkpoints[path] = checkpoint
+        seed = checkpoint['meta'].get('seed')
+        if seed is not None and seed != self._randomness_cfg.get('seed'):
+            # Before the data loader is built, so its sampler shuffles as the saved run did.
+            self._randomness_cfg.update(seed=seed)
+            self.set_randomness(**self._randomness_cfg)
+
+    def _bare_model(self) -> nn.Module:
+        model = self.model.module if is_model_wrapper(self.model) else self.model
+        return model.module if isinstance(model, BaseTTAModel) else model
+
+    def load_checkpoint(
+        self, filename: str, map_location='cpu', strict: bool = False, revise_keys=None
+    ):
+        """mmengine's ``load_checkpoint``, taking the file the preflight already read."""
+        checkpoint = self._checked_checkpoints.pop(filename, None)
+        if checkpoint is None:
+            checkpoint = _load_checkpoint(filename, map_location=map_location)
+        self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
+        model = self.model.module if is_model_wrapper(self.model) else self.model
+        checkpoint = _load_checkpoint_to_model(
+            model, checkpoint, strict, revise_keys=revise_keys or [(r'^module.', '')]
+        )
+        self._loaded_meta = checkpoint.get('meta') or {}
+        self._has_loaded = True
+        self.logger.info(f'Load checkpoint from {filename}')
+        return checkpoint
+
+    def resume(self, filename: str, *args, **kwargs) -> None:
+        """mmengine's resume, then the saved random state for the training loop."""
+        super().resume(filename, *args, **kwargs)
+        rng_state = self._loaded_meta.get('rng_state')
+        if rng_state is not None and isinstance(self.train_loop, ResumableIterBasedTrainLoop):
+            self.train_loop.resume_rng_state = rng_state
+
+    # -- writing: a locked work dir, complete checkpoints ----------------------------------
+
+    def dump_config(self) -> None:
+        """Write the config once the run may write (deferred from ``__init__``)."""
+        if self._work_dir_ready:
+            super().dump_config()
+
+    @master_only
+    def _dump_config_into(self, folder: str) -> None:
+        name = osp.basename(self.cfg.filename) if self.cfg.filename else f'{self.timestamp}.py'
+        self.cfg.dump(osp.join(folder, name))
+
+    def _take_work_dir(self) -> None:
+        if self.rank == 0:
+            self._work_dir_lock = WorkDirLock(self.work_dir)
+            self._work_dir_lock.acquire()
+            # Left by a run killed while saving; this run holds the lock, nobody writes them.
+            for stale in glob.glob(osp.join(self.work_dir, f'.*{PARTIAL_SUFFIX}')):
+                os.remove(stale)
+        self._work_dir_ready = True
+
+    def _release_work_dir(self) -> None:
+        if self._work_dir_lock is not None:
+            self._work_dir_lock.release()
+            self._work_dir_lock = None
+
+    def register_default_hooks(self, hooks=None) -> None:
+        """Register hooks, with :class:`SafeCheckpointHook` where ``CheckpointHook`` is named."""
+        hooks = dict(hooks or {})
+        checkpoint = hooks.get('checkpoint', dict(type='CheckpointHook', interval=1))
+        if isinstance(checkpoint, dict) and checkpoint.get('type') in (
+            'CheckpointHook',
+            CheckpointHook,
+        ):
+            hooks['checkpoint'] = {**checkpoint, 'type': SafeCheckpointHook}
+        super().register_default_hooks(hooks)
+
+    def build_train_loop(self, loop):
+        """Build the train loop; mmengine's iteration loop becomes the exactly resuming one."""
+        if isinstance(loop, dict):
+            loop = dict(loop)
+            if loop.get('type') in ('IterBasedTrainLoop', IterBasedTrainLoop) or (
+                'type' not in loop and loop.get('by_epoch') is False
+            ):
+                loop.pop('by_epoch', None)
+                loop['type'] = ResumableIterBasedTrainLoop
+        return super().build_train_loop(loop)
+
+    @master_only
+    def save_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
+        """mmengine's save_checkpoint, written complete or not at all, with the random state.
+
+        The file is written under a hidden ``.NAME.partial`` name, flushed to
+        disk and renamed: ``out_dir/filename`` is never a truncated file.
+
+        Raises:
+            ToolError: the disk is full (the partial file is removed).
+        """
+        meta = dict(meta or {})
+        meta['rng_state'] = capture_rng_state()
+        path = osp.join(out_dir, filename)
+        if '://' in out_dir:  # remote backends write objects whole
+            return super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
+        partial = partial_path(path)
+        try:
+            super().save_checkpoint(out_dir, osp.basename(partial), *args, meta=meta, **kwargs)
+            publish_file(partial, path)
+        except BaseException as exc:
+            if osp.exists(partial):
+                os.remove(partial)
+            if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+                raise ToolError(
+                    f'disk full while writing checkpoint {path}: free space on that disk or '
+                    'pass another --work-dir, then continue with --resume (the checkpoints '
+                    'already written are intact)'
+                ) from exc
+            raise
 
     def setup_env(self, env_cfg: dict) -> None:
+        if self.distributed:
+            check_launcher_env(self.launcher)
         if self.distributed and not is_distributed() and not torch.cuda.is_available():
             dist_cfg = dict(env_cfg.get('dist_cfg') or {})
             dist_cfg.pop('init_backend', None)
@@ -123,13 +304,22 @@ class AttnUNetRunner(Runner):
         return MODEL_WRAPPERS.build(model_wrapper_cfg, default_args=dict(module=model))
 
     def train(self) -> nn.Module:
-        check_datasets(self.cfg, 'train')
-        return super().train()
+        # Checks first: a refused run leaves the work dir as it was, lock file included.
+        # Reading before the lock is safe: checkpoints appear only complete (renamed into place).
+        self.preflight('train')
+        self._take_work_dir()
+        try:
+            self.dump_config()
+            return super().train()
+        finally:
+            self._release_work_dir()
 
     def val(self) -> dict:
-        check_datasets(self.cfg, 'val')
+        self.preflight('val')
+        self._dump_config_into(self.log_dir)
         return super().val()
 
     def test(self) -> dict:
-        check_datasets(self.cfg, 'test')
+        self.preflight('test')
+        self._dump_config_into(self.log_dir)
         return super().test()

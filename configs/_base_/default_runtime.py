@@ -2,8 +2,11 @@
 # makes mmseg importable with mmcv-lite and lets torch's safe loader read checkpoints.
 custom_imports = dict(imports=['attn_unet'], allow_failed_imports=False)
 default_scope = 'mmseg'
-# attn_unet's Runner: mmengine's, plus gloo/CPU distributed training, CPU SyncBN, and
-# one-line errors for missing data, bad sizes and unreadable checkpoints before any build.
+# attn_unet's Runner: mmengine's, plus gloo/CPU distributed training and CPU SyncBN; one
+# preflight (sizes, data, the checkpoint read once and checked to fit the model) with one-line
+# errors; checkpoints written complete before older ones go (CheckpointHook becomes
+# SafeCheckpointHook); exact resume (random state saved and restored); a locked work dir.
+# mmseg's own tools/train.py and test.py build it from this key too.
 runner_type = 'AttnUNetRunner'
 env_cfg = dict(
     cudnn_benchmark=True,

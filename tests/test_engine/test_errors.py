@@ -1,5 +1,7 @@
 """run_cli maps known bad input to one ``error:`` line and exit code 2."""
 
+import errno
+
 import pytest
 
 from attn_unet.datasets import DatasetLayoutError
@@ -26,6 +28,19 @@ from attn_unet.engine import CheckpointError, format_tool_error, run_cli
             ),
             'input size 60x128',
         ),
+        (
+            PermissionError(errno.EACCES, 'Permission denied', '/ro/work'),
+            'cannot write /ro/work (permission denied): pass a writable --work-dir',
+        ),
+        (
+            OSError(errno.EROFS, 'Read-only file system', '/ro/work'),
+            'cannot write /ro/work (read-only file system)',
+        ),
+        (
+            OSError(errno.ENOSPC, 'No space left on device', '/w/x.json'),
+            'disk full while writing /w/x.json: free space',
+        ),
+        (OSError(errno.ENOENT, 'No such file', '/x'), None),
         (RuntimeError('something else'), None),
     ],
 )

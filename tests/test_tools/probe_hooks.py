@@ -1,11 +1,17 @@
 """Hooks the tool tests load into subprocess runs through ``custom_imports``.
 
 They record what a run did (autocast state, training state after resuming,
-each rank's weights) as files in the work dir, for the tests to compare.
+each rank's weights, the losses of every iteration) as files in the work dir,
+for the tests to compare, or inject faults (a kill, a stalled or failing
+checkpoint write) at a chosen point, set by environment variables.
 """
 
+import errno
 import json
+import os
 import os.path as osp
+import signal
+import time
 
 import torch
 from mmengine.dist import get_rank
@@ -14,7 +20,15 @@ from mmengine.model import is_model_wrapper
 
 from attn_unet.registry import HOOKS
 
-__all__ = ['AutocastProbeHook', 'RankStateDumpHook', 'ResumeStateProbeHook']
+__all__ = [
+    'AutocastProbeHook',
+    'DiskFullProbeHook',
+    'KillAfterIterProbeHook',
+    'LossRecordProbeHook',
+    'RankStateDumpHook',
+    'ResumeStateProbeHook',
+    'SlowCheckpointWriteProbeHook',
+]
 
 
 def _module(runner):
@@ -67,3 +81,82 @@ class RankStateDumpHook(Hook):
     def after_train(self, runner) -> None:
         state = {k: v.detach().clone() for k, v in _module(runner).state_dict().items()}
         torch.save(state, osp.join(runner.work_dir, f'rank{get_rank()}_state.pth'))
+
+
+@HOOKS.register_module()
+class LossRecordProbeHook(Hook):
+    """Appends ``{"iter": i, "losses": {...}}`` to ``losses.jsonl`` after each train iteration."""
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        losses = {k: float(v) for k, v in (outputs or {}).items()}
+        with open(osp.join(runner.work_dir, 'losses.jsonl'), 'a') as f:
+            f.write(json.dumps(dict(iter=runner.iter + 1, losses=losses)) + '\n')
+
+
+@HOOKS.register_module()
+class KillAfterIterProbeHook(Hook):
+    """``kill -9`` of its own process after iteration ``$PROBE_KILL_AFTER_ITER`` (saved first)."""
+
+    priority = 'LOWEST'
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if runner.iter + 1 == int(os.environ.get('PROBE_KILL_AFTER_ITER', '0')):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _patch_checkpoint_writes(on_nth_write) -> None:
+    """Route mmengine's local file writes of ``*.pth`` files through ``on_nth_write``."""
+    from mmengine.fileio.backends import LocalBackend
+
+    original = LocalBackend.put
+    count = {'n': 0}
+
+    def put(self, obj, filepath):
+        if not str(filepath).endswith(('.pth', '.pth.partial')):
+            return original(self, obj, filepath)
+        count['n'] += 1
+        return on_nth_write(count['n'], original, self, obj, str(filepath))
+
+    LocalBackend.put = put
+
+
+@HOOKS.register_module()
+class SlowCheckpointWriteProbeHook(Hook):
+    """The ``$PROBE_SLOW_WRITE``-th checkpoint write stalls half written.
+
+    It writes half the bytes where the checkpoint goes, writes the path it is
+    writing into ``saving.marker`` in the work dir, then sleeps for a kill.
+    """
+
+    def before_train(self, runner) -> None:
+        nth = int(os.environ.get('PROBE_SLOW_WRITE', '2'))
+        marker = osp.join(runner.work_dir, 'saving.marker')
+
+        def write(n, original, backend, obj, filepath):
+            if n != nth:
+                return original(backend, obj, filepath)
+            with open(filepath, 'wb') as f:
+                f.write(obj[: len(obj) // 2])
+                f.flush()
+            with open(marker, 'w') as f:
+                f.write(filepath)
+            time.sleep(600)
+
+        _patch_checkpoint_writes(write)
+
+
+@HOOKS.register_module()
+class DiskFullProbeHook(Hook):
+    """The ``$PROBE_DISK_FULL_WRITE``-th checkpoint write fills the disk half way (ENOSPC)."""
+
+    def before_train(self, runner) -> None:
+        nth = int(os.environ.get('PROBE_DISK_FULL_WRITE', '2'))
+
+        def write(n, original, backend, obj, filepath):
+            if n != nth:
+                return original(backend, obj, filepath)
+            with open(filepath, 'wb') as f:
+                f.write(obj[: len(obj) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), filepath)
+
+        _patch_checkpoint_writes(write)

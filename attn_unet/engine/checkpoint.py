@@ -1,0 +1,237 @@
+"""Checkpoint files: read once and checked, written so that a crash loses nothing.
+
+Reading: :func:`load_checkpoint_file` loads a file once with torch's safe
+loader and turns every failure into one line; :func:`check_state_dict_fits`
+refuses weights that do not fit the model. Writing: :func:`publish_file`
+moves a finished temporary file into place (fsync, then rename), so a file
+under its final name is always complete. :func:`find_resume_checkpoint` picks
+the newest loadable checkpoint of a work dir.
+"""
+
+import glob
+import os
+import os.path as osp
+import re
+from typing import Dict, List, Mapping, Tuple
+
+import torch
+import torch.nn as nn
+
+from .errors import CheckpointError
+
+__all__ = [
+    'PARTIAL_SUFFIX',
+    'check_state_dict_fits',
+    'find_resume_checkpoint',
+    'load_checkpoint_file',
+    'model_state_dict',
+    'partial_path',
+    'publish_file',
+    'write_text_atomically',
+]
+
+PARTIAL_SUFFIX = '.partial'
+# Keys a UNet checkpoint lacks when it initialises an AttentionUNet (the documented path):
+# the gates start fresh, everything else must fit.
+FRESH_WHEN_FROM_UNET = 'backbone.attention_gates.'
+BN_COUNTER = 'num_batches_tracked'
+TRAINING_STATE_KEYS = ('state_dict', 'optimizer', 'meta')
+_STEP = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
+_SHOWN_KEYS = 3
+
+
+def partial_path(path: str) -> str:
+    """Where ``path`` is written before it is complete: a hidden sibling."""
+    folder, name = osp.split(path)
+    return osp.join(folder, f'.{name}{PARTIAL_SUFFIX}')
+
+
+def _fsync_dir(folder: str) -> None:
+    fd = os.open(folder or '.', os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish_file(partial: str, path: str) -> None:
+    """Flush ``partial`` to disk and rename it to ``path`` in one step.
+
+    A reader (or a crash) sees either the old ``path`` or the complete new one.
+    """
+    with open(partial, 'rb+') as f:
+        os.fsync(f.fileno())
+    os.replace(partial, path)
+    _fsync_dir(osp.dirname(path))
+
+
+def write_text_atomically(path: str, text: str) -> None:
+    """Replace the text file ``path`` so that it is never seen half written."""
+    partial = partial_path(path)
+    try:
+        with open(partial, 'w') as f:
+            f.write(text)
+        publish_file(partial, path)
+    except BaseException:
+        if osp.exists(partial):
+            os.remove(partial)
+        raise
+
+
+def _reason(exc: BaseException) -> str:
+    return ' '.join(str(exc).split())[:120] or type(exc).__name__
+
+
+def load_checkpoint_file(path: str, purpose: str = 'test', need_training_state: bool = False):
+    """Read a checkpoint once, refusing what cannot be used for ``purpose``.
+
+    Args:
+        path: checkpoint file.
+        purpose: what it is loaded for (``'test'``, ``'load_from'``,
+            ``'resume'``), named in the messages.
+        need_training_state: also require the optimizer state and meta a
+            resume needs.
+
+    Returns:
+        The loaded dict: a training checkpoint, or for ``test`` and
+        ``load_from`` also a bare ``model.state_dict()`` (as mmseg accepts).
+
+    Raises:
+        CheckpointError: one line naming the file and the fix.
+    """
+    if not osp.isfile(path):
+        raise CheckpointError(
+            f'{purpose} checkpoint {path} does not exist: pass the path of a saved .pth file'
+        )
+    try:
+        checkpoint = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as exc:  # torch raises several types for damaged files
+        raise CheckpointError(
+            f'{purpose} checkpoint {path} is corrupt or truncated ({_reason(exc)}): use another '
+            'checkpoint, e.g. an earlier iter_*.pth, or re-download it'
+        ) from exc
+    if not isinstance(checkpoint, Mapping):
+        raise CheckpointError(f'{purpose} checkpoint {path} is not a checkpoint dict')
+    is_raw_state_dict = bool(checkpoint) and all(torch.is_tensor(v) for v in checkpoint.values())
+    required = TRAINING_STATE_KEYS if need_training_state else ('state_dict',)
+    missing = [key for key in required if key not in checkpoint]
+    if missing and not (is_raw_state_dict and not need_training_state):
+        raise CheckpointError(
+            f'{purpose} checkpoint {path} lacks {", ".join(missing)}: it was not saved by '
+            'a training run; use a checkpoint written by tools/train.py'
+        )
+    return checkpoint
+
+
+def model_state_dict(checkpoint: Mapping) -> Mapping:
+    """The weights of a training checkpoint or a bare state dict, ``module.`` prefix removed."""
+    state_dict = checkpoint.get('state_dict', checkpoint)
+    return {re.sub(r'^module\.', '', key): value for key, value in state_dict.items()}
+
+
+def _shape(value) -> Tuple[int, ...]:
+    return tuple(value.shape) if torch.is_tensor(value) else ()
+
+
+def _listed(keys: List[str]) -> str:
+    more = f' and {len(keys) - _SHOWN_KEYS} more' if len(keys) > _SHOWN_KEYS else ''
+    return ', '.join(keys[:_SHOWN_KEYS]) + more
+
+
+def check_state_dict_fits(
+    model: nn.Module, state_dict: Mapping, source: str, allow_fresh_gates: bool = True
+) -> None:
+    """Refuse weights that do not fit ``model`` (missing, unexpected, mis-shaped keys).
+
+    The one tolerated gap is the documented UNet -> AttentionUNet start: a
+    checkpoint without any ``backbone.attention_gates.*`` key leaves exactly
+    those fresh (with ``allow_fresh_gates``; a resume needs every key).
+    BatchNorm's ``num_batches_tracked`` counters may be missing too.
+
+    Args:
+        model: the segmentor (unwrapped).
+        state_dict: the weights to load, keys as in ``model.state_dict()``
+            (a ``module.`` prefix is removed).
+        source: what the weights come from, for the message (e.g. the path).
+        allow_fresh_gates: tolerate missing attention-gate keys.
+
+    Raises:
+        CheckpointError: one line naming the first few bad keys.
+    """
+    state_dict = model_state_dict(state_dict)
+    expected: Dict[str, torch.Tensor] = model.state_dict()
+    # BN's step counters are not weights; checkpoints of older torch versions lack them.
+    missing = [key for key in expected if key not in state_dict and not key.endswith(BN_COUNTER)]
+    if allow_fresh_gates and not any(k.startswith(FRESH_WHEN_FROM_UNET) for k in state_dict):
+        missing = [key for key in missing if not key.startswith(FRESH_WHEN_FROM_UNET)]
+    unexpected = [key for key in state_dict if key not in expected]
+    misshaped = [
+        f'{key} {_shape(state_dict[key])} vs {_shape(value)}'
+        for key, value in expected.items()
+        if key in state_dict and _shape(state_dict[key]) != _shape(value)
+    ]
+    problems = [
+        f'{len(keys)} {what} ({_listed(keys)})'
+        for what, keys in (
+            ('missing', missing),
+            ('unexpected', unexpected),
+            ('mis-shaped, checkpoint vs model', misshaped),
+        )
+        if keys
+    ]
+    if problems:
+        raise CheckpointError(
+            f'checkpoint {source} does not fit the model: {"; ".join(problems)}; '
+            'use a checkpoint trained with this config, or the config it was trained with'
+        )
+
+
+def _step(path: str) -> int:
+    match = _STEP.search(osp.basename(path))
+    return int(match.group(1)) if match else -1
+
+
+def find_resume_checkpoint(work_dir: str) -> Tuple[str | None, dict | None, str | None]:
+    """The newest loadable training checkpoint of ``work_dir``.
+
+    Tries the file ``last_checkpoint`` names first, then every ``iter_*.pth``
+    / ``epoch_*.pth`` from the highest step down.
+
+    Returns:
+        ``(path, checkpoint, note)``: ``path`` and its loaded ``checkpoint``
+        (both None when the work dir holds no checkpoint: start afresh), and
+        ``note``, one line saying why another file than ``last_checkpoint``'s
+        was taken (None when it was not).
+
+    Raises:
+        CheckpointError: checkpoints exist but none loads.
+    """
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    named = None
+    if osp.isfile(pointer):
+        with open(pointer) as f:
+            named = f.read().strip() or None
+    found = sorted(
+        glob.glob(osp.join(work_dir, 'iter_*.pth')) + glob.glob(osp.join(work_dir, 'epoch_*.pth')),
+        key=_step,
+        reverse=True,
+    )
+    candidates = ([named] if named else []) + [p for p in found if p != named]
+    failures = []
+    for path in candidates:
+        try:
+            checkpoint = load_checkpoint_file(path, 'resume', need_training_state=True)
+        except CheckpointError as exc:
+            failures.append(exc)
+            continue
+        if path == named:
+            return path, checkpoint, None
+        why = (
+            f'{osp.basename(named)} named by last_checkpoint does not load'
+            if named
+            else 'last_checkpoint is missing or empty'
+        )
+        return path, checkpoint, f'resume: {why}; resuming from the newest loadable {path}'
+    if failures:
+        raise failures[0]
+    return None, None, None
