@@ -76,9 +76,10 @@ def load_segmentor(
 ):
     """An mmseg segmentor in eval mode with every weight taken from the checkpoint.
 
-    mmseg's ``init_model`` builds the model and mmengine's ``load_checkpoint``
-    (``module.`` prefixes stripped) loads it, strictly: a checkpoint of another
-    config is refused instead of leaving weights at their initial values.
+    mmseg's ``init_model`` builds the model; the checkpoint is read once by the
+    engine's safe loader and held to the model by the same fit check that
+    ``tools/test.py`` uses, so a checkpoint of another config is refused instead
+    of leaving weights at their initial values.
 
     Args:
         config: config file path.
@@ -97,69 +98,26 @@ def load_segmentor(
         ToolError: missing/corrupt checkpoint, a checkpoint of another
             architecture, or an unavailable device.
     """
-    from mmengine.runner import load_checkpoint
+    from mmengine.runner.checkpoint import _load_checkpoint_to_model
     from mmseg.apis import init_model
+
+    from attn_unet.engine import check_state_dict_fits, load_checkpoint_file
+    from attn_unet.engine.checkpoint import model_state_dict
 
     cfg = load_config(config, cfg_options)
     if device.startswith('cuda') and not torch.cuda.is_available():
         raise ToolError(f'device {device} requested but CUDA is not available: use --device cpu')
-    if not osp.isfile(checkpoint):
-        raise ToolError(
-            f'checkpoint {checkpoint} not found: pass the .pth written by tools/train.py'
-        )
+    ckpt = load_checkpoint_file(checkpoint, 'test')
     if pad_to_divisor and not cfg.model.get('data_preprocessor', {}).get('test_cfg'):
         cfg.model.data_preprocessor.test_cfg = ConfigDict(
             size_divisor=backbone_downsample_rate(cfg.model)
         )
     model = init_model(cfg, None, device='cpu')
-    try:
-        ckpt = load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-    except RuntimeError as err:
-        if str(err).startswith(_MISMATCH):
-            raise ToolError(_mismatch_message(str(err), checkpoint, config)) from None
-        raise _corrupt(checkpoint, err) from None
-    except Exception as err:
-        raise _corrupt(checkpoint, err) from None
+    # Pictures of the gates need trained gates: no fresh-gate allowance here.
+    check_state_dict_fits(model, ckpt, checkpoint, allow_fresh_gates=False)
+    _load_checkpoint_to_model(model, model_state_dict(ckpt), strict=True)
     model.dataset_meta = _dataset_meta(ckpt, model.decode_head.num_classes)
     return model.to(device).eval()
-
-
-_MISMATCH = 'The model and loaded state dict do not match exactly'
-
-
-def _corrupt(checkpoint: str, err: Exception) -> ToolError:
-    reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else 'unreadable'
-    return ToolError(
-        f'checkpoint {checkpoint} is corrupt or not a PyTorch checkpoint ({reason}): '
-        're-download it or pass the .pth written by tools/train.py'
-    )
-
-
-def _mismatch_message(report: str, checkpoint: str, config: str) -> str:
-    """One line from mmengine's strict-load report: size mismatch, missing or extra keys."""
-    lines = [line.strip() for line in report.splitlines()]
-    sizes = [line for line in lines if line.startswith('size mismatch')]
-    if sizes:
-        return (
-            f'checkpoint {checkpoint} does not fit config {config} ({sizes[0]}): '
-            'pass the checkpoint trained with this config'
-        )
-    missing = _keys(lines, 'missing keys in source state_dict: ')
-    extra = _keys(lines, 'unexpected key in source state_dict: ')
-    problem = (
-        f'lacks {len(missing)} weights of the model, e.g. {missing[0]}'
-        if missing
-        else f'has {len(extra)} weights the model does not, e.g. {extra[0]}'
-    )
-    return (
-        f'checkpoint {checkpoint} {problem}: it was trained with another config than '
-        f'{config}; pass the matching config or checkpoint'
-    )
-
-
-def _keys(lines: list[str], prefix: str) -> list[str]:
-    found = next((line[len(prefix) :] for line in lines if line.startswith(prefix)), '')
-    return [key for key in found.split(', ') if key]
 
 
 def _dataset_meta(ckpt: dict, num_classes: int) -> dict:

@@ -43,8 +43,8 @@ def test_model_without_gates_subprocess(tiny, tmp_path):
     'case, fragments',
     [
         ('no_image', ('image', 'not found')),
-        ('corrupt', ('corrupt or not a PyTorch checkpoint',)),
-        ('no_ckpt', ('checkpoint', 'not found')),
+        ('corrupt', ('corrupt or truncated',)),
+        ('no_ckpt', ('checkpoint', 'does not exist')),
     ],
 )
 def test_bad_input_gives_one_line_error(tiny, tmp_path, capsys, case, fragments):
