@@ -10,7 +10,13 @@ from .compat import allow_mmengine_checkpoint_globals, install_missing_ops_stub
 install_missing_ops_stub()
 allow_mmengine_checkpoint_globals()
 
-from . import analysis, datasets, engine, visualization  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    analysis,
+    datasets,
+    engine,
+    evaluation,  # noqa: E402, F401
+    visualization,
+)
 from .models import AttentionGate, AttentionUNet  # noqa: E402
 from .version import __version__  # noqa: E402
 

@@ -1,0 +1,5 @@
+"""Evaluation: registered metrics."""
+
+from .metrics import VesselMetric
+
+__all__ = ['VesselMetric']

@@ -1,0 +1,5 @@
+"""Registered evaluation metrics."""
+
+from .binary_metric import VesselMetric
+
+__all__ = ['VesselMetric']
