@@ -2,7 +2,12 @@
 
 from .cityscapes_convert import convert_cityscapes
 from .drive_convert import convert_drive
-from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
+from .layout import (
+    DatasetLayoutError,
+    check_cityscapes_layout,
+    check_dataset_cfg,
+    check_drive_layout,
+)
 from .mini_cityscapes import MINI_CITIES, generate_mini_cityscapes
 from .street_scene import render_street_image, sample_street_scene
 from .synthetic import generate_fundus
@@ -12,6 +17,7 @@ __all__ = [
     'DatasetLayoutError',
     'check_cityscapes_layout',
     'check_dataset_cfg',
+    'check_drive_layout',
     'convert_cityscapes',
     'convert_drive',
     'generate_fundus',

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from attn_unet.datasets import DatasetLayoutError, convert_drive
+from attn_unet.datasets import (
+    DatasetLayoutError,
+    check_dataset_cfg,
+    check_drive_layout,
+    convert_drive,
+)
 from tests.fundus_setup import NUM_TEST, NUM_TRAIN, make_fundus_zips
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,3 +90,37 @@ def test_tool_prints_one_error_line(zips, tmp_path):
         f"error: '{tmp_path / 'nope.zip'}' not found: pass the training zip of the DRIVE "
         'release (or generate synthetic ones with tools/misc/generate_fundus.py OUT_DIR)'
     ]
+
+
+@pytest.fixture(scope='module')
+def converted(zips, tmp_path_factory):
+    out = tmp_path_factory.mktemp('converted') / 'DRIVE'
+    convert_drive(zips['training'], zips['test'], out)
+    return out
+
+
+def test_converted_layout_passes_the_check(converted):
+    assert check_drive_layout(converted) == NUM_TRAIN
+    assert check_drive_layout(converted, 'images/validation', 'annotations/validation') == NUM_TEST
+
+
+@pytest.mark.parametrize(
+    'root, prefix, message',
+    [
+        ('nowhere', {}, "data root '{root}/nowhere' not found"),
+        ('DRIVE', dict(img_path='images/test'), "no \\*.png in '{root}/DRIVE/images/test'"),
+        ('DRIVE', dict(seg_map_path='annotations/validation'), '2 of 2 images in images/training'),
+    ],
+)
+def test_preflight_refuses_a_broken_drive_config(converted, root, prefix, message):
+    data_prefix = {'img_path': 'images/training', 'seg_map_path': 'annotations/training', **prefix}
+    dataset = dict(
+        type='RepeatDataset',
+        dataset=dict(
+            type='DRIVEDataset',
+            data_root=str(converted.parent / root),
+            data_prefix=data_prefix,
+        ),
+    )
+    with pytest.raises(DatasetLayoutError, match=message.format(root=converted.parent)):
+        check_dataset_cfg(dataset)
