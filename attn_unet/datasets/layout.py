@@ -134,8 +134,7 @@ def check_drive_layout(
     """
     root = osp.normpath(str(data_root)) if data_root else ''
     convert = (
-        'python3 tools/dataset_converters/drive.py training.zip test.zip '
-        f'-o {root or "DATA_ROOT"}'
+        f'python3 tools/dataset_converters/drive.py training.zip test.zip -o {root or "DATA_ROOT"}'
     )
     if root and not osp.isdir(root):
         raise DatasetLayoutError(
