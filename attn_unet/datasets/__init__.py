@@ -14,7 +14,12 @@ from .integrity import (
     check_dataset_files,
 )
 from .label_id_guard import LabelIdGuardHook
-from .layout import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
+from .layout import (
+    DatasetLayoutError,
+    check_cityscapes_layout,
+    check_dataset_cfg,
+    check_drive_layout,
+)
 from .transforms import RandomRotFlipNearest
 
 __all__ = [
@@ -29,4 +34,5 @@ __all__ = [
     'check_data',
     'check_dataset_cfg',
     'check_dataset_files',
+    'check_drive_layout',
 ]

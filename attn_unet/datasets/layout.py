@@ -9,11 +9,17 @@ a second even on the full 5000-image dataset.
 import os
 import os.path as osp
 
-__all__ = ['DatasetLayoutError', 'check_cityscapes_layout', 'check_dataset_cfg']
+__all__ = [
+    'DatasetLayoutError',
+    'check_cityscapes_layout',
+    'check_dataset_cfg',
+    'check_drive_layout',
+]
 
 IMG_SUFFIX = '_leftImg8bit.png'
 SEG_SUFFIX = '_gtFine_labelTrainIds.png'
 _CONVERT = 'python3 tools/dataset_converters/cityscapes.py'
+DRIVE_SEG_SUFFIX = '_manual1.png'
 
 
 class DatasetLayoutError(FileNotFoundError):
@@ -98,6 +104,13 @@ def check_dataset_cfg(dataset_cfg: dict) -> None:
         check_dataset_cfg(child)
     if dataset_cfg.get('dataset') is not None:
         check_dataset_cfg(dataset_cfg['dataset'])
+    if _type_name(dataset_cfg.get('type')) == 'DRIVEDataset':
+        prefix = dataset_cfg.get('data_prefix') or {}
+        check_drive_layout(
+            dataset_cfg.get('data_root'),
+            img_dir=prefix.get('img_path', ''),
+            ann_dir=prefix.get('seg_map_path', ''),
+        )
     if not _is_cityscapes(dataset_cfg.get('type')):
         return
     prefix = dataset_cfg.get('data_prefix') or {}
@@ -106,6 +119,51 @@ def check_dataset_cfg(dataset_cfg: dict) -> None:
         img_dir=prefix.get('img_path', ''),
         ann_dir=prefix.get('seg_map_path', ''),
     )
+
+
+def check_drive_layout(
+    data_root, img_dir: str = 'images/training', ann_dir: str = 'annotations/training'
+) -> int:
+    """Check that a DRIVE copy is in the layout mmseg's DRIVE converter writes.
+
+    Args:
+        data_root: Converted root (``data/DRIVE``); the folders are relative to it.
+        img_dir: Folder of ``NN.png`` photographs.
+        ann_dir: Folder of ``NN_manual1.png`` labels (0 background, 1 vessel).
+
+    Returns:
+        The number of images found.
+
+    Raises:
+        DatasetLayoutError: One line naming what is missing and how to fix it.
+    """
+    root = osp.normpath(str(data_root)) if data_root else ''
+    convert = (
+        f'python3 tools/dataset_converters/drive.py training.zip test.zip -o {root or "DATA_ROOT"}'
+    )
+    if root and not osp.isdir(root):
+        raise DatasetLayoutError(
+            f"data root '{root}' not found: convert DRIVE's zips with {convert}, "
+            'or set data_root in the config'
+        )
+    img_path, ann_path = osp.join(root, img_dir), osp.join(root, ann_dir)
+    images = {s for s in _stems(img_path, '.png') if not s.endswith('_manual1')}
+    if not images:
+        raise DatasetLayoutError(
+            f"no *.png in '{osp.normpath(img_path)}': run {convert}, or fix "
+            'data_prefix.img_path in the config'
+        )
+    missing = images - _stems(ann_path, DRIVE_SEG_SUFFIX)
+    if missing:
+        raise DatasetLayoutError(
+            f'{len(missing)} of {len(images)} images in {img_dir} have no *{DRIVE_SEG_SUFFIX} '
+            f'in {ann_dir} (e.g. {sorted(missing)[0]}): run {convert}'
+        )
+    return len(images)
+
+
+def _type_name(dataset_type) -> str:
+    return dataset_type.split('.')[-1] if isinstance(dataset_type, str) else ''
 
 
 def _is_cityscapes(dataset_type) -> bool:

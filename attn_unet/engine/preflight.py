@@ -107,6 +107,8 @@ def check_stage_tuples(backbone: dict) -> None:
 
 def _pipeline(dataloader_cfg: dict | None) -> List[dict]:
     dataset = (dataloader_cfg or {}).get('dataset') or {}
+    while 'pipeline' not in dataset and isinstance(dataset.get('dataset'), dict):
+        dataset = dataset['dataset']  # RepeatDataset and the like wrap the real one
     return list(dataset.get('pipeline') or [])
 
 
@@ -127,15 +129,17 @@ def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
     preprocessor = (cfg.get('model') or {}).get('data_preprocessor') or {}
     if preprocessor.get('size'):
         sizes.append(('model.data_preprocessor.size', tuple(preprocessor['size'])))
+    test_cfg = (cfg.get('model') or {}).get('test_cfg') or {}
+    if test_cfg.get('mode') == 'slide':
+        # Sliding windows feed the model crop_size tiles only, whatever the image size.
+        sizes.append(('model.test_cfg.crop_size (slide)', tuple(test_cfg['crop_size'])))
+        return sizes
     for split in ('val', 'test'):
         for step in _iter_transforms(_pipeline(cfg.get(f'{split}_dataloader'))):
             scale = step.get('scale')
             if step.get('type') == 'Resize' and isinstance(scale, (tuple, list)):
                 # mmcv's Resize takes (w, h).
                 sizes.append((f'{split} Resize scale', (scale[1], scale[0])))
-    test_cfg = (cfg.get('model') or {}).get('test_cfg') or {}
-    if test_cfg.get('mode') == 'slide':
-        sizes.append(('model.test_cfg.crop_size (slide)', tuple(test_cfg['crop_size'])))
     return sizes
 
 

@@ -1,5 +1,5 @@
 """Evaluation: registered metrics."""
 
-from .metrics import SynapseVolumeMetric
+from .metrics import SynapseVolumeMetric, VesselMetric
 
-__all__ = ['SynapseVolumeMetric']
+__all__ = ['SynapseVolumeMetric', 'VesselMetric']

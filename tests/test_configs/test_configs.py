@@ -11,6 +11,13 @@ from attn_unet.engine import backbone_downsample_rate, check_input_sizes
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'
 CONFIGS = sorted(p for p in CONFIG_DIR.rglob('*.py') if '_base_' not in p.parts)
+# mmseg's UNet-S5-D16 vessel configs: dataset -> sliding-window (crop, stride)
+VESSEL_SLIDE = {
+    'drive-64x64': ((64, 64), (42, 42)),
+    'stare-128x128': ((128, 128), (85, 85)),
+    'chase-db1-128x128': ((128, 128), (85, 85)),
+    'hrf-256x256': ((256, 256), (170, 170)),
+}
 
 
 def _with_bn(cfg_dict):
@@ -24,7 +31,8 @@ def _with_bn(cfg_dict):
 
 def _train_size(cfg) -> tuple:
     """(h, w) the model trains at: RandomCrop's crop_size, else the preprocessor's pad size."""
-    for step in cfg.train_dataloader.dataset.pipeline:
+    train_set = cfg.train_dataloader.dataset
+    for step in train_set.get('dataset', train_set).pipeline:
         if step['type'] == 'RandomCrop':
             return step['crop_size']
     return cfg.model.data_preprocessor.size
@@ -43,6 +51,10 @@ def test_config_table_is_complete():
         'attn-unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py',
         'unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py',
     } <= names
+    for dataset in VESSEL_SLIDE:
+        for prefix in ('unet', 'attn-unet'):
+            for variant in ('fcn_4xb4-40k', 'fcn_4xb4-ce-1.0-dice-3.0-40k', 'fcn-sigmoid_4xb4-40k'):
+                assert f'{prefix}-s5-d16_{variant}_{dataset}.py' in names
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
@@ -61,6 +73,32 @@ def test_config_loads_and_builds(path):
     assert f'{crop[0]}x{crop[1]}' in path.name
     is_attention = path.name.startswith('attn-unet')
     assert hasattr(model.backbone, 'attention_gates') == is_attention
+
+
+@pytest.mark.parametrize('dataset, window', VESSEL_SLIDE.items())
+@pytest.mark.parametrize('prefix', ['unet', 'attn-unet'])
+def test_vessel_configs_follow_mmseg(dataset, window, prefix):
+    folder = 'attn_unet' if prefix == 'attn-unet' else 'unet'
+    softmax = Config.fromfile(CONFIG_DIR / folder / f'{prefix}-s5-d16_fcn_4xb4-40k_{dataset}.py')
+    crop, stride = window
+    assert softmax.model.test_cfg == dict(mode='slide', crop_size=crop, stride=stride)
+    assert softmax.model.decode_head.num_classes == 2
+    assert softmax.train_cfg.max_iters == 40000
+    assert softmax.test_evaluator.type == 'VesselMetric'
+    dice = Config.fromfile(
+        CONFIG_DIR / folder / f'{prefix}-s5-d16_fcn_4xb4-ce-1.0-dice-3.0-40k_{dataset}.py'
+    )
+    assert [loss.type for loss in dice.model.decode_head.loss_decode] == [
+        'CrossEntropyLoss',
+        'DiceLoss',
+    ]
+    binary = Config.fromfile(
+        CONFIG_DIR / folder / f'{prefix}-s5-d16_fcn-sigmoid_4xb4-40k_{dataset}.py'
+    )
+    for head in (binary.model.decode_head, binary.model.auxiliary_head):
+        assert head.out_channels == 1 and head.num_classes == 2
+        assert head.loss_decode.use_sigmoid and head.threshold == 0.5
+    assert binary.train_dataloader == softmax.train_dataloader
 
 
 def test_mini_configs_differ_only_in_the_backbone():

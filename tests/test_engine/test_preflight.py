@@ -81,6 +81,24 @@ def test_input_sizes_refuses(crop, scale, words):
         assert word in str(info.value)
 
 
+def test_slide_test_checks_the_window_not_the_image():
+    cfg = _cfg((64, 64), scale=(565, 584))  # DRIVE: 584x565 is not a multiple of 16
+    cfg.model.test_cfg = dict(mode='slide', crop_size=(64, 64), stride=(42, 42))
+    check_input_sizes(cfg)
+    cfg.model.test_cfg.crop_size = (60, 60)
+    with pytest.raises(InputSizeError, match='crop_size \\(slide\\) 60x60'):
+        check_input_sizes(cfg)
+
+
+def test_train_crop_inside_a_repeat_dataset_is_checked():
+    cfg = _cfg((128, 256))
+    cfg.train_dataloader.dataset = dict(
+        type='RepeatDataset', dataset=dict(pipeline=[dict(type='RandomCrop', crop_size=(60, 64))])
+    )
+    with pytest.raises(InputSizeError, match='train crop_size \\(RandomCrop\\) 60x64'):
+        check_input_sizes(cfg)
+
+
 def test_cfg_option_keys():
     cfg = Config(dict(model=dict(), train_cfg=dict()))
     check_cfg_option_keys(cfg, {'model.backbone.x': 1, 'work_dir': 'w', 'randomness': {}})

@@ -1,0 +1,15 @@
+# AttentionUNet-S5-D16 + FCN on DRIVE: mmseg's UNet-S5-D16 vessel setup (same pipeline,
+# 40k schedule, sliding-window test 64x64 / stride 42) with attention-gated skips.
+_base_ = [
+    '../_base_/models/fcn_attn-unet_s5-d16.py',
+    '../_base_/datasets/drive.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_40k.py',
+]
+crop_size = (64, 64)
+data_preprocessor = dict(size=crop_size)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    decode_head=dict(num_classes=2),
+    auxiliary_head=dict(num_classes=2),
+    test_cfg=dict(mode='slide', crop_size=(64, 64), stride=(42, 42)))

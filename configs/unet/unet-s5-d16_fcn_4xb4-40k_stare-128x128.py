@@ -1,0 +1,15 @@
+# Reference: mmseg's UNet-S5-D16 + FCN on STARE, 4 cards x 4 images, 40k iterations,
+# two classes (background, vessel), sliding-window test 128x128 with stride 85.
+_base_ = [
+    '../_base_/models/fcn_unet_s5-d16.py',
+    '../_base_/datasets/stare.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_40k.py',
+]
+crop_size = (128, 128)
+data_preprocessor = dict(size=crop_size)
+model = dict(
+    data_preprocessor=data_preprocessor,
+    decode_head=dict(num_classes=2),
+    auxiliary_head=dict(num_classes=2),
+    test_cfg=dict(mode='slide', crop_size=(128, 128), stride=(85, 85)))

@@ -1,0 +1,33 @@
+"""Convert DRIVE's training.zip / test.zip to mmseg's layout with mmseg's own converter.
+
+Same arguments as mmseg's ``tools/dataset_converters/drive.py``; adds a progress bar and
+one-line errors. Usage::
+
+    python3 tools/dataset_converters/drive.py datasets/training.zip datasets/test.zip
+"""
+
+import argparse
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Convert DRIVE dataset to mmsegmentation format')
+    parser.add_argument('training_path', help='the training part of DRIVE dataset')
+    parser.add_argument('testing_path', help='the testing part of DRIVE dataset')
+    parser.add_argument('--tmp_dir', help='path of the temporary directory')
+    parser.add_argument('-o', '--out_dir', help='output path (default: data/DRIVE)')
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    from attn_unet.datasets.drive_convert import convert_drive
+
+    out_dir = args.out_dir or 'data/DRIVE'
+    count = convert_drive(args.training_path, args.testing_path, out_dir, args.tmp_dir)
+    print(f'\nwrote {count} images and annotations under {out_dir}')
+
+
+if __name__ == '__main__':
+    from attn_unet.engine import run_cli
+
+    run_cli(main)
