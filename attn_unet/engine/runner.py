@@ -5,9 +5,10 @@ Selected by ``runner_type = 'AttnUNetRunner'`` in
 ``tools/test.py`` (which call ``RUNNERS.build(cfg)`` when the config names a
 runner type) get the same behaviour as this repository's tools:
 
-- one preflight before anything is trained or evaluated: input sizes, the
-  data, and the checkpoint (read once, checked to fit the model, then used
-  for loading without a second read);
+- one preflight: what the config alone decides (stage tuples, input sizes)
+  before the model is built, then the data and the checkpoint (read once,
+  checked to fit the model, then used for loading without a second read)
+  before anything is trained or evaluated;
 - checkpoints written complete or not at all, old ones removed only after
   the new one is in place (:class:`SafeCheckpointHook`), and ``--resume``
   falling back to the newest loadable checkpoint;
@@ -113,8 +114,20 @@ class AttnUNetRunner(Runner):
 
     # -- the preflight: once, before anything is trained or evaluated ----------------------
 
+    @classmethod
+    def from_cfg(cls, cfg) -> 'AttnUNetRunner':
+        """Check what the config alone decides (stage tuples, input sizes), then build.
+
+        These checks need no file and must come before the model is built: mmseg's
+        UNet asserts on per-stage tuples that do not fit ``num_stages``.
+        """
+        check_input_sizes(cfg)
+        return super().from_cfg(cfg)
+
     def preflight(self, mode: str) -> None:
-        """Check sizes, data and the checkpoint ``mode`` will use; each file is read once.
+        """Check the data and the checkpoint ``mode`` will use; each file is read once.
+
+        The config-only checks ran in :meth:`from_cfg`, before the model was built.
 
         Args:
             mode: ``'train'``, ``'val'`` or ``'test'``.
@@ -124,7 +137,6 @@ class AttnUNetRunner(Runner):
         """
         if self._preflight_done:
             return
-        check_input_sizes(self.cfg)
         check_datasets(self.cfg, mode)
         if mode == 'train' and self._resume:
             self._check_resume_checkpoint()
