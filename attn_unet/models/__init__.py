@@ -1,7 +1,15 @@
 """attn_unet models; importing registers them in mmseg's MODELS."""
 
 from .backbones import AttentionUNet
-from .layers import AttentionGate
+from .decode_heads import FusedDSVHead, PerScaleLossHead
+from .layers import AttentionGate, MultiAttentionGate
 from .losses import ClassMeanDiceLoss
 
-__all__ = ['AttentionGate', 'AttentionUNet', 'ClassMeanDiceLoss']
+__all__ = [
+    'AttentionGate',
+    'AttentionUNet',
+    'ClassMeanDiceLoss',
+    'FusedDSVHead',
+    'MultiAttentionGate',
+    'PerScaleLossHead',
+]

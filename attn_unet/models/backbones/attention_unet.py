@@ -13,6 +13,7 @@ from contextlib import nullcontext
 
 import torch
 import torch.utils.checkpoint as cp
+from mmcv.cnn import ConvModule
 from mmengine.registry import DefaultScope
 from mmseg.models.backbones import UNet
 from torch import nn
@@ -20,6 +21,14 @@ from torch import nn
 from attn_unet.registry import MODELS
 
 __all__ = ['AttentionUNet']
+
+
+FLAT_GATE_ARGS = {
+    'gate_inter_ratio': 'inter_ratio',
+    'gate_sub_sample': 'sub_sample',
+    'gate_normalizer': 'normalizer',
+    'gate_type': 'type',
+}
 
 
 @MODELS.register_module()
@@ -31,8 +40,7 @@ class AttentionUNet(UNet):
     ``downsamples``, ``enc_dilations``, ``dec_dilations``, ``with_cp``,
     ``conv_cfg``, ``norm_cfg``, ``act_cfg``, ``upsample_cfg``, ``norm_eval``,
     ``dcn``, ``plugins``, ``pretrained``, ``init_cfg``) keeps its meaning and
-    is passed as a keyword. The gates use the backbone's ``conv_cfg``,
-    ``norm_cfg`` and ``act_cfg``.
+    is passed as a keyword.
 
     Args:
         attention_stages: one flag per decoder stage (num_stages - 1), finest
@@ -42,19 +50,24 @@ class AttentionUNet(UNet):
             full-resolution skip costs most of the gates' time (train step
             about 1.08x UNet's instead of about 1.0x for S5-D16 at 512x1024 on
             CPU).
-        gate_inter_ratio: inter channels of a gate as a fraction of its skip
-            channels C_x (at least 1 channel). Default 0.25 keeps the gates of
-            UNet-S5-D16 under 2% of its parameters.
-        gate_sub_sample: kernel size and stride of each gate's theta conv.
-        gate_normalizer: 'sigmoid' or 'softmax' (see ``AttentionGate``).
-        gate_type: registered gate module to build, for custom gates taking
-            the same arguments as ``AttentionGate``.
+        gate_cfg: the gate of every gated stage, like UNet's ``upsample_cfg``:
+            a registered module (``AttentionGate``, ``MultiAttentionGate`` or
+            a custom one) taking ``in_channels`` and ``gating_channels``, which
+            the backbone fills in (C_x = skip channels, C_g = 2 C_x), and
+            ``conv_cfg`` / ``norm_cfg`` / ``act_cfg``, which default to the
+            backbone's. Default: ``dict(type='AttentionGate')``, the lean gate
+            (inter channels 0.25 C_x, joint term normalised, no W).
+        gating_block: pass the centre (the coarsest encoder output) through a
+            1x1 conv + norm + act before it gates the coarsest skip, as the
+            authors do (``UnetGridGatingSignal3``); the decoder still upsamples
+            the raw centre. Default: False.
         **unet_kwargs: mmseg ``UNet`` arguments.
 
     Raises:
-        TypeError: for an argument that neither this class nor ``UNet`` takes.
+        TypeError: for an argument that neither this class nor ``UNet`` takes,
+            naming ``gate_cfg`` for the former flat ``gate_*`` arguments.
         ValueError: for ``attention_stages`` without one flag per decoder
-            stage, or ``gate_inter_ratio`` outside (0, 4].
+            stage, or a ``gate_cfg`` that is not a dict with a ``type``.
 
     Outputs of ``forward`` are those of ``UNet``: ``num_stages`` maps, coarse
     to fine, the i-th of shape (N, base_channels * 2**(num_stages - 1 - i),
@@ -65,10 +78,8 @@ class AttentionUNet(UNet):
     def __init__(
         self,
         attention_stages: Sequence[bool] | None = None,
-        gate_inter_ratio: float = 0.25,
-        gate_sub_sample: int = 2,
-        gate_normalizer: str = 'sigmoid',
-        gate_type: str = 'AttentionGate',
+        gate_cfg: dict | None = None,
+        gating_block: bool = False,
         **unet_kwargs,
     ):
         _check_unet_kwargs(unet_kwargs)
@@ -86,34 +97,32 @@ class AttentionUNet(UNet):
                 f'AttentionUNet: attention_stages needs one flag per decoder stage '
                 f'(num_stages - 1 = {num_gates}), got {attention_stages!r}'
             )
-        if (
-            isinstance(gate_inter_ratio, bool)
-            or not isinstance(gate_inter_ratio, int | float)
-            or not 0 < gate_inter_ratio <= 4
-        ):
+        if gate_cfg is None:
+            gate_cfg = dict(type='AttentionGate')
+        if not isinstance(gate_cfg, dict) or 'type' not in gate_cfg:
             raise ValueError(
-                f'AttentionUNet: gate_inter_ratio must be a number in (0, 4], '
-                f'got {gate_inter_ratio!r}'
+                f"AttentionUNet: gate_cfg must be a dict with a 'type', such as "
+                f"dict(type='AttentionGate'), got {gate_cfg!r}"
             )
         self.attention_stages = tuple(bool(flag) for flag in attention_stages)
         self.with_cp = unet_kwargs.get('with_cp', False)
+        layer_cfgs = dict(
+            conv_cfg=unet_kwargs.get('conv_cfg'),
+            norm_cfg=unet_kwargs.get('norm_cfg', dict(type='BN')),
+            act_cfg=unet_kwargs.get('act_cfg', dict(type='ReLU')),
+        )
         self.attention_gates = nn.ModuleDict()
         for stage, gated in enumerate(self.attention_stages):
-            if not gated:
-                continue
-            skip_channels = self.base_channels * 2**stage
-            self.attention_gates[str(stage)] = MODELS.build(
-                dict(
-                    type=gate_type,
-                    in_channels=skip_channels,
-                    gating_channels=skip_channels * 2,
-                    inter_channels=max(int(skip_channels * gate_inter_ratio), 1),
-                    sub_sample=gate_sub_sample,
-                    normalizer=gate_normalizer,
-                    conv_cfg=unet_kwargs.get('conv_cfg'),
-                    norm_cfg=unet_kwargs.get('norm_cfg', dict(type='BN')),
-                    act_cfg=unet_kwargs.get('act_cfg', dict(type='ReLU')),
-                )
+            if gated:
+                skip_channels = self.base_channels * 2**stage
+                cfg = {**layer_cfgs, **gate_cfg}
+                cfg.update(in_channels=skip_channels, gating_channels=skip_channels * 2)
+                self.attention_gates[str(stage)] = MODELS.build(cfg)
+        self.gating_block = None
+        if gating_block and self.attention_stages[-1]:
+            centre_channels = self.base_channels * 2 ** (self.num_stages - 1)
+            self.gating_block = ConvModule(
+                centre_channels, centre_channels, kernel_size=1, **layer_cfgs
             )
         self._attention_maps: dict[int, torch.Tensor] = {}
 
@@ -135,12 +144,14 @@ class AttentionUNet(UNet):
             x = enc(x)
             enc_outs.append(x)
         dec_outs = [x]
+        gating = x if self.gating_block is None else self.gating_block(x)
         self._attention_maps = {}
         for stage in reversed(range(len(self.decoder))):
             skip = enc_outs[stage]
             if str(stage) in self.attention_gates:
-                skip = self._gate(stage, skip, x)
+                skip = self._gate(stage, skip, gating)
             x = self.decoder[stage](skip, x)
+            gating = x
             dec_outs.append(x)
         return dec_outs
 
@@ -162,6 +173,13 @@ class AttentionUNet(UNet):
 
 def _check_unet_kwargs(unet_kwargs: dict) -> None:
     """Raise a TypeError naming any argument that neither class takes."""
+    flat = sorted(set(unet_kwargs) & set(FLAT_GATE_ARGS))
+    if flat:
+        keys = ', '.join(f'{FLAT_GATE_ARGS[name]}=...' for name in flat)
+        raise TypeError(
+            f'AttentionUNet: {flat} were replaced by gate_cfg; write '
+            f"gate_cfg=dict(type='AttentionGate', {keys}) instead"
+        )
     unet_args = set(inspect.signature(UNet.__init__).parameters) - {'self'}
     unknown = sorted(set(unet_kwargs) - unet_args)
     if unknown:

@@ -17,7 +17,7 @@ from mmseg.models.backbones import UNet
 from mmseg.structures import SegDataSample
 
 from attn_unet.models.backbones import AttentionUNet
-from attn_unet.models.layers import AttentionGate
+from attn_unet.models.layers import AttentionGate, MultiAttentionGate
 from attn_unet.registry import MODELS
 
 BASE_MODEL_CFG = Path(__file__).parents[3] / 'configs/_base_/models/fcn_attn-unet_s5-d16.py'
@@ -65,31 +65,45 @@ SHAPE_CASES = [
     (dict(TINY4, attention_stages=(True, False, True)), (32, 32), (0, 2), ((32, 32), (8, 8))),
     (dict(TINY4, attention_stages=(False, False, False)), (32, 32), (), ()),
     (
-        dict(TINY3, gate_normalizer='softmax', gate_sub_sample=1),
+        dict(TINY3, gate_cfg=dict(type='AttentionGate', normalizer='softmax', sub_sample=1)),
         (16, 16),
         (0, 1),
         ((16, 16), (8, 8)),
     ),
 ]
 
+NEEDS_TYPE = "gate_cfg must be a dict with a 'type'"
+
 # (backbone kwargs, exception, words the message must contain)
 BAD_ARGS = [
     (dict(TINY3, attention_stages=(True,)), ValueError, 'one flag per decoder stage'),
     (dict(TINY3, attention_stages=True), ValueError, 'one flag per decoder stage'),
     (dict(TINY3, attention_stages='TT'), ValueError, 'one flag per decoder stage'),
-    (dict(TINY3, gate_inter_ratio=0), ValueError, 'gate_inter_ratio'),
-    (dict(TINY3, gate_inter_ratio=8), ValueError, 'gate_inter_ratio'),
-    (dict(TINY3, gate_inter_ratio='0.5'), ValueError, 'gate_inter_ratio'),
+    (dict(TINY3, gate_cfg=dict(type='AttentionGate', inter_ratio=0)), ValueError, 'inter_ratio'),
+    (dict(TINY3, gate_cfg=dict(type='AttentionGate', inter_ratio=8)), ValueError, 'inter_ratio'),
     (dict(TINY3, gate_normaliser='softmax'), TypeError, "unknown argument.*'gate_normaliser'"),
-    (dict(TINY3, gate_normalizer='relu'), ValueError, 'normalizer'),
-    (dict(TINY3, gate_sub_sample=0), ValueError, 'sub_sample'),
-    (dict(TINY3, gate_type='NoSuchGate'), KeyError, 'NoSuchGate'),
+    (dict(TINY3, gate_cfg=dict(type='AttentionGate', normalizer='relu')), ValueError, 'normalizer'),
+    (dict(TINY3, gate_cfg=dict(type='AttentionGate', sub_sample=0)), ValueError, 'sub_sample'),
+    (dict(TINY3, gate_cfg=dict(type='NoSuchGate')), KeyError, 'NoSuchGate'),
+    (dict(TINY3, gate_cfg=dict(inter_ratio=0.5)), ValueError, NEEDS_TYPE),
+    (dict(TINY3, gate_cfg='AttentionGate'), ValueError, NEEDS_TYPE),
+    (
+        dict(TINY3, gate_inter_ratio=0.5),
+        TypeError,
+        r"\['gate_inter_ratio'\] were replaced by gate_cfg; write "
+        r"gate_cfg=dict\(type='AttentionGate', inter_ratio=...\)",
+    ),
+    (
+        dict(TINY3, gate_normalizer='softmax', gate_sub_sample=1, gate_type='AttentionGate'),
+        TypeError,
+        r"gate_cfg=dict\(type='AttentionGate', normalizer=..., sub_sample=..., type=...\)",
+    ),
     (dict(TINY3, strides=(1, 1)), AssertionError, 'strides'),
 ]
 
 
 def unet_kwargs(kwargs: dict) -> dict:
-    return {k: v for k, v in kwargs.items() if not k.startswith(('gate_', 'attention_'))}
+    return {k: v for k, v in kwargs.items() if not k.startswith(('gate_', 'attention_', 'gating_'))}
 
 
 def build_unet(**kwargs) -> UNet:
@@ -210,7 +224,7 @@ def test_custom_gate_type():
         pass
 
     try:
-        model = AttentionUNet(gate_type='_SpecTestGate', **TINY3)
+        model = AttentionUNet(gate_cfg=dict(type='_SpecTestGate'), **TINY3)
         assert all(type(g) is SpecTestGate for g in model.attention_gates.values())
     finally:
         MODELS._module_dict.pop('_SpecTestGate')
@@ -298,3 +312,70 @@ def test_segmentor_from_base_config_trains_and_predicts():
             assert result.seg_logits.data.shape == (3, *size)
             assert int(result.pred_sem_seg.data.max()) < 3
     assert segmentor.backbone.attention_maps[0].shape == (1, 1, 48, 48)
+
+
+# (gate_cfg, gating_block, gate class, params of the gates + gating block of TINY3)
+OPTION_CASES = [
+    (None, False, AttentionGate, 28 + 103),
+    # authors' gate: no joint norm (phi keeps its bias), inter = C_x, W = 1x1 conv + BN
+    (
+        dict(type='AttentionGate', inter_ratio=1.0, joint_norm=False, out_transform=True),
+        False,
+        AttentionGate,
+        (64 + 36 + 5 + 16 + 8) + (256 + 136 + 9 + 64 + 16),
+    ),
+    # gating block on the centre (16 channels): 1x1 conv 16*16 + BN 2*16
+    (None, True, AttentionGate, 28 + 103 + 256 + 32),
+    # two gates per skip + combining 1x1 conv 2C_x -> C_x + BN
+    (
+        dict(type='MultiAttentionGate', num_gates=2),
+        False,
+        MultiAttentionGate,
+        (2 * 28 + 32 + 8) + (2 * 103 + 128 + 16),
+    ),
+]
+
+
+@pytest.mark.parametrize('gate_cfg, gating_block, gate_class, num_params', OPTION_CASES)
+def test_gate_options_build_learn_and_cost(gate_cfg, gating_block, gate_class, num_params):
+    torch.manual_seed(0)
+    model = AttentionUNet(gate_cfg=gate_cfg, gating_block=gating_block, **TINY3).train()
+    assert all(type(g) is gate_class for g in model.attention_gates.values())
+    extra = list(model.attention_gates.parameters())
+    if model.gating_block is not None:
+        extra += list(model.gating_block.parameters())
+    assert sum(p.numel() for p in extra) == num_params
+    outs = model(torch.randn(2, 3, 32, 32))
+    sum((o * torch.randn_like(o)).sum() for o in outs).backward()
+    for name, param in model.named_parameters():
+        assert param.grad is not None and param.grad.abs().max() > 0, name
+    assert model.attention_maps[1].shape == (2, 1, 16, 16)
+
+
+def test_gating_block_feeds_only_the_coarsest_gate():
+    torch.manual_seed(0)
+    model = AttentionUNet(gating_block=True, **TINY3).eval()
+    seen = {}
+    for stage, gate in model.attention_gates.items():
+        gate.register_forward_hook(lambda m, args, out, stage=stage: seen.update({stage: args[1]}))
+    centre_seen = []
+    model.decoder[1].register_forward_hook(lambda m, args, out: centre_seen.append(args[1]))
+    x = torch.randn(1, 3, 32, 32)
+    outs = model(x)
+    centre = outs[0]
+    torch.testing.assert_close(seen['1'], model.gating_block(centre))
+    torch.testing.assert_close(centre_seen[0], centre)  # the decoder upsamples the raw centre
+    torch.testing.assert_close(seen['0'], outs[1])
+
+
+def test_gating_block_needs_a_gated_coarsest_stage():
+    model = AttentionUNet(gating_block=True, **dict(TINY3, attention_stages=(True, False)))
+    assert model.gating_block is None
+
+
+def test_gate_cfg_overrides_backbone_layer_cfgs():
+    model = AttentionUNet(
+        gate_cfg=dict(type='AttentionGate', norm_cfg=dict(type='GN', num_groups=1)),
+        **unet_kwargs(TINY3),
+    )
+    assert isinstance(model.attention_gates['1'].norm, nn.GroupNorm)

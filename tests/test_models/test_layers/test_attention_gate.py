@@ -17,6 +17,11 @@ SHAPE_CASES = [
     (dict(in_channels=6, gating_channels=3, inter_channels=5), (2, 6, 8, 8), (2, 3, 2, 2)),
     (dict(in_channels=8, gating_channels=16, normalizer='softmax'), (2, 8, 16, 24), (2, 16, 8, 12)),
     (dict(in_channels=1, gating_channels=2, act_cfg=None), (1, 1, 4, 4), (1, 2, 2, 2)),
+    (
+        dict(in_channels=8, gating_channels=16, norm_cfg=BN, joint_norm=False),
+        (2, 8, 8, 8),
+        (2, 16, 4, 4),
+    ),
 ]
 
 # (gate kwargs, exception, words the message must contain)
@@ -28,6 +33,9 @@ BAD_ARGS = [
     (dict(in_channels=8, gating_channels=8, sub_sample=1.5), ValueError, 'sub_sample'),
     (dict(in_channels=True, gating_channels=8), ValueError, 'in_channels'),
     (dict(in_channels=8, gating_channels=8, normalizer='relu'), ValueError, 'softmax'),
+    (dict(in_channels=8, gating_channels=8, inter_ratio=0), ValueError, 'inter_ratio'),
+    (dict(in_channels=8, gating_channels=8, inter_ratio=8), ValueError, 'inter_ratio'),
+    (dict(in_channels=8, gating_channels=8, inter_ratio='0.5'), ValueError, 'inter_ratio'),
 ]
 
 
@@ -40,6 +48,23 @@ def test_forward_shapes_and_range(kwargs, x_shape, g_shape):
     assert alpha.shape == (x_shape[0], 1, *x_shape[2:])
     assert alpha.min() >= 0 and alpha.max() <= 1
     torch.testing.assert_close(out, alpha * x, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize('joint_norm, has_norm', [(True, True), (False, False)])
+def test_joint_norm_switch(joint_norm, has_norm):
+    gate = AttentionGate(8, 16, norm_cfg=BN, joint_norm=joint_norm)
+    assert isinstance(gate.norm, torch.nn.BatchNorm2d) == has_norm
+    assert (gate.phi.bias is None) == has_norm
+
+
+def test_out_transform_reprojects_the_gated_skip():
+    torch.manual_seed(0)
+    gate = AttentionGate(8, 16, norm_cfg=BN, out_transform=True).eval()
+    x, g = torch.randn(2, 8, 8, 8), torch.randn(2, 16, 4, 4)
+    out, alpha = gate(x, g)
+    assert out.shape == x.shape
+    torch.testing.assert_close(out, gate.out_transform(alpha * x))
+    assert not torch.allclose(out, alpha * x)
 
 
 def test_gating_signal_steers_the_coefficients():
@@ -75,9 +100,10 @@ def test_softmax_keeps_half_precision():
 
 @pytest.mark.parametrize('normalizer', ['sigmoid', 'softmax'])
 @pytest.mark.parametrize('norm_cfg', [None, BN])
-def test_every_parameter_learns(normalizer, norm_cfg):
+@pytest.mark.parametrize('options', [dict(), dict(joint_norm=False, out_transform=True)])
+def test_every_parameter_learns(normalizer, norm_cfg, options):
     torch.manual_seed(0)
-    gate = AttentionGate(8, 16, normalizer=normalizer, norm_cfg=norm_cfg)
+    gate = AttentionGate(8, 16, normalizer=normalizer, norm_cfg=norm_cfg, **options)
     x = torch.randn(2, 8, 16, 16, requires_grad=True)
     g = torch.randn(2, 16, 8, 8, requires_grad=True)
     out, _ = gate(x, g)
@@ -92,9 +118,14 @@ def test_every_parameter_learns(normalizer, norm_cfg):
 @pytest.mark.parametrize(
     'kwargs, num_params',
     [
-        (dict(), 201),  # theta 8*4*2*2 + phi 16*4+4 + psi 4+1
-        (dict(norm_cfg=BN), 205),  # theta 128 + phi 64 (bias left to BN) + BN 2*4 + psi 5
-        (dict(norm_cfg=BN, normalizer='softmax'), 204),  # softmax ignores psi's bias
+        # C_x = 8, C_g = 16, inter channels 0.25 C_x = 2 by default
+        (dict(), 101),  # theta 8*2*2*2 + phi 16*2+2 + psi 2+1
+        (dict(norm_cfg=BN), 103),  # theta 64 + phi 32 (bias left to BN) + BN 2*2 + psi 3
+        (dict(norm_cfg=BN, normalizer='softmax'), 102),  # softmax ignores psi's bias
+        (dict(norm_cfg=BN, joint_norm=False), 101),  # phi keeps its bias, no BN
+        (dict(norm_cfg=BN, out_transform=True), 103 + 80),  # W: 8*8 (bias left to BN) + BN 2*8
+        (dict(inter_ratio=1.0), 256 + 136 + 9),  # theta 8*8*4 + phi 16*8+8 + psi 8+1
+        (dict(inter_channels=3, inter_ratio=1.0), 96 + 51 + 4),  # inter_channels wins
     ],
 )
 def test_parameter_count(kwargs, num_params):
@@ -117,4 +148,4 @@ def test_input_smaller_than_sub_sample_raises():
 def test_built_from_registry():
     gate = MODELS.build(dict(type='AttentionGate', in_channels=4, gating_channels=8))
     assert isinstance(gate, AttentionGate)
-    assert gate.inter_channels == 2
+    assert gate.inter_channels == 1  # 0.25 * C_x

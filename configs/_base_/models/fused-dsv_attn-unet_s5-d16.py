@@ -1,0 +1,15 @@
+# The authors' deep supervision (dsv): each decoder stage -> 1x1 conv to class scores ->
+# upsampled to full size; a 1x1 conv fuses them into the prediction. It replaces the FCN heads.
+_base_ = ['./fcn_attn-unet_s5-d16.py']
+norm_cfg = dict(type='SyncBN', requires_grad=True)
+model = dict(
+    decode_head=dict(
+        _delete_=True,
+        type='FusedDSVHead',
+        in_channels=[512, 256, 128, 64],
+        in_index=[1, 2, 3, 4],
+        num_classes=19,
+        norm_cfg=norm_cfg,
+        align_corners=False,
+        loss_decode=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
+    auxiliary_head=None)

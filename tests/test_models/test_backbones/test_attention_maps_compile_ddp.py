@@ -1,0 +1,75 @@
+"""attention_maps, kept as module state in forward, survive torch.compile and DDP."""
+
+import pytest
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+from torch.nn.parallel import DistributedDataParallel
+
+from attn_unet.models.backbones import AttentionUNet
+from tests.distributed import free_port
+
+TINY3 = dict(
+    base_channels=4,
+    num_stages=3,
+    strides=(1, 1, 1),
+    enc_num_convs=(1, 1, 1),
+    dec_num_convs=(1, 1),
+    downsamples=(True, True),
+    enc_dilations=(1, 1, 1),
+    dec_dilations=(1, 1),
+    attention_stages=(True, True),
+)
+
+
+def _ddp_rank(rank: int, port: int, folder: str) -> None:
+    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=2)
+    try:
+        torch.manual_seed(0)  # same weights on both ranks
+        model = AttentionUNet(**TINY3).train()
+        ddp = DistributedDataParallel(model)
+        torch.manual_seed(1 + rank)  # different data on each rank
+        x = torch.randn(1 + rank, 3, 32, 32)
+        outs = ddp(x)
+        sum(o.sum() for o in outs).backward()
+        maps = ddp.module.attention_maps
+        gate_grad = model.attention_gates['0'].psi.weight.grad.clone()
+        shapes = {k: tuple(v.shape) for k, v in maps.items()}
+        torch.save(dict(shapes=shapes, grad=gate_grad), f'{folder}/rank{rank}.pth')
+    finally:
+        dist.destroy_process_group()
+
+
+def test_maps_under_ddp_are_each_ranks_own(tmp_path):
+    mp.start_processes(_ddp_rank, args=(free_port(), str(tmp_path)), nprocs=2, start_method='fork')
+    results = [torch.load(tmp_path / f'rank{rank}.pth', weights_only=True) for rank in (0, 1)]
+    for rank in (0, 1):
+        batch = 1 + rank
+        assert results[rank]['shapes'] == {0: (batch, 1, 32, 32), 1: (batch, 1, 16, 16)}
+    # gradients are averaged across the ranks, so both hold the same
+    torch.testing.assert_close(results[0]['grad'], results[1]['grad'])
+
+
+# Forking after Dynamo has run can hang the ranks, so the DDP test comes first.
+@pytest.mark.slow
+@pytest.mark.parametrize('backend', ['eager', 'aot_eager'])
+def test_maps_after_a_compiled_forward(backend):
+    """Dynamo replays the attribute writes of forward; the backend only changes codegen."""
+    torch._dynamo.reset()
+    torch.manual_seed(0)
+    model = AttentionUNet(**TINY3).train()
+    x = torch.randn(2, 3, 32, 32)
+    reference = AttentionUNet(**TINY3).train()
+    reference.load_state_dict(model.state_dict())
+    reference(x)
+
+    compiled = torch.compile(model, backend=backend)
+    outs = compiled(x)
+    sum(o.sum() for o in outs).backward()
+
+    maps = model.attention_maps
+    assert sorted(maps) == [0, 1]
+    for stage, alpha in reference.attention_maps.items():
+        torch.testing.assert_close(maps[stage], alpha)
+        assert not maps[stage].requires_grad
+    assert all(p.grad is not None for p in model.attention_gates.parameters())
