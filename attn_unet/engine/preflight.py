@@ -49,6 +49,8 @@ EXTRA_TOP_LEVEL_KEYS = (
     'work_dir',
     'sync_bn',
     'data_check',
+    'compile',  # mmengine's Runner reads cfg.compile for torch.compile
+    'cpu_sync_bn',
 )
 
 

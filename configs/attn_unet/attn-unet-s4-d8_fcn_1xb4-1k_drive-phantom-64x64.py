@@ -5,6 +5,4 @@ model = dict(
     backbone=dict(
         type='AttentionUNet',
         attention_stages=(True, True, True),
-        gate_inter_ratio=0.25,
-        gate_sub_sample=2,
-        gate_normalizer='sigmoid'))
+        gate_cfg=dict(type='AttentionGate', inter_ratio=0.25, sub_sample=2, normalizer='sigmoid')))

@@ -102,6 +102,8 @@ def test_train_crop_inside_a_repeat_dataset_is_checked():
 def test_cfg_option_keys():
     cfg = Config(dict(model=dict(), train_cfg=dict()))
     check_cfg_option_keys(cfg, {'model.backbone.x': 1, 'work_dir': 'w', 'randomness': {}})
+    # Read by mmengine's Runner and ours without any _base_ setting them.
+    check_cfg_option_keys(cfg, {'compile': True, 'cpu_sync_bn': 'local'})
     with pytest.raises(ConfigKeyError, match="did you mean 'train_cfg'"):
         check_cfg_option_keys(cfg, {'train_cfgg.max_iters': 2})
 
