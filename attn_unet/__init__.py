@@ -10,7 +10,7 @@ from .compat import allow_mmengine_checkpoint_globals, install_missing_ops_stub
 install_missing_ops_stub()
 allow_mmengine_checkpoint_globals()
 
-from . import analysis, datasets, engine, visualization  # noqa: E402, F401
+from . import analysis, datasets, engine, evaluation, visualization  # noqa: E402, F401
 from .models import AttentionGate, AttentionUNet  # noqa: E402
 from .version import __version__  # noqa: E402
 

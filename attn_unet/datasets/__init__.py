@@ -11,10 +11,12 @@ from .mini_cityscapes import MINI_CITIES, generate_mini_cityscapes
 from .street_scene import render_street_image, sample_street_scene
 from .synapse_convert import SynapseConvertError, convert_synapse
 from .synthetic import generate_ct_phantom
+from .transforms import RandomRotFlipNearest
 
 __all__ = [
     'MINI_CITIES',
     'DatasetLayoutError',
+    'RandomRotFlipNearest',
     'SynapseConvertError',
     'check_cityscapes_layout',
     'check_dataset_cfg',

@@ -2,5 +2,6 @@
 
 from .backbones import AttentionUNet
 from .layers import AttentionGate
+from .losses import ClassMeanDiceLoss
 
-__all__ = ['AttentionGate', 'AttentionUNet']
+__all__ = ['AttentionGate', 'AttentionUNet', 'ClassMeanDiceLoss']

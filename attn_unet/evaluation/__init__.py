@@ -1,0 +1,5 @@
+"""Evaluation: registered metrics."""
+
+from .metrics import SynapseVolumeMetric
+
+__all__ = ['SynapseVolumeMetric']

@@ -1,0 +1,5 @@
+"""Losses registered in mmseg's MODELS."""
+
+from .dice_loss import ClassMeanDiceLoss
+
+__all__ = ['ClassMeanDiceLoss']
