@@ -22,7 +22,9 @@ from .layout import DatasetLayoutError
 __all__ = ['SynapseConvertError', 'convert_synapse', 'load_mmseg_synapse_converter']
 
 MAX_BTCV_ID = 13
-_REGISTER_HINT = 'the raw set comes from synapse.org (Multi-Atlas Labeling Beyond the Cranial Vault)'
+_REGISTER_HINT = (
+    'the raw set comes from synapse.org (Multi-Atlas Labeling Beyond the Cranial Vault)'
+)
 
 
 class SynapseConvertError(DatasetLayoutError):
@@ -43,7 +45,8 @@ def load_mmseg_synapse_converter():
     path = osp.join(osp.dirname(mmseg.__file__), '.mim/tools/dataset_converters/synapse.py')
     if not osp.isfile(path):
         raise SynapseConvertError(
-            f'mmseg {mmseg.__version__} ships no Synapse converter at {path}: install mmsegmentation 1.2.x'
+            f'mmseg {mmseg.__version__} ships no Synapse converter at {path}: '
+            'install mmsegmentation 1.2.x'
         )
     spec = importlib.util.spec_from_file_location('mmseg_synapse_converter', path)
     module = importlib.util.module_from_spec(spec)

@@ -15,7 +15,9 @@ def parse_args():
     parser.add_argument(
         'dataset_path', nargs='?', help='raw folder with img/, label/, train.txt, val.txt'
     )
-    parser.add_argument('--dataset-path', dest='dataset_path_option', help='same, as mmseg names it')
+    parser.add_argument(
+        '--dataset-path', dest='dataset_path_option', help='same, as mmseg names it'
+    )
     parser.add_argument('--save-path', default='data/synapse', help='save path of the dataset')
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args()

@@ -269,31 +269,109 @@ class _Anatomy:
             'stomach_wall': 70 + j(6),
         }
         liver_half = self.rng.uniform(0.6, 0.72)
-        _blob(c, self.rng, (-68 + sx + j(5), 0 + sy, 0.0), (0.0, liver_half + 0.05),
-              (60 + j(5), 75 + j(6)), hu['liver'], 6, drift=(-22, 12), angle=j(0.2))
-        _blob(c, self.rng, (5 + sx + j(5), -45 + sy + j(4), 0.0), (0.0, 0.35 + j(0.04)),
-              (45 + j(5), 24 + j(3)), hu['liver'], 6, drift=(-15, 5))
-        _blob(c, self.rng, (78 + sx + j(4), 42 + sy + j(4), 0.25), (0.05, 0.5 + j(0.04)),
-              (22 + j(2), 42 + j(4)), hu['spleen'], 1, angle=0.6 + j(0.15))
+        _blob(
+            c,
+            self.rng,
+            (-68 + sx + j(5), 0 + sy, 0.0),
+            (0.0, liver_half + 0.05),
+            (60 + j(5), 75 + j(6)),
+            hu['liver'],
+            6,
+            drift=(-22, 12),
+            angle=j(0.2),
+        )
+        _blob(
+            c,
+            self.rng,
+            (5 + sx + j(5), -45 + sy + j(4), 0.0),
+            (0.0, 0.35 + j(0.04)),
+            (45 + j(5), 24 + j(3)),
+            hu['liver'],
+            6,
+            drift=(-15, 5),
+        )
+        _blob(
+            c,
+            self.rng,
+            (78 + sx + j(4), 42 + sy + j(4), 0.25),
+            (0.05, 0.5 + j(0.04)),
+            (22 + j(2), 42 + j(4)),
+            hu['spleen'],
+            1,
+            angle=0.6 + j(0.15),
+        )
         right_top, left_top = 0.45 + j(0.03), 0.4 + j(0.03)
-        _blob(c, self.rng, (-62 + sx + j(4), 50 + sy + j(3), 0.0), (right_top, right_top + 0.45),
-              (24 + j(2), 30 + j(2)), hu['kidney'], 2, angle=-0.5 + j(0.1), drift=(-5, 0))
-        _blob(c, self.rng, (62 + sx + j(4), 48 + sy + j(3), 0.0), (left_top, left_top + 0.45),
-              (24 + j(2), 30 + j(2)), hu['kidney'], 3, angle=0.5 + j(0.1), drift=(5, 0))
-        _blob(c, self.rng, (-38 + sx, 28 + sy, 0.0), (right_top - 0.14, right_top - 0.01),
-              (10, 3.5), hu['adrenal'], 12, angle=-0.9)
-        _blob(c, self.rng, (38 + sx, 26 + sy, 0.0), (left_top - 0.15, left_top - 0.01),
-              (10, 3.5), hu['adrenal'], 13, angle=0.9)
-        stomach = ((45 + sx + j(5), -38 + sy + j(4), 0.0), (0.08, 0.52 + j(0.04)),
-                   (38 + j(4), 27 + j(3)))
+        _blob(
+            c,
+            self.rng,
+            (-62 + sx + j(4), 50 + sy + j(3), 0.0),
+            (right_top, right_top + 0.45),
+            (24 + j(2), 30 + j(2)),
+            hu['kidney'],
+            2,
+            angle=-0.5 + j(0.1),
+            drift=(-5, 0),
+        )
+        _blob(
+            c,
+            self.rng,
+            (62 + sx + j(4), 48 + sy + j(3), 0.0),
+            (left_top, left_top + 0.45),
+            (24 + j(2), 30 + j(2)),
+            hu['kidney'],
+            3,
+            angle=0.5 + j(0.1),
+            drift=(5, 0),
+        )
+        _blob(
+            c,
+            self.rng,
+            (-38 + sx, 28 + sy, 0.0),
+            (right_top - 0.14, right_top - 0.01),
+            (10, 3.5),
+            hu['adrenal'],
+            12,
+            angle=-0.9,
+        )
+        _blob(
+            c,
+            self.rng,
+            (38 + sx, 26 + sy, 0.0),
+            (left_top - 0.15, left_top - 0.01),
+            (10, 3.5),
+            hu['adrenal'],
+            13,
+            angle=0.9,
+        )
+        stomach = (
+            (45 + sx + j(5), -38 + sy + j(4), 0.0),
+            (0.08, 0.52 + j(0.04)),
+            (38 + j(4), 27 + j(3)),
+        )
         _blob(c, self.rng, *stomach, hu['stomach_wall'], 7, drift=(-15, 5), seed_shape=7)
         inner = stomach[2][0] - 5, stomach[2][1] - 5
-        _blob(c, self.rng, stomach[0], stomach[1], inner, 15 + j(5), None, drift=(-15, 5),
-              seed_shape=7)
+        _blob(
+            c,
+            self.rng,
+            stomach[0],
+            stomach[1],
+            inner,
+            15 + j(5),
+            None,
+            drift=(-15, 5),
+            seed_shape=7,
+        )
         gas = (stomach[0][0], stomach[0][1] - 12, 0.0)
         _blob(c, self.rng, gas, (0.08, 0.3), (18, 8), -850, None)
-        _blob(c, self.rng, (-35 + sx + j(4), -52 + sy + j(4), 0.0), (0.42 + j(0.03), 0.66),
-              (13 + j(2), 11 + j(2)), 12 + j(5), 4)
+        _blob(
+            c,
+            self.rng,
+            (-35 + sx + j(4), -52 + sy + j(4), 0.0),
+            (0.42 + j(0.03), 0.66),
+            (13 + j(2), 11 + j(2)),
+            12 + j(5),
+            4,
+        )
         self._paint_pancreas(c)
 
     def _paint_pancreas(self, c: _Canvas) -> None:
@@ -329,12 +407,27 @@ class _Anatomy:
         sx, sy = self.shift
         j = self.jitter
         arterial, venous = 175 + j(12), 150 + j(10)
-        _tube(c, [(12 + sx, 22 + sy, -0.05), (10 + sx + j(2), 24 + sy, 1.05)], 11 + j(1),
-              arterial, label=8)
-        _tube(c, [(-22 + sx, 16 + sy, -0.05), (-20 + sx + j(2), 22 + sy, 1.05)],
-              [12 + j(1), 10], 125 + j(8), label=9)
-        _tube(c, [(2 + sx, 26 + sy, -0.05), (6 + sx, 24 + sy, 0.1), (20 + sx, -8 + sy, 0.16)], 7,
-              50 + j(5), label=5)
+        _tube(
+            c,
+            [(12 + sx, 22 + sy, -0.05), (10 + sx + j(2), 24 + sy, 1.05)],
+            11 + j(1),
+            arterial,
+            label=8,
+        )
+        _tube(
+            c,
+            [(-22 + sx, 16 + sy, -0.05), (-20 + sx + j(2), 22 + sy, 1.05)],
+            [12 + j(1), 10],
+            125 + j(8),
+            label=9,
+        )
+        _tube(
+            c,
+            [(2 + sx, 26 + sy, -0.05), (6 + sx, 24 + sy, 0.1), (20 + sx, -8 + sy, 0.16)],
+            7,
+            50 + j(5),
+            label=5,
+        )
         # splenic vein on the pancreas' posterior surface, then the portal vein to the liver
         head, neck, body, tail = self.centerline
         behind = 9.0 * self.pancreas_scale
@@ -346,8 +439,11 @@ class _Anatomy:
             confluence,
         ]
         _tube(c, splenic, 4.5, venous, label=10)
-        portal = [confluence, (confluence[0] - 18, confluence[1] - 10, confluence[2] - 0.08),
-                  (-45 + sx, -12 + sy, confluence[2] - 0.16)]
+        portal = [
+            confluence,
+            (confluence[0] - 18, confluence[1] - 10, confluence[2] - 0.08),
+            (-45 + sx, -12 + sy, confluence[2] - 0.16),
+        ]
         _tube(c, portal, 6.0, venous, label=10)
         # superior mesenteric vein and artery run down from there (unlabelled in BTCV)
         _tube(c, [confluence, (confluence[0] + 2, confluence[1] - 6, 1.05)], 5.0, venous)
@@ -361,18 +457,33 @@ class _Anatomy:
         _blob(c, self.rng, (0, 80 + sy, 0.0), (-0.2, 1.2), (8, 7), 15, None, smooth=True)
         _blob(c, self.rng, (0, 98 + sy, 0.0), (-0.2, 1.2), (5, 10), bone, None, smooth=True)
         for side in (-1, 1):
-            _blob(c, self.rng, (side * 36, 86 + sy, 0.0), (-0.2, 1.2), (20, 15), 50, None,
-                  smooth=True)
+            _blob(
+                c, self.rng, (side * 36, 86 + sy, 0.0), (-0.2, 1.2), (20, 15), 50, None, smooth=True
+            )
         half_x, half_y = self.body
         for angle in np.linspace(0.35, np.pi - 0.35, 7):  # ribs around the upper abdomen
             for side in (-1, 1):
-                centre = (side * np.cos(angle) * half_x * 0.9 + sx,
-                          -np.sin(angle) * half_y * 0.9, 0.0)
+                centre = (
+                    side * np.cos(angle) * half_x * 0.9 + sx,
+                    -np.sin(angle) * half_y * 0.9,
+                    0.0,
+                )
                 _blob(c, self.rng, centre, (-0.1, 0.45), (5, 4), bone, None, smooth=True)
 
 
-def _blob(c: _Canvas, rng, centre, t_range, radii, hu, label, drift=(0, 0), angle=0.0,
-          smooth=False, seed_shape=None) -> None:
+def _blob(
+    c: _Canvas,
+    rng,
+    centre,
+    t_range,
+    radii,
+    hu,
+    label,
+    drift=(0, 0),
+    angle=0.0,
+    smooth=False,
+    seed_shape=None,
+) -> None:
     """Paint an irregular ellipsoid.
 
     Args:
