@@ -153,7 +153,8 @@ def run_test(args) -> dict:
     The JSON goes to ``args.out_metrics`` or ``<work_dir>/<timestamp>/metrics.json``.
 
     Returns:
-        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``).
+        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; ``mDSC``,
+        ``mHD95`` and per-organ scores with ``SynapseVolumeMetric``).
     """
     runner = build_runner(prepare_test_cfg(args), 'test')
     metrics = runner.test()
@@ -163,6 +164,7 @@ def run_test(args) -> dict:
         record = dict(config=args.config, checkpoint=args.checkpoint, metrics=metrics)
         with open(path, 'w') as f:
             json.dump(record, f, indent=2, default=float)
-        print(f'mIoU: {metrics.get("mIoU")}')
+        headline = 'mDSC' if 'mDSC' in metrics else 'mIoU'  # per-volume Dice for Synapse
+        print(f'{headline}: {metrics.get(headline)}')
         print(f'metrics written to {path}')
     return metrics

@@ -22,6 +22,14 @@ def _with_bn(cfg_dict):
     return cfg_dict
 
 
+def _train_size(cfg) -> tuple:
+    """(h, w) the model trains at: RandomCrop's crop_size, else the preprocessor's pad size."""
+    for step in cfg.train_dataloader.dataset.pipeline:
+        if step['type'] == 'RandomCrop':
+            return step['crop_size']
+    return cfg.model.data_preprocessor.size
+
+
 def test_config_table_is_complete():
     names = {p.name for p in CONFIGS}
     assert {
@@ -30,6 +38,10 @@ def test_config_table_is_complete():
         'unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py',
         'attn-unet-s4-d8_fcn_1xb4-1k_mini-cityscapes-128x256.py',
         'unet-s4-d8_fcn_1xb4-1k_mini-cityscapes-128x256.py',
+        'attn-unet-s5-d16_fcn_1xb24-14k_synapse-224x224.py',
+        'unet-s5-d16_fcn_1xb24-14k_synapse-224x224.py',
+        'attn-unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py',
+        'unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py',
     } <= names
 
 
@@ -45,7 +57,7 @@ def test_config_loads_and_builds(path):
     assert not any(isinstance(m, torch.nn.SyncBatchNorm) for m in model.modules())
     expected_rate = 8 if '-d8_' in path.name else 16
     assert backbone_downsample_rate(cfg.model) == expected_rate
-    crop = cfg.train_dataloader.dataset.pipeline[3]['crop_size']
+    crop = _train_size(cfg)
     assert f'{crop[0]}x{crop[1]}' in path.name
     is_attention = path.name.startswith('attn-unet')
     assert hasattr(model.backbone, 'attention_gates') == is_attention
