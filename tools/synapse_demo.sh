@@ -70,13 +70,22 @@ for i in "${!pids[@]}"; do
 done
 train_done=$SECONDS
 
+pids=()
 for name in attn_unet unet; do
     config=$ATTN_CONFIG
     [[ $name == unet ]] && config=$UNET_CONFIG
-    OMP_NUM_THREADS=2 python3 tools/test.py "$config" "$(cat "$WORK_DIR/$name/last_checkpoint")" \
+    OMP_NUM_THREADS=1 python3 tools/test.py "$config" "$(cat "$WORK_DIR/$name/last_checkpoint")" \
         --work-dir "$WORK_DIR/$name" --out-metrics "$WORK_DIR/$name/metrics.json" \
-        --cfg-options "${OPTIONS[@]}" >"$WORK_DIR/$name/test.log" 2>&1 \
-        || { tail -n 20 "$WORK_DIR/$name/test.log" >&2; exit 2; }
+        --cfg-options "${OPTIONS[@]}" >"$WORK_DIR/$name/test.log" 2>&1 &
+    pids+=($!)
+done
+for i in "${!pids[@]}"; do
+    if ! wait "${pids[$i]}"; then
+        name=$([[ $i == 0 ]] && echo attn_unet || echo unet)
+        tail -n 20 "$WORK_DIR/$name/test.log" >&2
+        echo "error: testing $name failed (log: $WORK_DIR/$name/test.log)" >&2
+        exit 2
+    fi
 done
 
 python3 - "$WORK_DIR/attn_unet/metrics.json" "$WORK_DIR/unet/metrics.json" <<'PY'
@@ -94,5 +103,5 @@ print(f"{'mean':<22} {attn['mDSC']:>12.2f} {unet['mDSC']:>9.2f} "
       f"{attn['mHD95']:>14.2f} {unet['mHD95']:>10.2f}")
 print(f'(DSC in %, HD95 in voxels; metrics: {sys.argv[1]}, {sys.argv[2]})')
 PY
-echo "time: data $((data_done - start)) s, train $((train_done - data_done)) s (both at once)," \
-    "total $((SECONDS - start)) s"
+echo "time: data $((data_done - start)) s, train $((train_done - data_done)) s," \
+    "test $((SECONDS - train_done)) s (both networks at once), total $((SECONDS - start)) s"

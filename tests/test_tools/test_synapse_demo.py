@@ -27,7 +27,7 @@ def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
         'ITERS': '2',
         'SEED': '3',
     }
-    result = run_tool('bash', 'tools/synapse_demo.sh', work_dir, env=env, timeout=900)
+    result = run_tool('bash', 'tools/synapse_demo.sh', work_dir, env=env, timeout=1800)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     for organ in ORGANS:
