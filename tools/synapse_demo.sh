@@ -5,8 +5,8 @@
 #   RAW: raw folder (default data/synapse_phantom_raw; a phantom is generated there if absent;
 #        or your real Synapse raw folder). DATA: converted set (default data/synapse_phantom;
 #        converted from RAW if absent, delete it to convert again).
-#   ITERS (default 300; ITERS= keeps the configs' 1k), SEED (randomness.seed of both runs,
-#   default 0), CROP (train/test scale, default 96; the configs' 160 costs 2.8x), BATCH
+#   ITERS (default 1000; ITERS= keeps the configs' own schedule), SEED (randomness.seed of both
+#   runs, default 0), CROP (train/test scale, default 96; the configs' 160 costs 2.8x), BATCH
 #   (default 4; the configs' 8), PHANTOM_SEED / NUM_TRAIN / NUM_VAL / SLICES / SIZE (phantom,
 #   default 0 / 8 / 4 / 48 / 256x256), ATTN_CONFIG / UNET_CONFIG (the two configs).
 set -euo pipefail
@@ -31,7 +31,7 @@ OPTIONS=(
 )
 TRAIN_OPTIONS=("train_dataloader.num_workers=1" "train_dataloader.batch_size=${BATCH:-4}"
                "val_dataloader.dataset.pipeline.1.scale=($CROP,$CROP)")
-ITERS=${ITERS-300}
+ITERS=${ITERS-1000}
 if [[ -n "$ITERS" ]]; then
     # validation after the last iteration would repeat the test below: skip it
     TRAIN_OPTIONS+=("train_cfg.max_iters=$ITERS" "train_cfg.val_begin=$((ITERS + 1))"
