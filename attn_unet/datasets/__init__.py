@@ -1,8 +1,9 @@
 """Data side: layout and file checks, the label-id guard and registered transforms.
 
-The converter wrappers (``attn_unet.datasets.cityscapes_convert``) and the
-generators (``attn_unet.datasets.synthetic``) are imported by their tools, not
-here, so ``import attn_unet`` does not load cityscapesscripts.
+The converter wrappers (``attn_unet.datasets.{cityscapes,drive,synapse}_convert``)
+and the generators (``attn_unet.datasets.synthetic``) are imported by their
+tools, not here, so ``import attn_unet`` loads neither cityscapesscripts nor
+nibabel.
 """
 
 from .errors import DatasetError
@@ -19,6 +20,7 @@ from .layout import (
     check_cityscapes_layout,
     check_dataset_cfg,
     check_drive_layout,
+    check_synapse_layout,
 )
 from .transforms import RandomRotFlipNearest
 
@@ -35,4 +37,5 @@ __all__ = [
     'check_dataset_cfg',
     'check_dataset_files',
     'check_drive_layout',
+    'check_synapse_layout',
 ]

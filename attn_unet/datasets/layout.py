@@ -1,4 +1,4 @@
-"""Fail fast, in one line, when the Cityscapes folders are not where a config says.
+"""Fail fast, in one line, when the Cityscapes or Synapse folders are not where a config says.
 
 mmseg itself only notices a missing or half-converted Cityscapes copy deep
 inside the dataloader (or silently trains on zero images); these checks run
@@ -14,12 +14,16 @@ __all__ = [
     'check_cityscapes_layout',
     'check_dataset_cfg',
     'check_drive_layout',
+    'check_synapse_layout',
 ]
 
 IMG_SUFFIX = '_leftImg8bit.png'
 SEG_SUFFIX = '_gtFine_labelTrainIds.png'
 _CONVERT = 'python3 tools/dataset_converters/cityscapes.py'
 DRIVE_SEG_SUFFIX = '_manual1.png'
+SYNAPSE_IMG_SUFFIX = '.jpg'
+SYNAPSE_SEG_SUFFIX = '.png'
+_SYNAPSE_CONVERT = 'python3 tools/dataset_converters/synapse.py RAW_DIR --save-path'
 
 
 class DatasetLayoutError(FileNotFoundError):
@@ -85,8 +89,62 @@ def check_cityscapes_layout(
     return len(images)
 
 
+def check_synapse_layout(
+    data_root, img_dir: str = 'img_dir/train', ann_dir: str = 'ann_dir/train'
+) -> int:
+    """Check that a Synapse copy is converted into mmseg's slice layout.
+
+    The converter (``tools/dataset_converters/synapse.py``) writes
+    ``img_dir/{split}/caseXXXX_sliceYYY.jpg`` and the same stems as ``.png``
+    under ``ann_dir/{split}``.
+
+    Args:
+        data_root: Converted root (``data/synapse``); ``img_dir`` and ``ann_dir``
+            are relative to it unless absolute. Empty or None: used as given.
+        img_dir: Folder of slice images.
+        ann_dir: Folder of slice label maps.
+
+    Returns:
+        The number of slices found.
+
+    Raises:
+        DatasetLayoutError: With a one-line message naming what is missing and
+            how to fix it.
+    """
+    root = osp.normpath(str(data_root)) if data_root else ''
+    convert = f'{_SYNAPSE_CONVERT} {root or "DATA_ROOT"}'
+    if root and not osp.isdir(root):
+        raise DatasetLayoutError(
+            f"data root '{root}' not found: convert the raw Synapse volumes with {convert} "
+            '(or generate a phantom: python3 tools/misc/generate_synapse_phantom.py RAW_DIR), '
+            'or set data_root in the config'
+        )
+    where = f'under {root}' if root else 'in the working directory'
+    img_path, ann_path = osp.join(root, img_dir), osp.join(root, ann_dir)
+    if not osp.isdir(img_path):
+        raise DatasetLayoutError(
+            f"no '{img_dir}' {where}: run {convert}, or fix data_prefix.img_path in the config"
+        )
+    slices = _stems(img_path, SYNAPSE_IMG_SUFFIX)
+    if not slices:
+        raise DatasetLayoutError(
+            f'no caseXXXX_sliceYYY{SYNAPSE_IMG_SUFFIX} in {osp.normpath(img_path)}: run {convert}'
+        )
+    if not osp.isdir(ann_path):
+        raise DatasetLayoutError(
+            f"no '{ann_dir}' {where}: run {convert}, or fix data_prefix.seg_map_path in the config"
+        )
+    missing = slices - _stems(ann_path, SYNAPSE_SEG_SUFFIX)
+    if missing:
+        raise DatasetLayoutError(
+            f'{len(missing)} of {len(slices)} slices in {img_dir} have no {SYNAPSE_SEG_SUFFIX} '
+            f'label in {ann_dir} (e.g. {sorted(missing)[0]}): rerun {convert}'
+        )
+    return len(slices)
+
+
 def check_dataset_cfg(dataset_cfg: dict) -> None:
-    """Run :func:`check_cityscapes_layout` on every Cityscapes set in a dataset config.
+    """Run the layout check of every Cityscapes, DRIVE or Synapse set in a dataset config.
 
     Wrappers (``ConcatDataset`` with ``datasets``, ``RepeatDataset`` and the
     like with ``dataset``) are searched recursively; other dataset types are
@@ -96,7 +154,8 @@ def check_dataset_cfg(dataset_cfg: dict) -> None:
         dataset_cfg: An mmseg dataset config, e.g. ``cfg.train_dataloader.dataset``.
 
     Raises:
-        DatasetLayoutError: See :func:`check_cityscapes_layout`.
+        DatasetLayoutError: See :func:`check_cityscapes_layout`,
+            :func:`check_drive_layout` and :func:`check_synapse_layout`.
     """
     if not isinstance(dataset_cfg, dict):
         return
@@ -104,21 +163,19 @@ def check_dataset_cfg(dataset_cfg: dict) -> None:
         check_dataset_cfg(child)
     if dataset_cfg.get('dataset') is not None:
         check_dataset_cfg(dataset_cfg['dataset'])
-    if _type_name(dataset_cfg.get('type')) == 'DRIVEDataset':
-        prefix = dataset_cfg.get('data_prefix') or {}
-        check_drive_layout(
-            dataset_cfg.get('data_root'),
-            img_dir=prefix.get('img_path', ''),
-            ann_dir=prefix.get('seg_map_path', ''),
-        )
-    if not _is_cityscapes(dataset_cfg.get('type')):
-        return
-    prefix = dataset_cfg.get('data_prefix') or {}
-    check_cityscapes_layout(
-        dataset_cfg.get('data_root'),
-        img_dir=prefix.get('img_path', ''),
-        ann_dir=prefix.get('seg_map_path', ''),
-    )
+    checks = {
+        'CityscapesDataset': check_cityscapes_layout,
+        'DRIVEDataset': check_drive_layout,
+        'SynapseDataset': check_synapse_layout,
+    }
+    for class_name, check in checks.items():
+        if _is_dataset(dataset_cfg.get('type'), class_name):
+            prefix = dataset_cfg.get('data_prefix') or {}
+            check(
+                dataset_cfg.get('data_root'),
+                img_dir=prefix.get('img_path', ''),
+                ann_dir=prefix.get('seg_map_path', ''),
+            )
 
 
 def check_drive_layout(
@@ -162,14 +219,10 @@ def check_drive_layout(
     return len(images)
 
 
-def _type_name(dataset_type) -> str:
-    return dataset_type.split('.')[-1] if isinstance(dataset_type, str) else ''
-
-
-def _is_cityscapes(dataset_type) -> bool:
+def _is_dataset(dataset_type, class_name: str) -> bool:
     if isinstance(dataset_type, str):
-        return dataset_type.split('.')[-1] == 'CityscapesDataset'
-    return any(cls.__name__ == 'CityscapesDataset' for cls in getattr(dataset_type, '__mro__', ()))
+        return dataset_type.split('.')[-1] == class_name
+    return any(cls.__name__ == class_name for cls in getattr(dataset_type, '__mro__', ()))
 
 
 def _stems(folder: str, suffix: str) -> set[str]:

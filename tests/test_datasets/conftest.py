@@ -30,3 +30,36 @@ def mini_copy(mini_root, tmp_path):
     root = tmp_path / 'cityscapes'
     shutil.copytree(mini_root, root)
     return root
+
+
+# Synapse: a tiny raw CT phantom (2 train + 1 val cases, 6 slices of 64x64) and its conversion.
+PHANTOM_TRAIN, PHANTOM_VAL, PHANTOM_SLICES, PHANTOM_SIZE = 2, 1, 6, (64, 64)
+
+
+@pytest.fixture(scope='session')
+def phantom_raw(tmp_path_factory):
+    """A raw Synapse-layout phantom; read-only for tests."""
+    from attn_unet.datasets.synthetic import generate_ct_phantom
+
+    root = tmp_path_factory.mktemp('phantom') / 'raw'
+    return generate_ct_phantom(
+        root, PHANTOM_TRAIN, PHANTOM_VAL, PHANTOM_SLICES, PHANTOM_SIZE, seed=1, progress=False
+    )
+
+
+@pytest.fixture(scope='session')
+def phantom_converted(phantom_raw, tmp_path_factory):
+    """The tiny phantom after mmseg's Synapse converter; read-only for tests."""
+    from attn_unet.datasets.synapse_convert import convert_synapse
+
+    root = tmp_path_factory.mktemp('phantom') / 'synapse'
+    convert_synapse(phantom_raw, root, progress=False)
+    return root
+
+
+@pytest.fixture
+def phantom_copy(phantom_raw, tmp_path):
+    """A private, writable copy of the raw phantom."""
+    root = tmp_path / 'raw'
+    shutil.copytree(phantom_raw, root)
+    return root

@@ -146,3 +146,41 @@ def test_check_is_quick_on_a_full_size_listing(tmp_path):
     start = time.perf_counter()
     assert check_cityscapes_layout(root) == 18 * 165
     assert time.perf_counter() - start < 2.0
+
+
+def _synapse_cfg(root, split='val'):
+    return dict(
+        type='SynapseDataset',
+        data_root=str(root),
+        data_prefix=dict(img_path=f'img_dir/{split}', seg_map_path=f'ann_dir/{split}'),
+    )
+
+
+def test_synapse_dataset_cfg_passes_when_converted(phantom_converted):
+    check_dataset_cfg(dict(type='RepeatDataset', dataset=_synapse_cfg(phantom_converted)))
+
+
+@pytest.mark.parametrize(
+    'damage, needles',
+    [
+        (lambda root: shutil.rmtree(root), ["data root '{root}' not found", 'synapse.py']),
+        (lambda root: shutil.rmtree(root / 'img_dir/val'), ["no 'img_dir/val' under {root}"]),
+        (
+            lambda root: shutil.rmtree(root / 'ann_dir/val'),
+            ["no 'ann_dir/val' under {root}", 'synapse.py'],
+        ),
+        (
+            lambda root: (root / 'ann_dir/val/case0001_slice002.png').unlink(),
+            ['1 of 6 slices in img_dir/val have no .png', 'case0001_slice002'],
+        ),
+    ],
+)
+def test_synapse_dataset_cfg_fails_in_one_line(phantom_converted, tmp_path, damage, needles):
+    root = tmp_path / 'synapse'
+    shutil.copytree(phantom_converted, root)
+    damage(root)
+    with pytest.raises(DatasetLayoutError) as info:
+        check_dataset_cfg(_synapse_cfg(root))
+    assert '\n' not in str(info.value)
+    for needle in needles:
+        assert needle.format(root=root) in str(info.value)
