@@ -8,18 +8,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 from attn_unet.models.backbones import AttentionUNet
 from tests.distributed import free_port
-
-TINY3 = dict(
-    base_channels=4,
-    num_stages=3,
-    strides=(1, 1, 1),
-    enc_num_convs=(1, 1, 1),
-    dec_num_convs=(1, 1),
-    downsamples=(True, True),
-    enc_dilations=(1, 1, 1),
-    dec_dilations=(1, 1),
-    attention_stages=(True, True),
-)
+from tests.test_models.tiny_backbones import TINY3
 
 
 def _ddp_rank(rank: int, port: int, folder: str) -> None:

@@ -19,20 +19,10 @@ from mmseg.structures import SegDataSample
 from attn_unet.models.backbones import AttentionUNet
 from attn_unet.models.layers import AttentionGate, MultiAttentionGate
 from attn_unet.registry import MODELS
+from tests.test_models.tiny_backbones import TINY3
 
 BASE_MODEL_CFG = Path(__file__).parents[3] / 'configs/_base_/models/fcn_attn-unet_s5-d16.py'
 
-TINY3 = dict(
-    base_channels=4,
-    num_stages=3,
-    strides=(1, 1, 1),
-    enc_num_convs=(1, 1, 1),
-    dec_num_convs=(1, 1),
-    downsamples=(True, True),
-    enc_dilations=(1, 1, 1),
-    dec_dilations=(1, 1),
-    attention_stages=(True, True),
-)
 TINY4 = dict(
     base_channels=4,
     num_stages=4,

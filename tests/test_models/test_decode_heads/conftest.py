@@ -9,19 +9,10 @@ import attn_unet  # noqa: F401
 # isort: split
 from mmseg.structures import SegDataSample
 
+from tests.test_models.tiny_backbones import TINY3_UNET
+
 # 3 stages of 4-16 channels: outputs (coarse to fine) 16 @ H/4, 8 @ H/2, 4 @ H
-TINY_BACKBONE = dict(
-    in_channels=3,
-    base_channels=4,
-    num_stages=3,
-    strides=(1, 1, 1),
-    enc_num_convs=(1, 1, 1),
-    dec_num_convs=(1, 1),
-    downsamples=(True, True),
-    enc_dilations=(1, 1, 1),
-    dec_dilations=(1, 1),
-    norm_cfg=dict(type='BN'),
-)
+TINY_BACKBONE = dict(TINY3_UNET, in_channels=3, norm_cfg=dict(type='BN'))
 NUM_CLASSES = 3
 
 

@@ -12,20 +12,10 @@ import attn_unet  # noqa: F401
 
 # isort: split
 from attn_unet.registry import MODELS
+from tests.test_models.tiny_backbones import TINY3
 
 PRESET = Path(__file__).parents[3] / 'configs/_base_/models/fcn_attn-unet-paper-gates_s5-d16.py'
-TINY = dict(
-    base_channels=4,
-    num_stages=3,
-    strides=(1, 1, 1),
-    enc_num_convs=(1, 1, 1),
-    dec_num_convs=(1, 1),
-    downsamples=(True, True),
-    enc_dilations=(1, 1, 1),
-    dec_dilations=(1, 1),
-    attention_stages=(True, True),
-    norm_cfg=dict(type='BN'),
-)
+TINY = dict(TINY3, norm_cfg=dict(type='BN'))
 
 
 def paper_gate(x, g, w_x, w_g, b_g, psi, b_psi, w_out, b_out, bn):
