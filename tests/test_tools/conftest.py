@@ -1,6 +1,7 @@
 """Shared fixtures of the tool tests: a tiny converted mini Cityscapes and a tiny model."""
 
 import hashlib
+import json
 import os
 import runpy
 import subprocess
@@ -133,3 +134,29 @@ def train_tiny(train_script, data_root: Path, work_dir: Path) -> Path:
 def trained_run(tiny_data, tmp_path_factory) -> Path:
     """Work dir of a 2-iteration AttentionUNet run (iter_2.pth, last_checkpoint)."""
     return train_tiny('tools/train.py', tiny_data, tmp_path_factory.mktemp('trained'))
+
+
+def single_and_two_rank_metrics(config, checkpoint, options: list, folder: Path) -> tuple:
+    """``tools/test.py`` and ``tools/dist_test.sh ... 2`` (gloo) on the same checkpoint.
+
+    Returns:
+        ``(single-process metrics, 2-rank metrics, the 2-rank output)``, after
+        checking that both ran and that the second was distributed over 2 ranks.
+    """
+    from tests.distributed import free_port
+
+    runs = {}
+    for name, launcher in (('single', ['tools/test.py']), ('dist', ['bash', 'tools/dist_test.sh'])):
+        ranks = ['2'] if name == 'dist' else []
+        env = {'PORT': str(free_port())} if name == 'dist' else None
+        result = run_tool(
+            *launcher, config, checkpoint, *ranks,
+            '--work-dir', folder / name, '--out-metrics', folder / f'{name}.json', *options,
+            env=env,
+        )  # fmt: skip
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output[-3000:]
+        runs[name] = (json.loads((folder / f'{name}.json').read_text())['metrics'], output)
+    output = runs['dist'][1]
+    assert 'Distributed training: True' in output and 'GPU number: 2' in output, output[-3000:]
+    return runs['single'][0], runs['dist'][0], output

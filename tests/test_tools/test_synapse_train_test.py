@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.distributed import free_port
-
-from .conftest import run_tool
+from .conftest import run_tool, single_and_two_rank_metrics
 
 PHANTOM_CONFIGS = [
     'configs/attn_unet/attn-unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py',
@@ -151,34 +149,8 @@ def test_two_gloo_ranks_give_the_single_process_numbers(trained, synapse_data, t
     config, trained_checkpoint = trained
     checkpoint = predicting_pancreas_everywhere(trained_checkpoint, tmp_path / 'pancreas.pth')
     options = ['--cfg-options', *tiny_synapse_options(synapse_data)]
-    single = run_tool(
-        'tools/test.py',
-        config,
-        checkpoint,
-        '--work-dir',
-        tmp_path / 'single',
-        '--out-metrics',
-        tmp_path / 'single.json',
-        *options,
+    single_metrics, dist_metrics, output = single_and_two_rank_metrics(
+        config, checkpoint, options, tmp_path
     )
-    assert single.returncode == 0, single.stderr[-3000:]
-    dist = run_tool(
-        'bash',
-        'tools/dist_test.sh',
-        config,
-        checkpoint,
-        '2',
-        '--work-dir',
-        tmp_path / 'dist',
-        '--out-metrics',
-        tmp_path / 'dist.json',
-        *options,
-        env={'PORT': str(free_port())},
-    )
-    output = dist.stdout + dist.stderr
-    assert dist.returncode == 0, output[-3000:]
-    assert 'Distributed training: True' in output and 'GPU number: 2' in output, output[-3000:]
-    single_metrics = json.loads((tmp_path / 'single.json').read_text())['metrics']
-    dist_metrics = json.loads((tmp_path / 'dist.json').read_text())['metrics']
     assert 0 < single_metrics['DSC.pancreas'] < 100 and single_metrics['HD95.pancreas'] > 0
     assert dist_metrics == single_metrics, output[-3000:]
