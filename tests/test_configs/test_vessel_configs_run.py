@@ -19,14 +19,8 @@ from tests.fundus_setup import SIZE, make_drive_phantom
 
 from .test_configs import CONFIGS, _with_bn
 
-# the CPU phantom configs and the AttentionUNet DRIVE configs run by default; the rest
-# (same code paths at 128 and 256 crops) are marked slow
 VESSEL_CONFIGS = [
-    p
-    if 'phantom' in p.name or p.name.startswith('attn-unet-s5-d16_fcn') and 'drive' in p.name
-    else pytest.param(p, marks=pytest.mark.slow)
-    for p in CONFIGS
-    if any(name in p.name for name in ('drive', 'stare', 'chase', 'hrf'))
+    p for p in CONFIGS if any(name in p.name for name in ('drive', 'stare', 'chase', 'hrf'))
 ]
 BASE_CHANNELS = 4
 

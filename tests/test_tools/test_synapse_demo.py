@@ -3,7 +3,6 @@
 import json
 import re
 
-import pytest
 from mmengine.config import Config
 
 from .conftest import run_tool
@@ -12,7 +11,6 @@ ORGANS = ('aorta', 'gallbladder', 'left_kidney', 'right_kidney', 'liver', 'pancr
           'stomach')  # fmt: skip
 
 
-@pytest.mark.slow
 def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
     work_dir = tmp_path / 'work'
     env = {

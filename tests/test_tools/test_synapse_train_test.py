@@ -143,7 +143,6 @@ def predicting_pancreas_everywhere(checkpoint: Path, out: Path) -> Path:
     return out
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize('trained', PHANTOM_CONFIGS[:1], indirect=True, ids=['attn-unet'])
 def test_two_gloo_ranks_give_the_single_process_numbers(trained, synapse_data, tmp_path):
     config, trained_checkpoint = trained

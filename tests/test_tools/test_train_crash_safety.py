@@ -75,7 +75,6 @@ def _assert_only_good_checkpoint(work_dir, step):
         _load(path)  # every .pth in place loads
 
 
-@pytest.mark.slow
 def test_kill_during_checkpoint_save_keeps_the_last_good_one(tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     config = probe_config(tmp_path, ['SlowCheckpointWriteProbeHook'])
@@ -100,7 +99,6 @@ def test_kill_during_checkpoint_save_keeps_the_last_good_one(tiny_data, tmp_path
     assert not list(work_dir.glob('.*.partial'))
 
 
-@pytest.mark.slow
 def test_full_disk_during_save_leaves_no_truncated_checkpoint(tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     result = run_tool(
@@ -114,7 +112,6 @@ def test_full_disk_during_save_leaves_no_truncated_checkpoint(tiny_data, tmp_pat
     _assert_only_good_checkpoint(work_dir, 2)
 
 
-@pytest.mark.slow
 def test_second_run_into_a_busy_work_dir_is_refused(tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     config = probe_config(tmp_path, ['SlowCheckpointWriteProbeHook'])
@@ -142,7 +139,6 @@ def _losses(work_dir):
     return [json.loads(line) for line in lines]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize('num_workers, kill_after', [(0, 2), (1, 3)])
 def test_resume_after_kill_repeats_the_uninterrupted_losses(
     tiny_data, tmp_path, num_workers, kill_after

@@ -40,7 +40,6 @@ def test_maps_under_ddp_are_each_ranks_own(tmp_path):
     torch.testing.assert_close(results[0]['grad'], results[1]['grad'])
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize('backend', ['eager', 'aot_eager'])
 def test_maps_after_a_compiled_forward(backend):
     """Dynamo replays the attribute writes of forward; the backend only changes codegen."""
