@@ -8,13 +8,15 @@
 #   ITERS (default 1000; ITERS= keeps the configs' own schedule), SEED (randomness.seed of both
 #   runs, default 0), CROP (train/test scale, default 96; the configs' 160 costs 2.8x), BATCH
 #   (default 4; the configs' 8), PHANTOM_SEED / NUM_TRAIN / NUM_VAL / SLICES / SIZE (phantom,
-#   default 0 / 8 / 4 / 48 / 256x256), ATTN_CONFIG / UNET_CONFIG (the two configs).
+#   default 0 / 8 / 4 / 48 / 256x256), ATTN_CONFIG / UNET_CONFIG (the two configs; default the
+#   fused deep-supervision pair: with the FCN heads neither network reaches the pancreas in 1000
+#   iterations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
-ATTN_CONFIG=${ATTN_CONFIG:-configs/attn_unet/attn-unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py}
-UNET_CONFIG=${UNET_CONFIG:-configs/unet/unet-s4-d8_fcn_1xb8-1k_synapse-phantom-160x160.py}
+ATTN_CONFIG=${ATTN_CONFIG:-configs/attn_unet/attn-unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py}
+UNET_CONFIG=${UNET_CONFIG:-configs/unet/unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py}
 RAW=${RAW:-data/synapse_phantom_raw}
 DATA=${DATA:-data/synapse_phantom}
 WORK_DIR=${1:-work_dirs/synapse_demo}

@@ -40,3 +40,5 @@ def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
         dumped = Config.fromfile(next((work_dir / name).glob('*.py')))
         assert dumped.randomness.seed == 3
         assert dumped.model.backbone.type == ('AttentionUNet' if name == 'attn_unet' else 'UNet')
+        # the default pair: the authors' fused deep supervision on both networks
+        assert dumped.model.decode_head.type == 'FusedDSVHead'
