@@ -1,9 +1,10 @@
 # The README's commands. On a machine with only python3 and make:
 #   make demo   set up, then train and test on the mini Cityscapes and print its mIoU
 #   make test   set up, then run the test suite (slow tests excluded)
+#   make synapse-demo / make drive-demo   the CT and retinal-vessel demos, AttentionUNet vs UNet
 # Set-up: the active virtual environment, else ./.venv (created here); the README's install
 # command runs once, and again only when setup.py, pyproject.toml or requirements/ change.
-.PHONY: install test lint demo bench
+.PHONY: install test lint demo synapse-demo drive-demo bench
 
 PYTHON ?= python3
 VENV := $(if $(VIRTUAL_ENV),$(VIRTUAL_ENV),.venv)
@@ -22,6 +23,12 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	. $(BIN)/activate && bash tools/mini_cityscapes_demo.sh
+
+synapse-demo: $(STAMP)
+	. $(BIN)/activate && bash tools/synapse_demo.sh
+
+drive-demo: $(STAMP)
+	. $(BIN)/activate && bash tools/drive_demo.sh
 
 test: $(STAMP)
 	. $(BIN)/activate && python -m pytest -q

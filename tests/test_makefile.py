@@ -36,7 +36,12 @@ def venv(tmp_path) -> Path:
 
 @pytest.mark.parametrize(
     'target, command',
-    [('test', 'python -m pytest -q'), ('demo', 'bash tools/mini_cityscapes_demo.sh')],
+    [
+        ('test', 'python -m pytest -q'),
+        ('demo', 'bash tools/mini_cityscapes_demo.sh'),
+        ('synapse-demo', 'bash tools/synapse_demo.sh'),
+        ('drive-demo', 'bash tools/drive_demo.sh'),
+    ],
 )
 def test_installs_once_then_runs(venv, target, command):
     first = _dry_run(target, venv)
