@@ -282,7 +282,7 @@ def resolve_resume_checkpoint(cfg) -> str | None:
 
 
 def check_datasets(cfg, mode: str) -> None:
-    """Run the data layout check on the dataloaders ``mode`` will use.
+    """Run the layout and file checks on the dataloaders ``mode`` will use.
 
     Args:
         cfg: the full config.
@@ -293,12 +293,10 @@ def check_datasets(cfg, mode: str) -> None:
         DatasetLayoutError: one line naming the missing folder or files.
     """
     from attn_unet.datasets import check_data, check_dataset_cfg
+    from attn_unet.datasets.integrity import data_check_splits
 
-    splits = {'train': ['train', 'val'], 'val': ['val'], 'test': ['test']}[mode]
-    for split in splits:
+    for split in data_check_splits(cfg, mode):
         dataloader = cfg.get(f'{split}_dataloader')
-        if split == 'val' and mode == 'train' and not cfg.get('val_cfg'):
-            continue
         if isinstance(dataloader, dict) and isinstance(dataloader.get('dataset'), dict):
             check_dataset_cfg(dataloader['dataset'])
     check_data(cfg, mode)
