@@ -5,7 +5,8 @@
 # Usage: bash tools/drive_demo.sh [WORK_DIR]
 #   ITERS (default 1000, the config's schedule; at 400, 4 of 12 measured runs still predicted
 #   no vessel at all), SEED (randomness.seed of both runs; default 0),
-#   BINARY=1 (also train the one-channel sigmoid twins), DATA (default data/DRIVE_phantom),
+#   BINARY=1 (also train the one-channel sigmoid twins; BINARY=only: just them),
+#   DATA (default data/DRIVE_phantom),
 #   ZIPS (default data/fundus_zips), DATA_SEED (generator seed, default 0),
 #   NUM_TRAIN / NUM_TEST / SIZE (generated set: 16 / 8 images of SIZE x SIZE, default 256).
 set -euo pipefail
@@ -18,10 +19,11 @@ ZIPS=${ZIPS:-data/fundus_zips}
 ITERS=${ITERS:-1000}
 SEED=${SEED:-0}
 SIZE=${SIZE:-256}
-VARIANTS=(fcn)
-if [[ "${BINARY:-0}" == 1 ]]; then
-    VARIANTS+=(fcn-sigmoid)
-fi
+case "${BINARY:-0}" in
+    1) VARIANTS=(fcn fcn-sigmoid) ;;
+    only) VARIANTS=(fcn-sigmoid) ;;
+    *) VARIANTS=(fcn) ;;
+esac
 DATA_OPTIONS=(
     "train_dataloader.dataset.dataset.data_root=$DATA"
     "val_dataloader.dataset.data_root=$DATA"
