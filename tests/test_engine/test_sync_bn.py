@@ -1,14 +1,11 @@
 """CPUSyncBatchNorm: conversion keeps parameters; two gloo ranks share batch statistics."""
 
-import os
-
 import torch
-import torch.distributed as dist
 import torch.multiprocessing as mp
 import torch.nn as nn
 
 from attn_unet.engine import CPUSyncBatchNorm, convert_sync_bn_to_cpu
-from tests.distributed import free_port
+from tests.distributed import free_port, join_gloo_group, leave_rank, spawn_ranks
 
 
 def test_convert_keeps_parameters_and_matches_bn_without_group():
@@ -26,14 +23,13 @@ def test_convert_keeps_parameters_and_matches_bn_without_group():
 
 
 def _worker(rank, port, batches, out):
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=2)
+    join_gloo_group(rank, 2, port)
     bn = CPUSyncBatchNorm(3)
     x = batches[rank].clone().requires_grad_(True)
     y = bn(x)
     (y * torch.arange(3.0).view(1, 3, 1, 1)).sum().backward()
     out[rank] = (y.detach(), x.grad, bn.running_mean.clone(), bn.running_var.clone())
-    dist.destroy_process_group()
+    leave_rank()
 
 
 def test_two_ranks_normalise_with_global_statistics():
@@ -41,7 +37,7 @@ def test_two_ranks_normalise_with_global_statistics():
     torch.manual_seed(0)
     batches = [torch.randn(2, 3, 4, 4) + 3, torch.randn(3, 3, 4, 4) - 1]
     out = mp.Manager().dict()
-    mp.spawn(_worker, args=(port, batches, out), nprocs=2)
+    spawn_ranks(_worker, args=(port, batches, out))
 
     reference = nn.BatchNorm2d(3)
     full = torch.cat(batches).requires_grad_(True)

@@ -2,36 +2,31 @@
 
 import pytest
 import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
 from torch.nn.parallel import DistributedDataParallel
 
 from attn_unet.models.backbones import AttentionUNet
-from tests.distributed import free_port
+from tests.distributed import free_port, join_gloo_group, leave_rank, spawn_ranks
 from tests.test_models.tiny_backbones import TINY3
 
 
 def _ddp_rank(rank: int, port: int, folder: str) -> None:
-    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=2)
-    try:
-        torch.manual_seed(0)  # same weights on both ranks
-        model = AttentionUNet(**TINY3).train()
-        ddp = DistributedDataParallel(model)
-        torch.manual_seed(1 + rank)  # different data on each rank
-        x = torch.randn(1 + rank, 3, 32, 32)
-        outs = ddp(x)
-        sum(o.sum() for o in outs).backward()
-        maps = ddp.module.attention_maps
-        gate_grad = model.attention_gates['0'].psi.weight.grad.clone()
-        shapes = {k: tuple(v.shape) for k, v in maps.items()}
-        torch.save(dict(shapes=shapes, grad=gate_grad), f'{folder}/rank{rank}.pth')
-    finally:
-        dist.destroy_process_group()
+    join_gloo_group(rank, 2, port)
+    torch.manual_seed(0)  # same weights on both ranks
+    model = AttentionUNet(**TINY3).train()
+    ddp = DistributedDataParallel(model)
+    torch.manual_seed(1 + rank)  # different data on each rank
+    x = torch.randn(1 + rank, 3, 32, 32)
+    outs = ddp(x)
+    sum(o.sum() for o in outs).backward()
+    maps = ddp.module.attention_maps
+    gate_grad = model.attention_gates['0'].psi.weight.grad.clone()
+    shapes = {k: tuple(v.shape) for k, v in maps.items()}
+    torch.save(dict(shapes=shapes, grad=gate_grad), f'{folder}/rank{rank}.pth')
+    leave_rank()
 
 
 def test_maps_under_ddp_are_each_ranks_own(tmp_path):
-    # spawn: a forked rank deadlocks in its first conv when the parent's OpenMP pool is running.
-    mp.spawn(_ddp_rank, args=(free_port(), str(tmp_path)), nprocs=2)
+    spawn_ranks(_ddp_rank, args=(free_port(), str(tmp_path)))
     results = [torch.load(tmp_path / f'rank{rank}.pth', weights_only=True) for rank in (0, 1)]
     for rank in (0, 1):
         batch = 1 + rank
