@@ -10,7 +10,8 @@
 #   (default 4; the configs' 8), PHANTOM_SEED / NUM_TRAIN / NUM_VAL / SLICES / SIZE (phantom,
 #   default 0 / 8 / 4 / 48 / 256x256), ATTN_CONFIG / UNET_CONFIG (the two configs; default the
 #   fused deep-supervision pair: with the FCN heads neither network reaches the pancreas in 1000
-#   iterations).
+#   iterations). ATTN_OPTIONS / UNET_OPTIONS: extra --cfg-options of one run only, space-separated
+#   (e.g. ATTN_OPTIONS="model.backbone.gate_cfg.joint_norm=False").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
@@ -53,13 +54,21 @@ fi
 data_done=$SECONDS
 
 # Two single-threaded runs at once use 2 cores better than one run on two threads.
+read -r -a attn_options <<<"${ATTN_OPTIONS:-}"
+read -r -a unet_options <<<"${UNET_OPTIONS:-}"
+set_run_options() {  # own: the options of run $1, the shared ones, then its own
+    own=("${OPTIONS[@]}")
+    if [[ $1 == unet ]]; then own+=("${unet_options[@]}"); else own+=("${attn_options[@]}"); fi
+}
+
 pids=()
 for name in attn_unet unet; do
     config=$ATTN_CONFIG
     [[ $name == unet ]] && config=$UNET_CONFIG
     mkdir -p "$WORK_DIR/$name"
+    set_run_options $name
     OMP_NUM_THREADS=1 python3 tools/train.py "$config" --work-dir "$WORK_DIR/$name" \
-        --cfg-options "${OPTIONS[@]}" "${TRAIN_OPTIONS[@]}" >"$WORK_DIR/$name/train.log" 2>&1 &
+        --cfg-options "${own[@]}" "${TRAIN_OPTIONS[@]}" >"$WORK_DIR/$name/train.log" 2>&1 &
     pids+=($!)
 done
 for i in "${!pids[@]}"; do
@@ -76,9 +85,10 @@ pids=()
 for name in attn_unet unet; do
     config=$ATTN_CONFIG
     [[ $name == unet ]] && config=$UNET_CONFIG
+    set_run_options $name
     OMP_NUM_THREADS=1 python3 tools/test.py "$config" "$(cat "$WORK_DIR/$name/last_checkpoint")" \
         --work-dir "$WORK_DIR/$name" --out-metrics "$WORK_DIR/$name/metrics.json" \
-        --cfg-options "${OPTIONS[@]}" >"$WORK_DIR/$name/test.log" 2>&1 &
+        --cfg-options "${own[@]}" >"$WORK_DIR/$name/test.log" 2>&1 &
     pids+=($!)
 done
 for i in "${!pids[@]}"; do

@@ -24,6 +24,11 @@ def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
         'BATCH': '2',
         'ITERS': '2',
         'SEED': '3',
+        # two options for one run, one for the other: each reaches only its own run
+        'ATTN_OPTIONS': ' '.join(
+            ['model.backbone.gate_cfg.joint_norm=False', 'model.backbone.gate_cfg.inter_ratio=1.0']
+        ),
+        'UNET_OPTIONS': 'model.backbone.norm_eval=True',
     }
     result = run_tool('bash', 'tools/synapse_demo.sh', work_dir, env=env, timeout=1800)
     output = result.stdout + result.stderr
@@ -42,3 +47,9 @@ def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
         assert dumped.model.backbone.type == ('AttentionUNet' if name == 'attn_unet' else 'UNet')
         # the default pair: the authors' fused deep supervision on both networks
         assert dumped.model.decode_head.type == 'FusedDSVHead'
+        backbone = dumped.model.backbone
+        if name == 'attn_unet':
+            assert (backbone.gate_cfg.joint_norm, backbone.gate_cfg.inter_ratio) == (False, 1.0)
+            assert not backbone.get('norm_eval', False)
+        else:
+            assert 'gate_cfg' not in backbone and backbone.norm_eval is True
