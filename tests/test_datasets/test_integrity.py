@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from attn_unet.datasets import DataIntegrityError, check_data, check_dataset_files, integrity
+from attn_unet.datasets import DataIntegrityError, check_data, check_dataset_files
+from attn_unet.datasets.integrity import dataset_check, facts_cache, file_facts
 
 REPO = Path(__file__).resolve().parents[2]
 MINI_CONFIG = REPO / 'configs/attn_unet/attn-unet-s4-d8_fcn_1xb4-1k_mini-cityscapes-128x256.py'
@@ -192,8 +193,8 @@ def test_bad_data_check_options(data, tmp_path, data_check, words):
 
 def test_second_run_reads_nothing(data, tmp_path, monkeypatch):
     reads = []
-    real = integrity._read_facts
-    monkeypatch.setattr(integrity, '_read_facts', lambda *a: reads.append(a[0]) or real(*a))
+    real = facts_cache.read_file_facts
+    monkeypatch.setattr(facts_cache, 'read_file_facts', lambda *a: reads.append(a[0]) or real(*a))
     cfg = _cfg(data, tmp_path)
 
     first = check_data(cfg, 'train')
@@ -217,7 +218,7 @@ def test_concurrent_writers_leave_a_valid_cache(data, tmp_path):
         runs = list(pool.map(lambda _: check_data(cfg, 'train'), range(4)))
     assert all(r.problems == [] for run in runs for r in run)
     for path in (tmp_path / 'cache').glob('*.json'):
-        assert json.loads(path.read_text())['version'] == integrity.CACHE_VERSION
+        assert json.loads(path.read_text())['version'] == facts_cache.CACHE_VERSION
     assert [r.files_read for r in check_data(cfg, 'train')] == [0, 0]
 
 
@@ -360,21 +361,21 @@ def test_rotated_image_size_follows_exif(tmp_path, ext):
     exif = Image.Exif()
     exif[0x0112] = 6
     Image.new('RGB', (24, 16)).save(path, exif=exif)
-    assert integrity.read_image_facts(str(path), 'cv2', 'color')['size'] == [24, 16]
-    assert integrity.read_image_facts(str(path), 'cv2', 'unchanged')['size'] == [16, 24]
+    assert file_facts.read_image_facts(str(path), 'cv2', 'color')['size'] == [24, 16]
+    assert file_facts.read_image_facts(str(path), 'cv2', 'unchanged')['size'] == [16, 24]
     assert cv2.imread(str(path), cv2.IMREAD_COLOR).shape[:2] == (24, 16)
 
 
 def test_unreadable_file(data, tmp_path, monkeypatch):
     bad = _label(data, 'train', 1)
-    real = integrity.read_label_facts
+    real = file_facts.read_label_facts
 
     def read(path, backend='pillow'):
         if path == str(bad):
             raise PermissionError(13, 'Permission denied', path)
         return real(path, backend)
 
-    monkeypatch.setattr(integrity, 'read_label_facts', read)
+    monkeypatch.setattr(file_facts, 'read_label_facts', read)
     with pytest.raises(DataIntegrityError, match=f'{bad} cannot be read .Permission denied'):
         check_data(_cfg(data, tmp_path), 'train')
 
@@ -405,7 +406,7 @@ def _unreadable(root, monkeypatch):
             raise PermissionError(13, 'Permission denied', path)
         return real(path)
 
-    monkeypatch.setattr(integrity.os, 'scandir', scandir)
+    monkeypatch.setattr(dataset_check.os, 'scandir', scandir)
     return 'cannot read folder'
 
 
