@@ -1,0 +1,99 @@
+"""The data check of a whole config: every dataset a run in a given mode will read.
+
+:func:`check_data` is what the runner's preflight calls; :func:`check_config_data`
+is ``tools/misc/check_dataset.py``. Both unwrap ``ConcatDataset`` /
+``RepeatDataset`` style wrappers and check each dataset inside with
+:func:`~.dataset_check.check_dataset_files`.
+"""
+
+from typing import Iterable, List
+
+from .dataset_check import check_dataset_files
+from .options import data_check_options
+from .report import DatasetFilesReport, format_reports, raise_first_problem
+
+__all__ = ['check_config_data', 'check_data', 'data_check_splits', 'leaf_dataset_cfgs']
+
+
+def data_check_splits(cfg, mode: str) -> List[str]:
+    """Dataloader splits a run in ``mode`` reads: train (plus val when a val loop is set)."""
+    if mode not in ('train', 'val', 'test'):
+        raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
+    if mode == 'train':
+        return ['train', 'val'] if cfg.get('val_cfg') and cfg.get('val_dataloader') else ['train']
+    return [mode]
+
+
+def leaf_dataset_cfgs(dataset_cfg) -> Iterable[dict]:
+    """The datasets inside ``dataset_cfg``, wrappers (``dataset`` / ``datasets``) unwrapped."""
+    if not isinstance(dataset_cfg, dict):
+        return
+    children = list(dataset_cfg.get('datasets') or [])
+    if isinstance(dataset_cfg.get('dataset'), dict):
+        children.append(dataset_cfg['dataset'])
+    if not children:
+        yield dataset_cfg
+    for child in children:
+        yield from leaf_dataset_cfgs(child)
+
+
+def check_data(cfg, mode: str, raise_on_error: bool = True) -> List[DatasetFilesReport]:
+    """Check the files of every dataset a run in ``mode`` uses.
+
+    Args:
+        cfg: the full config; ``cfg.data_check`` (see :mod:`.options`) tunes or
+            disables the check.
+        mode: ``'train'``, ``'val'`` or ``'test'`` (see :func:`data_check_splits`).
+        raise_on_error: raise on the first bad file (else only report).
+
+    Returns:
+        One report per dataset checked (empty when disabled).
+
+    Raises:
+        DataIntegrityError: one line naming the first bad file, what is wrong,
+            how many more bad files there are and the fix.
+    """
+    options = data_check_options(cfg.get('data_check'))
+    if not options['enabled']:
+        return []
+    scope = cfg.get('default_scope') or 'mmseg'
+    reports = []
+    for split in data_check_splits(cfg, mode):
+        dataloader = cfg.get(f'{split}_dataloader')
+        if not isinstance(dataloader, dict):
+            continue
+        for dataset_cfg in leaf_dataset_cfgs(dataloader.get('dataset')):
+            reports.append(check_dataset_files(dataset_cfg, split, options, scope))
+    if raise_on_error:
+        raise_first_problem(reports, getattr(cfg, 'filename', None))
+    return reports
+
+
+def check_config_data(
+    config_path: str, mode: str = 'train', options: dict | None = None, list_problems=False
+) -> List[DatasetFilesReport]:
+    """What ``tools/misc/check_dataset.py`` does: check, print a summary, raise on bad data.
+
+    Runs even when the config disables ``data_check``.
+
+    Raises:
+        DataIntegrityError: see :func:`check_data`.
+    """
+    from attn_unet.engine.cli import load_config
+
+    from ..layout import check_dataset_cfg
+
+    cfg = load_config(config_path, options)
+    cfg.data_check = {**(cfg.get('data_check') or {}), 'enabled': True}
+    for split in data_check_splits(cfg, mode):
+        check_dataset_cfg((cfg.get(f'{split}_dataloader') or {}).get('dataset'))
+    reports = check_data(cfg, mode, raise_on_error=False)
+    for line in format_reports(reports):
+        print(line)
+    if list_problems:
+        for report in reports:
+            for problem in report.problems:
+                print(f'bad {report.split} file: {problem.line()}')
+    raise_first_problem(reports, config_path)
+    print(f'data OK: {sum(r.images for r in reports)} images in {len(reports)} datasets')
+    return reports
