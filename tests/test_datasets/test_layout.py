@@ -289,15 +289,15 @@ FAULT_MESSAGES = [
     (
         'Cityscapes',
         'no label',
-        '1 of 1 images in leftImg8bit/train have no *_gtFine_labelTrainIds.png '
-        '(e.g. aachen/aachen_000000_000019)',
+        '1 of 1 images in leftImg8bit/train have no *_gtFine_labelTrainIds.png in '
+        'gtFine/train (e.g. aachen/aachen_000000_000019)',
         'run python3 tools/dataset_converters/cityscapes.py {root}',
     ),
     (
         'Synapse',
         'root is a file',
-        "data root '{root}' not found",
-        'synapse.py RAW_DIR --save-path {root}',
+        "data root '{root}' is a file, not a folder",
+        'point data_root in the config at the Synapse folder',
     ),
     (
         'Synapse',
@@ -333,8 +333,8 @@ FAULT_MESSAGES = [
     (
         'DRIVE',
         'root is a file',
-        "data root '{root}' not found",
-        'drive.py training.zip test.zip -o {root}',
+        "data root '{root}' is a file, not a folder",
+        'point data_root in the config at the DRIVE folder',
     ),
     (
         'DRIVE',
@@ -345,15 +345,15 @@ FAULT_MESSAGES = [
     (
         'DRIVE',
         'no image folder',
-        "no *.png in '{root}/images/training'",
+        "no 'images/training' under {root}",
         'fix data_prefix.img_path',
     ),
-    ('DRIVE', 'no images', "no *.png in '{root}/images/training'", 'fix data_prefix.img_path'),
+    ('DRIVE', 'no images', 'no *.png in {root}/images/training', 'fix data_prefix.img_path'),
     (
         'DRIVE',
         'no label folder',
-        '1 of 1 images in images/training have no *_manual1.png in annotations/training (e.g. 21)',
-        'run python3 tools/dataset_converters/drive.py',
+        "no 'annotations/training' under {root}",
+        'fix data_prefix.seg_map_path',
     ),
     (
         'DRIVE',
