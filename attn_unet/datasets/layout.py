@@ -1,4 +1,4 @@
-"""Fail fast, in one line, when the Cityscapes or Synapse folders are not where a config says.
+"""Fail fast, in one line, when Cityscapes, DRIVE or Synapse files are not where a config says.
 
 mmseg itself only notices a missing or half-converted Cityscapes copy deep
 inside the dataloader (or silently trains on zero images); these checks run
@@ -8,6 +8,7 @@ a second even on the full 5000-image dataset.
 
 import os
 import os.path as osp
+from dataclasses import dataclass
 
 __all__ = [
     'DatasetLayoutError',
@@ -17,17 +18,76 @@ __all__ = [
     'check_synapse_layout',
 ]
 
-IMG_SUFFIX = '_leftImg8bit.png'
-SEG_SUFFIX = '_gtFine_labelTrainIds.png'
-_CONVERT = 'python3 tools/dataset_converters/cityscapes.py'
-DRIVE_SEG_SUFFIX = '_manual1.png'
-SYNAPSE_IMG_SUFFIX = '.jpg'
-SYNAPSE_SEG_SUFFIX = '.png'
-_SYNAPSE_CONVERT = 'python3 tools/dataset_converters/synapse.py RAW_DIR --save-path'
-
 
 class DatasetLayoutError(FileNotFoundError):
     """The dataset folder is missing or not in the layout the config expects."""
+
+
+@dataclass(frozen=True)
+class DatasetLayout:
+    """Where a dataset's converted files lie, and the fix for each way they can be wrong.
+
+    ``name`` is the mmseg class name less ``Dataset``. ``items``, ``img_files`` and
+    ``seg_files`` name the images and their files in messages. The fixes (``no_*``,
+    ``unlabelled``) are ``str.format`` templates of ``{convert}``, the converter run on the data
+    root, and ``{parent}``, the data root's folder. A file ending in ``seg_suffix`` is never an
+    image, even where images and labels share a folder.
+    """
+
+    name: str
+    img_suffix: str
+    seg_suffix: str
+    img_files: str
+    seg_files: str
+    converter: str
+    no_root: str
+    no_images: str
+    items: str = 'images'
+    no_img_dir: str = 'run {convert}, or fix data_prefix.img_path in the config'
+    no_ann_dir: str = 'run {convert}, or fix data_prefix.seg_map_path in the config'
+    unlabelled: str = 'run {convert}'
+
+
+CITYSCAPES = DatasetLayout(
+    name='Cityscapes',
+    img_suffix='_leftImg8bit.png',
+    seg_suffix='_gtFine_labelTrainIds.png',
+    img_files='*_leftImg8bit.png',
+    seg_files='*_gtFine_labelTrainIds.png',
+    converter='python3 tools/dataset_converters/cityscapes.py',
+    no_root='link your Cityscapes copy there (ln -s /path/to/cityscapes {parent}/) '
+    'or set data_root in the config',
+    no_img_dir='unzip leftImg8bit_trainvaltest.zip from cityscapes-dataset.com into the data '
+    'root, or fix data_prefix.img_path in the config',
+    no_images='it should hold one folder per city of Cityscapes images; check data_root and '
+    'data_prefix.img_path in the config',
+    no_ann_dir='unzip gtFine_trainvaltest.zip from cityscapes-dataset.com into the data root '
+    'and run {convert}, or fix data_prefix.seg_map_path in the config',
+)
+SYNAPSE = DatasetLayout(
+    name='Synapse',
+    img_suffix='.jpg',
+    seg_suffix='.png',
+    img_files='caseXXXX_sliceYYY.jpg',
+    seg_files='.png label',
+    converter='python3 tools/dataset_converters/synapse.py RAW_DIR --save-path',
+    no_root='convert the raw Synapse volumes with {convert} (or generate a phantom: '
+    'python3 tools/misc/generate_synapse_phantom.py RAW_DIR), or set data_root in the config',
+    no_images='run {convert}',
+    items='slices',
+    unlabelled='rerun {convert}',
+)
+DRIVE = DatasetLayout(
+    name='DRIVE',
+    img_suffix='.png',
+    seg_suffix='_manual1.png',
+    img_files='*.png',
+    seg_files='*_manual1.png',
+    converter='python3 tools/dataset_converters/drive.py training.zip test.zip -o',
+    no_root="convert DRIVE's zips with {convert}, or set data_root in the config",
+    no_images='run {convert}, or fix data_prefix.img_path in the config',
+)
+_LAYOUTS = {f'{layout.name}Dataset': layout for layout in (CITYSCAPES, DRIVE, SYNAPSE)}
 
 
 def check_cityscapes_layout(
@@ -49,44 +109,7 @@ def check_cityscapes_layout(
         DatasetLayoutError: With a one-line message naming what is missing and
             how to fix it.
     """
-    root = osp.normpath(str(data_root)) if data_root else ''
-    if root and osp.exists(root) and not osp.isdir(root):
-        raise DatasetLayoutError(
-            f"data root '{root}' is a file, not a folder: point data_root in the config "
-            'at the Cityscapes folder'
-        )
-    if root and not osp.isdir(root):
-        raise DatasetLayoutError(
-            f"data root '{root}' not found: link your Cityscapes copy there "
-            f'(ln -s /path/to/cityscapes {osp.dirname(root) or "."}/) '
-            'or set data_root in the config'
-        )
-    where = f'under {root}' if root else 'in the working directory'
-    img_path, ann_path = osp.join(root, img_dir), osp.join(root, ann_dir)
-    if not osp.isdir(img_path):
-        raise DatasetLayoutError(
-            f"no '{img_dir}' {where}: unzip leftImg8bit_trainvaltest.zip from "
-            'cityscapes-dataset.com into the data root, or fix data_prefix.img_path in the config'
-        )
-    images = _stems(img_path, IMG_SUFFIX)
-    if not images:
-        raise DatasetLayoutError(
-            f'no *{IMG_SUFFIX} in {osp.normpath(img_path)}: it should hold one folder per city '
-            'of Cityscapes images; check data_root and data_prefix.img_path in the config'
-        )
-    if not osp.isdir(ann_path):
-        raise DatasetLayoutError(
-            f"no '{ann_dir}' {where}: unzip gtFine_trainvaltest.zip from cityscapes-dataset.com "
-            f'into the data root and run {_CONVERT} {root or "DATA_ROOT"}, '
-            'or fix data_prefix.seg_map_path in the config'
-        )
-    missing = images - _stems(ann_path, SEG_SUFFIX)
-    if missing:
-        raise DatasetLayoutError(
-            f'{len(missing)} of {len(images)} images in {img_dir} have no *{SEG_SUFFIX} '
-            f'(e.g. {sorted(missing)[0]}): run {_CONVERT} {root or "DATA_ROOT"}'
-        )
-    return len(images)
+    return _check_layout(CITYSCAPES, data_root, img_dir, ann_dir)
 
 
 def check_synapse_layout(
@@ -111,36 +134,26 @@ def check_synapse_layout(
         DatasetLayoutError: With a one-line message naming what is missing and
             how to fix it.
     """
-    root = osp.normpath(str(data_root)) if data_root else ''
-    convert = f'{_SYNAPSE_CONVERT} {root or "DATA_ROOT"}'
-    if root and not osp.isdir(root):
-        raise DatasetLayoutError(
-            f"data root '{root}' not found: convert the raw Synapse volumes with {convert} "
-            '(or generate a phantom: python3 tools/misc/generate_synapse_phantom.py RAW_DIR), '
-            'or set data_root in the config'
-        )
-    where = f'under {root}' if root else 'in the working directory'
-    img_path, ann_path = osp.join(root, img_dir), osp.join(root, ann_dir)
-    if not osp.isdir(img_path):
-        raise DatasetLayoutError(
-            f"no '{img_dir}' {where}: run {convert}, or fix data_prefix.img_path in the config"
-        )
-    slices = _stems(img_path, SYNAPSE_IMG_SUFFIX)
-    if not slices:
-        raise DatasetLayoutError(
-            f'no caseXXXX_sliceYYY{SYNAPSE_IMG_SUFFIX} in {osp.normpath(img_path)}: run {convert}'
-        )
-    if not osp.isdir(ann_path):
-        raise DatasetLayoutError(
-            f"no '{ann_dir}' {where}: run {convert}, or fix data_prefix.seg_map_path in the config"
-        )
-    missing = slices - _stems(ann_path, SYNAPSE_SEG_SUFFIX)
-    if missing:
-        raise DatasetLayoutError(
-            f'{len(missing)} of {len(slices)} slices in {img_dir} have no {SYNAPSE_SEG_SUFFIX} '
-            f'label in {ann_dir} (e.g. {sorted(missing)[0]}): rerun {convert}'
-        )
-    return len(slices)
+    return _check_layout(SYNAPSE, data_root, img_dir, ann_dir)
+
+
+def check_drive_layout(
+    data_root, img_dir: str = 'images/training', ann_dir: str = 'annotations/training'
+) -> int:
+    """Check that a DRIVE copy is in the layout mmseg's DRIVE converter writes.
+
+    Args:
+        data_root: Converted root (``data/DRIVE``); the folders are relative to it.
+        img_dir: Folder of ``NN.png`` photographs.
+        ann_dir: Folder of ``NN_manual1.png`` labels (0 background, 1 vessel).
+
+    Returns:
+        The number of images found.
+
+    Raises:
+        DatasetLayoutError: One line naming what is missing and how to fix it.
+    """
+    return _check_layout(DRIVE, data_root, img_dir, ann_dir)
 
 
 def check_dataset_cfg(dataset_cfg: dict) -> None:
@@ -163,58 +176,44 @@ def check_dataset_cfg(dataset_cfg: dict) -> None:
         check_dataset_cfg(child)
     if dataset_cfg.get('dataset') is not None:
         check_dataset_cfg(dataset_cfg['dataset'])
-    checks = {
-        'CityscapesDataset': check_cityscapes_layout,
-        'DRIVEDataset': check_drive_layout,
-        'SynapseDataset': check_synapse_layout,
-    }
-    for class_name, check in checks.items():
+    prefix = dataset_cfg.get('data_prefix') or {}
+    for class_name, layout in _LAYOUTS.items():
         if _is_dataset(dataset_cfg.get('type'), class_name):
-            prefix = dataset_cfg.get('data_prefix') or {}
-            check(
-                dataset_cfg.get('data_root'),
-                img_dir=prefix.get('img_path', ''),
-                ann_dir=prefix.get('seg_map_path', ''),
-            )
+            img_dir, ann_dir = prefix.get('img_path', ''), prefix.get('seg_map_path', '')
+            _check_layout(layout, dataset_cfg.get('data_root'), img_dir, ann_dir)
 
 
-def check_drive_layout(
-    data_root, img_dir: str = 'images/training', ann_dir: str = 'annotations/training'
-) -> int:
-    """Check that a DRIVE copy is in the layout mmseg's DRIVE converter writes.
-
-    Args:
-        data_root: Converted root (``data/DRIVE``); the folders are relative to it.
-        img_dir: Folder of ``NN.png`` photographs.
-        ann_dir: Folder of ``NN_manual1.png`` labels (0 background, 1 vessel).
-
-    Returns:
-        The number of images found.
-
-    Raises:
-        DatasetLayoutError: One line naming what is missing and how to fix it.
-    """
+def _check_layout(layout: DatasetLayout, data_root, img_dir: str, ann_dir: str) -> int:
+    """Check a copy step by step, raising the first fault with ``layout``'s fix for it."""
     root = osp.normpath(str(data_root)) if data_root else ''
-    convert = (
-        f'python3 tools/dataset_converters/drive.py training.zip test.zip -o {root or "DATA_ROOT"}'
-    )
+    convert = f'{layout.converter} {root or "DATA_ROOT"}'
+
+    def fault(problem: str, fix: str) -> DatasetLayoutError:
+        fix = fix.format(convert=convert, parent=osp.dirname(root) or '.')
+        return DatasetLayoutError(f'{problem}: {fix}')
+
+    if root and osp.exists(root) and not osp.isdir(root):
+        raise fault(
+            f"data root '{root}' is a file, not a folder",
+            f'point data_root in the config at the {layout.name} folder',
+        )
     if root and not osp.isdir(root):
-        raise DatasetLayoutError(
-            f"data root '{root}' not found: convert DRIVE's zips with {convert}, "
-            'or set data_root in the config'
-        )
+        raise fault(f"data root '{root}' not found", layout.no_root)
+    where = f'under {root}' if root else 'in the working directory'
     img_path, ann_path = osp.join(root, img_dir), osp.join(root, ann_dir)
-    images = {s for s in _stems(img_path, '.png') if not s.endswith('_manual1')}
+    if not osp.isdir(img_path):
+        raise fault(f"no '{img_dir}' {where}", layout.no_img_dir)
+    images = _stems(img_path, layout.img_suffix, unless=(layout.seg_suffix,))
     if not images:
-        raise DatasetLayoutError(
-            f"no *.png in '{osp.normpath(img_path)}': run {convert}, or fix "
-            'data_prefix.img_path in the config'
-        )
-    missing = images - _stems(ann_path, DRIVE_SEG_SUFFIX)
+        raise fault(f'no {layout.img_files} in {osp.normpath(img_path)}', layout.no_images)
+    if not osp.isdir(ann_path):
+        raise fault(f"no '{ann_dir}' {where}", layout.no_ann_dir)
+    missing = images - _stems(ann_path, layout.seg_suffix)
     if missing:
-        raise DatasetLayoutError(
-            f'{len(missing)} of {len(images)} images in {img_dir} have no *{DRIVE_SEG_SUFFIX} '
-            f'in {ann_dir} (e.g. {sorted(missing)[0]}): run {convert}'
+        raise fault(
+            f'{len(missing)} of {len(images)} {layout.items} in {img_dir} have no '
+            f'{layout.seg_files} in {ann_dir} (e.g. {sorted(missing)[0]})',
+            layout.unlabelled,
         )
     return len(images)
 
@@ -225,12 +224,15 @@ def _is_dataset(dataset_type, class_name: str) -> bool:
     return any(cls.__name__ == class_name for cls in getattr(dataset_type, '__mro__', ()))
 
 
-def _stems(folder: str, suffix: str) -> set[str]:
-    """Paths under ``folder`` (recursive, relative) of files ending in ``suffix``, suffix cut."""
+def _stems(folder: str, suffix: str, unless: tuple[str, ...] = ()) -> set[str]:
+    """Paths under ``folder`` (recursive, relative) of files ending in ``suffix``, suffix cut.
+
+    Files ending in any of ``unless`` are left out.
+    """
     stems = set()
     for dirpath, _, filenames in os.walk(folder, followlinks=True):
         rel = osp.relpath(dirpath, folder)
         for name in filenames:
-            if name.endswith(suffix):
+            if name.endswith(suffix) and not name.endswith(unless):
                 stems.add(osp.normpath(osp.join(rel, name[: -len(suffix)])))
     return stems

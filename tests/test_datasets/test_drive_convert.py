@@ -104,7 +104,7 @@ def test_converted_layout_passes_the_check(converted):
     'root, prefix, message',
     [
         ('nowhere', {}, "data root '{root}/nowhere' not found"),
-        ('DRIVE', dict(img_path='images/test'), "no \\*.png in '{root}/DRIVE/images/test'"),
+        ('DRIVE', dict(img_path='images/test'), "no 'images/test' under {root}/DRIVE"),
         ('DRIVE', dict(seg_map_path='annotations/validation'), '2 of 2 images in images/training'),
     ],
 )

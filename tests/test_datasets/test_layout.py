@@ -1,9 +1,16 @@
 import shutil
 import time
+from types import SimpleNamespace
 
 import pytest
 
-from attn_unet.datasets import DatasetLayoutError, check_cityscapes_layout, check_dataset_cfg
+from attn_unet.datasets import (
+    DatasetLayoutError,
+    check_cityscapes_layout,
+    check_dataset_cfg,
+    check_drive_layout,
+    check_synapse_layout,
+)
 
 from .conftest import NUM_TRAIN, NUM_VAL
 
@@ -184,3 +191,190 @@ def test_synapse_dataset_cfg_fails_in_one_line(phantom_converted, tmp_path, dama
     assert '\n' not in str(info.value)
     for needle in needles:
         assert needle.format(root=root) in str(info.value)
+
+
+# Per dataset: its check, its default image folder, an image in it, and the same for labels.
+TINY_COPIES = {
+    'Cityscapes': (
+        check_cityscapes_layout,
+        'leftImg8bit/train',
+        'aachen/aachen_000000_000019_leftImg8bit.png',
+        'gtFine/train',
+        'aachen/aachen_000000_000019_gtFine_labelTrainIds.png',
+    ),
+    'Synapse': (
+        check_synapse_layout,
+        'img_dir/train',
+        'case0001_slice000.jpg',
+        'ann_dir/train',
+        'case0001_slice000.png',
+    ),
+    'DRIVE': (
+        check_drive_layout,
+        'images/training',
+        '21.png',
+        'annotations/training',
+        '21_manual1.png',
+    ),
+}
+
+FAULTS = {
+    'root is a file': lambda copy: shutil.rmtree(copy.root) or copy.root.touch(),
+    'root is gone': lambda copy: shutil.rmtree(copy.root),
+    'no image folder': lambda copy: shutil.rmtree(copy.img_dir),
+    'no images': lambda copy: copy.image.unlink(),
+    'no label folder': lambda copy: shutil.rmtree(copy.ann_dir),
+    'no label': lambda copy: copy.label.unlink(),
+}
+
+
+def _tiny_copy(tmp_path, dataset):
+    """A copy of ``dataset`` holding one empty image and its label, and its check."""
+    check, img_dir, image, ann_dir, label = TINY_COPIES[dataset]
+    root = tmp_path / dataset
+    copy = SimpleNamespace(
+        root=root,
+        img_dir=root / img_dir,
+        image=root / img_dir / image,
+        ann_dir=root / ann_dir,
+        label=root / ann_dir / label,
+    )
+    for path in (copy.image, copy.label):
+        path.parent.mkdir(parents=True)
+        path.touch()
+    return copy, check
+
+
+@pytest.mark.parametrize('dataset', TINY_COPIES)
+def test_tiny_copy_passes(tmp_path, dataset):
+    copy, check = _tiny_copy(tmp_path, dataset)
+    assert check(copy.root) == 1
+
+
+@pytest.mark.parametrize('dataset', TINY_COPIES)
+def test_labels_beside_the_images_are_not_counted_as_images(tmp_path, dataset):
+    copy, check = _tiny_copy(tmp_path, dataset)
+    shutil.move(copy.label, copy.image.parent / copy.label.name)
+    img_dir = str(copy.img_dir.relative_to(copy.root))
+    assert check(copy.root, img_dir, img_dir) == 1
+
+
+# (dataset, fault, the message up to its first ': ', a piece of the fix after it)
+FAULT_MESSAGES = [
+    (
+        'Cityscapes',
+        'root is a file',
+        "data root '{root}' is a file, not a folder",
+        'point data_root in the config at the Cityscapes folder',
+    ),
+    ('Cityscapes', 'root is gone', "data root '{root}' not found", 'ln -s /path/to/cityscapes'),
+    (
+        'Cityscapes',
+        'no image folder',
+        "no 'leftImg8bit/train' under {root}",
+        'unzip leftImg8bit_trainvaltest.zip',
+    ),
+    (
+        'Cityscapes',
+        'no images',
+        'no *_leftImg8bit.png in {root}/leftImg8bit/train',
+        'one folder per city',
+    ),
+    (
+        'Cityscapes',
+        'no label folder',
+        "no 'gtFine/train' under {root}",
+        'unzip gtFine_trainvaltest.zip',
+    ),
+    (
+        'Cityscapes',
+        'no label',
+        '1 of 1 images in leftImg8bit/train have no *_gtFine_labelTrainIds.png in '
+        'gtFine/train (e.g. aachen/aachen_000000_000019)',
+        'run python3 tools/dataset_converters/cityscapes.py {root}',
+    ),
+    (
+        'Synapse',
+        'root is a file',
+        "data root '{root}' is a file, not a folder",
+        'point data_root in the config at the Synapse folder',
+    ),
+    (
+        'Synapse',
+        'root is gone',
+        "data root '{root}' not found",
+        'synapse.py RAW_DIR --save-path {root}',
+    ),
+    (
+        'Synapse',
+        'no image folder',
+        "no 'img_dir/train' under {root}",
+        'fix data_prefix.img_path',
+    ),
+    (
+        'Synapse',
+        'no images',
+        'no caseXXXX_sliceYYY.jpg in {root}/img_dir/train',
+        'run python3 tools/dataset_converters/synapse.py',
+    ),
+    (
+        'Synapse',
+        'no label folder',
+        "no 'ann_dir/train' under {root}",
+        'fix data_prefix.seg_map_path',
+    ),
+    (
+        'Synapse',
+        'no label',
+        '1 of 1 slices in img_dir/train have no .png label in ann_dir/train '
+        '(e.g. case0001_slice000)',
+        'rerun python3 tools/dataset_converters/synapse.py',
+    ),
+    (
+        'DRIVE',
+        'root is a file',
+        "data root '{root}' is a file, not a folder",
+        'point data_root in the config at the DRIVE folder',
+    ),
+    (
+        'DRIVE',
+        'root is gone',
+        "data root '{root}' not found",
+        'drive.py training.zip test.zip -o {root}',
+    ),
+    (
+        'DRIVE',
+        'no image folder',
+        "no 'images/training' under {root}",
+        'fix data_prefix.img_path',
+    ),
+    ('DRIVE', 'no images', 'no *.png in {root}/images/training', 'fix data_prefix.img_path'),
+    (
+        'DRIVE',
+        'no label folder',
+        "no 'annotations/training' under {root}",
+        'fix data_prefix.seg_map_path',
+    ),
+    (
+        'DRIVE',
+        'no label',
+        '1 of 1 images in images/training have no *_manual1.png in annotations/training (e.g. 21)',
+        'run python3 tools/dataset_converters/drive.py',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    'dataset, fault, problem, fix',
+    FAULT_MESSAGES,
+    ids=[f'{dataset}: {fault}' for dataset, fault, _, _ in FAULT_MESSAGES],
+)
+def test_every_dataset_names_each_fault_and_its_fix(tmp_path, dataset, fault, problem, fix):
+    copy, check = _tiny_copy(tmp_path, dataset)
+    FAULTS[fault](copy)
+    with pytest.raises(DatasetLayoutError) as info:
+        check(copy.root)
+    message = str(info.value)
+    assert '\n' not in message
+    assert message.startswith(problem.format(root=copy.root) + ': ')
+    assert fix.format(root=copy.root) in message.split(': ', 1)[1]
