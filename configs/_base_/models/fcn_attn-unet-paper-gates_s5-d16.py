@@ -3,15 +3,9 @@
 # = C_x, the gated skip re-projected by W (1x1 conv + BN), and the centre passed through a gating
 # block (1x1 conv + BN + ReLU) before it gates the coarsest skip. The encoder and decoder stay
 # mmseg's UNet (the authors upsample trilinearly and convolve; InterpConv is bilinear + conv).
-_base_ = ['./fcn_attn-unet_s5-d16.py']
+_base_ = ['./fcn_attn-unet_s5-d16.py', './paper_gates.py']
 model = dict(
     backbone=dict(
         attention_stages=(False, True, True, True),
-        gate_cfg=dict(
-            type='AttentionGate',
-            inter_ratio=1.0,
-            sub_sample=2,
-            normalizer='sigmoid',
-            joint_norm=False,
-            out_transform=True),
+        gate_cfg={{_base_.paper_gate_cfg}},
         gating_block=True))
