@@ -52,6 +52,7 @@ from .checkpoint import (
 from .checkpoint_hook import SafeCheckpointHook
 from .dist import check_launcher_env, init_cpu_dist
 from .errors import ToolError
+from .log_files import stop_on_log_write_errors
 from .loops import ResumableIterBasedTrainLoop
 from .preflight import check_datasets, check_input_sizes
 from .rng import capture_rng_state
@@ -111,6 +112,7 @@ class AttnUNetRunner(Runner):
         self._loaded_meta: dict = {}
         self._work_dir_lock = None
         super().__init__(*args, **kwargs)
+        stop_on_log_write_errors(self.logger)
 
     # -- the preflight: once, before anything is trained or evaluated ----------------------
 

@@ -7,7 +7,9 @@ checkpoint write) at a chosen point, set by environment variables.
 """
 
 import errno
+import io
 import json
+import logging
 import os
 import os.path as osp
 import signal
@@ -23,12 +25,23 @@ from attn_unet.registry import HOOKS
 __all__ = [
     'AutocastProbeHook',
     'DiskFullProbeHook',
+    'LogDiskFullProbeHook',
     'KillAfterIterProbeHook',
     'LossRecordProbeHook',
     'RankStateDumpHook',
     'ResumeStateProbeHook',
     'SlowCheckpointWriteProbeHook',
 ]
+
+
+class _FullDisk(io.TextIOBase):
+    """A stream on a full disk: every write and flush fails with ENOSPC."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def flush(self) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _module(runner):
@@ -160,3 +173,14 @@ class DiskFullProbeHook(Hook):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), filepath)
 
         _patch_checkpoint_writes(write)
+
+
+@HOOKS.register_module()
+class LogDiskFullProbeHook(Hook):
+    """From iteration ``$PROBE_LOG_DISK_FULL_ITER`` on, the log file's disk is full."""
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        if runner.iter + 1 == int(os.environ.get('PROBE_LOG_DISK_FULL_ITER', '3')):
+            for handler in runner.logger.handlers:
+                if isinstance(handler, logging.FileHandler):
+                    handler.stream = _FullDisk()

@@ -112,6 +112,20 @@ def test_full_disk_during_save_leaves_no_truncated_checkpoint(tiny_data, tmp_pat
     _assert_only_good_checkpoint(work_dir, 2)
 
 
+def test_full_disk_under_the_log_file_stops_the_run_in_one_line(tiny_data, tmp_path):
+    work_dir = tmp_path / 'work'
+    result = run_tool(
+        'tools/train.py', probe_config(tmp_path, ['LogDiskFullProbeHook']), '--work-dir', work_dir,
+        '--cfg-options', *_keep_one(tiny_data),
+        env={'PROBE_LOG_DISK_FULL_ITER': '3'},
+    )  # fmt: skip
+    _assert_one_line_error(result, 'disk full', '.log', '--resume')
+    assert '--- Logging error ---' not in result.stderr
+    # stopped at iteration 3: the checkpoint of iteration 2 stays, nothing later was written
+    _assert_only_good_checkpoint(work_dir, 2)
+    assert not (work_dir / 'iter_4.pth').exists()
+
+
 def test_second_run_into_a_busy_work_dir_is_refused(tiny_data, tmp_path):
     work_dir = tmp_path / 'work'
     config = probe_config(tmp_path, ['SlowCheckpointWriteProbeHook'])
