@@ -292,11 +292,7 @@ def check_datasets(cfg, mode: str) -> None:
     Raises:
         DatasetLayoutError: one line naming the missing folder or files.
     """
-    from attn_unet.datasets import check_data, check_dataset_cfg
-    from attn_unet.datasets.integrity import data_check_splits
+    from attn_unet.datasets.integrity import check_data, check_layouts
 
-    for split in data_check_splits(cfg, mode):
-        dataloader = cfg.get(f'{split}_dataloader')
-        if isinstance(dataloader, dict) and isinstance(dataloader.get('dataset'), dict):
-            check_dataset_cfg(dataloader['dataset'])
+    check_layouts(cfg, mode)
     check_data(cfg, mode)

@@ -29,7 +29,13 @@ Modules: :mod:`.config_check` (every dataset of a config), :mod:`.dataset_check`
 error).
 """
 
-from .config_check import check_config_data, check_data, data_check_splits, leaf_dataset_cfgs
+from .config_check import (
+    check_config_data,
+    check_data,
+    check_layouts,
+    data_check_splits,
+    leaf_dataset_cfgs,
+)
 from .dataset_check import check_dataset_files
 from .file_facts import read_image_facts, read_label_facts
 from .options import DATA_CHECK_DEFAULTS
@@ -49,6 +55,7 @@ __all__ = [
     'check_config_data',
     'check_data',
     'check_dataset_files',
+    'check_layouts',
     'data_check_splits',
     'format_reports',
     'leaf_dataset_cfgs',

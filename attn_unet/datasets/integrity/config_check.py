@@ -8,11 +8,18 @@ is ``tools/misc/check_dataset.py``. Both unwrap ``ConcatDataset`` /
 
 from typing import Iterable, List
 
+from ..layout import check_dataset_cfg
 from .dataset_check import check_dataset_files
 from .options import data_check_options
 from .report import DatasetFilesReport, format_reports, raise_first_problem
 
-__all__ = ['check_config_data', 'check_data', 'data_check_splits', 'leaf_dataset_cfgs']
+__all__ = [
+    'check_config_data',
+    'check_data',
+    'check_layouts',
+    'data_check_splits',
+    'leaf_dataset_cfgs',
+]
 
 
 def data_check_splits(cfg, mode: str) -> List[str]:
@@ -22,6 +29,18 @@ def data_check_splits(cfg, mode: str) -> List[str]:
     if mode == 'train':
         return ['train', 'val'] if cfg.get('val_cfg') and cfg.get('val_dataloader') else ['train']
     return [mode]
+
+
+def check_layouts(cfg, mode: str) -> None:
+    """The folder layout check (:mod:`..layout`) of every dataset a run in ``mode`` reads.
+
+    Raises:
+        DatasetLayoutError: one line naming the missing folder or files.
+    """
+    for split in data_check_splits(cfg, mode):
+        dataloader = cfg.get(f'{split}_dataloader')
+        if isinstance(dataloader, dict):
+            check_dataset_cfg(dataloader.get('dataset'))
 
 
 def leaf_dataset_cfgs(dataset_cfg) -> Iterable[dict]:
@@ -81,12 +100,9 @@ def check_config_data(
     """
     from attn_unet.engine.cli import load_config
 
-    from ..layout import check_dataset_cfg
-
     cfg = load_config(config_path, options)
     cfg.data_check = {**(cfg.get('data_check') or {}), 'enabled': True}
-    for split in data_check_splits(cfg, mode):
-        check_dataset_cfg((cfg.get(f'{split}_dataloader') or {}).get('dataset'))
+    check_layouts(cfg, mode)
     reports = check_data(cfg, mode, raise_on_error=False)
     for line in format_reports(reports):
         print(line)
