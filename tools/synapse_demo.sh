@@ -56,17 +56,20 @@ data_done=$SECONDS
 # Two single-threaded runs at once use 2 cores better than one run on two threads.
 read -r -a attn_options <<<"${ATTN_OPTIONS:-}"
 read -r -a unet_options <<<"${UNET_OPTIONS:-}"
-set_run_options() {  # own: the options of run $1, the shared ones, then its own
-    own=("${OPTIONS[@]}")
-    if [[ $1 == unet ]]; then own+=("${unet_options[@]}"); else own+=("${attn_options[@]}"); fi
+select_run() {  # config and own (the shared options, then its own) of run $1
+    if [[ $1 == unet ]]; then
+        config=$UNET_CONFIG
+        own=("${OPTIONS[@]}" "${unet_options[@]}")
+    else
+        config=$ATTN_CONFIG
+        own=("${OPTIONS[@]}" "${attn_options[@]}")
+    fi
 }
 
 pids=()
 for name in attn_unet unet; do
-    config=$ATTN_CONFIG
-    [[ $name == unet ]] && config=$UNET_CONFIG
+    select_run $name
     mkdir -p "$WORK_DIR/$name"
-    set_run_options $name
     OMP_NUM_THREADS=1 python3 tools/train.py "$config" --work-dir "$WORK_DIR/$name" \
         --cfg-options "${own[@]}" "${TRAIN_OPTIONS[@]}" >"$WORK_DIR/$name/train.log" 2>&1 &
     pids+=($!)
@@ -83,9 +86,7 @@ train_done=$SECONDS
 
 pids=()
 for name in attn_unet unet; do
-    config=$ATTN_CONFIG
-    [[ $name == unet ]] && config=$UNET_CONFIG
-    set_run_options $name
+    select_run $name
     OMP_NUM_THREADS=1 python3 tools/test.py "$config" "$(cat "$WORK_DIR/$name/last_checkpoint")" \
         --work-dir "$WORK_DIR/$name" --out-metrics "$WORK_DIR/$name/metrics.json" \
         --cfg-options "${own[@]}" >"$WORK_DIR/$name/test.log" 2>&1 &
