@@ -22,13 +22,13 @@ $(STAMP): $(BIN)/python $(INSTALL_INPUTS)
 install: $(STAMP)
 
 demo: $(STAMP)
-	. $(BIN)/activate && bash tools/mini_cityscapes_demo.sh
+	. $(BIN)/activate && bash demo/mini_cityscapes_demo.sh
 
 synapse-demo: $(STAMP)
-	. $(BIN)/activate && bash tools/synapse_demo.sh
+	. $(BIN)/activate && bash demo/synapse_demo.sh
 
 drive-demo: $(STAMP)
-	. $(BIN)/activate && bash tools/drive_demo.sh
+	. $(BIN)/activate && bash demo/drive_demo.sh
 
 test: $(STAMP)
 	. $(BIN)/activate && python -m pytest -q

@@ -27,7 +27,7 @@ setup(
     long_description_content_type='text/markdown',
     license='Apache-2.0',
     python_requires='>=3.10',
-    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    packages=find_packages(include=('attn_unet', 'attn_unet.*')),
     install_requires=read_requirements('runtime'),
     extras_require={
         # mmcv is left to the user: a compiled mmcv that is already installed is used

@@ -3,11 +3,10 @@
 Importing this package (configs do it through ``custom_imports``) makes
 mmseg importable with mmcv-lite, lets torch's safe loader read mmengine
 checkpoints, and registers what configs name: the AttentionUNet backbone and
-AttentionGate, the runner and its CPU mixed-precision wrapper, and the
-attention visualisation hook. Analysis, plotting, converters and data
-generators are imported by the tools that need them
-(``attn_unet.analysis``, ``attn_unet.datasets.cityscapes_convert``,
-``attn_unet.datasets.synthetic``).
+its gates, heads and losses, the Synapse transform and metrics, the runner,
+its loop, hooks and CPU mixed-precision wrapper. What only tools need
+(``attn_unet.apis``, ``attn_unet.analysis``, the converters) is imported by
+the tools.
 """
 
 from .compat import allow_mmengine_checkpoint_globals, install_missing_ops_stub
@@ -15,7 +14,7 @@ from .compat import allow_mmengine_checkpoint_globals, install_missing_ops_stub
 install_missing_ops_stub()
 allow_mmengine_checkpoint_globals()
 
-from . import datasets, engine, evaluation, visualization  # noqa: E402, F401
+from . import datasets, engine, evaluation  # noqa: E402, F401
 from .models import AttentionGate, AttentionUNet  # noqa: E402
 from .version import __version__  # noqa: E402
 

@@ -36,7 +36,7 @@ def main(argv=None):
     import torch
     from attn_vs_unet import parse_sizes, time_steps
 
-    from attn_unet.engine import ToolError
+    from attn_unet.errors import ToolError
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -52,6 +52,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -1,9 +1,11 @@
-"""Fixtures for the whole suite."""
+"""Fixtures for the whole suite; the shared data and model fixtures live in ``tests/helpers``."""
 
 import os
 
 import pytest
 from mmengine.logging import MMLogger
+
+pytest_plugins = ['tests.helpers.data_fixtures', 'tests.helpers.tiny_setup']
 
 
 @pytest.fixture(autouse=True, scope='session')
@@ -22,28 +24,3 @@ def _fresh_mmengine_loggers():
     """
     yield
     MMLogger._instance_dict.clear()
-
-
-@pytest.fixture(scope='session')
-def tiny(tmp_path_factory):
-    """Tiny AttentionUNet/UNet configs, checkpoints, an image and a fake Cityscapes val set."""
-    from tests.test_tools_analysis.tiny_setup import (
-        write_checkpoint,
-        write_cityscapes,
-        write_image,
-        write_tiny_config,
-    )
-
-    root = tmp_path_factory.mktemp('tiny')
-    data_root = str(root / 'cityscapes')
-    files = dict(
-        root=root,
-        data_root=data_root,
-        labels=write_cityscapes(data_root),
-        image=write_image(str(root / 'demo.png')),
-    )
-    for kind, attention in (('attn', True), ('unet', False)):
-        config = write_tiny_config(str(root), attention, data_root)
-        files[f'{kind}_config'] = config
-        files[f'{kind}_ckpt'] = write_checkpoint(config, str(root / f'{kind}.pth'))
-    return files

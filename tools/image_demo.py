@@ -26,8 +26,8 @@ def main(argv=None):
     args = parse_args(argv)
     from mmseg.apis import inference_model, show_result_pyplot
 
-    from attn_unet.analysis import load_image, load_segmentor
-    from attn_unet.engine import ToolError
+    from attn_unet.apis import load_image, load_segmentor
+    from attn_unet.errors import ToolError
 
     if not 0.0 < args.opacity <= 1.0:
         raise ToolError(f'--opacity {args.opacity}: pass a value in (0, 1]')
@@ -49,6 +49,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -46,12 +46,12 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
-    from attn_unet.engine import run_test
+    from attn_unet.apis import run_test
 
     run_test(parse_args())
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -21,9 +21,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    from attn_unet.analysis import load_image, load_segmentor
-    from attn_unet.engine import ToolError
-    from attn_unet.visualization import attention_grid_for_image, save_rgb
+    from attn_unet.apis import attention_grid_for_image, load_image, load_segmentor
+    from attn_unet.errors import ToolError
+    from attn_unet.visualization import save_rgb
 
     if not 0.0 <= args.opacity <= 1.0:
         raise ToolError(f'--opacity {args.opacity}: pass a value in [0, 1]')
@@ -35,6 +35,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

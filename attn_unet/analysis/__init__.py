@@ -14,25 +14,14 @@ from .inference_speed import (
     synthetic_batch,
 )
 from .input_sizes import check_model_input_sizes
-from .model_loading import (
-    build_segmentor,
-    load_config,
-    load_image,
-    load_segmentor,
-    syncbn_to_bn,
-)
 from .training_curves import load_scalars, plot_curves, run_name
 
 __all__ = [
-    'build_segmentor',
     'check_model_input_sizes',
     'confusion_matrix',
     'dataset_batches',
     'dataset_confusion',
-    'load_config',
-    'load_image',
     'load_scalars',
-    'load_segmentor',
     'measure_fps',
     'model_complexity',
     'pipeline_image_shape',
@@ -40,6 +29,5 @@ __all__ = [
     'plot_curves',
     'run_name',
     'summarize_fps',
-    'syncbn_to_bn',
     'synthetic_batch',
 ]

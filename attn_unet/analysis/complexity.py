@@ -7,8 +7,9 @@ import torch
 from mmengine.analysis import FlopAnalyzer, get_model_complexity_info, parameter_count
 from mmengine.logging import MMLogger
 
+from attn_unet.apis import build_segmentor
+
 from .input_sizes import check_model_input_sizes
-from .model_loading import build_segmentor
 
 __all__ = ['complexity_table', 'model_complexity', 'quiet_counter']
 
@@ -17,7 +18,7 @@ def model_complexity(cfg, shape: tuple[int, int]) -> dict:
     """Count the inference graph's FLOPs and all the model's parameters.
 
     Args:
-        cfg: mmengine Config of an mmseg segmentor (SyncBN already -> BN).
+        cfg: mmengine Config of an mmseg segmentor (SyncBN is built as BN).
         shape: (H, W) of one input image.
 
     Returns:

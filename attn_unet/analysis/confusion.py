@@ -10,7 +10,7 @@ from PIL import Image
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from attn_unet.engine.errors import ToolError  # noqa: E402
+from attn_unet.errors import ToolError  # noqa: E402
 
 __all__ = ['confusion_matrix', 'dataset_confusion', 'plot_confusion']
 

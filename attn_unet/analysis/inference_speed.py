@@ -6,7 +6,7 @@ import time
 import numpy as np
 import torch
 
-from attn_unet.engine.errors import ToolError
+from attn_unet.errors import ToolError
 
 __all__ = [
     'dataset_batches',

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from mmengine.config import Config
 
-from attn_unet.engine import check_input_sizes
+from attn_unet.engine.preflight import check_input_sizes
 
 __all__ = ['check_model_input_sizes']
 

@@ -9,7 +9,7 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
-from attn_unet.engine.errors import ToolError  # noqa: E402
+from attn_unet.errors import ToolError  # noqa: E402
 
 __all__ = ['load_scalars', 'plot_curves', 'run_name']
 

@@ -29,7 +29,7 @@ MMCV_MISSING_MESSAGE = (
 FULL_MMCV_HINT = (
     'install full mmcv instead of mmcv-lite: pip uninstall -y mmcv-lite && '
     'pip install "setuptools<70" && pip install --no-build-isolation "mmcv==2.1.0" '
-    '(see README, "Full mmcv")'
+    '(see docs/en/install.md, "Full mmcv")'
 )
 
 

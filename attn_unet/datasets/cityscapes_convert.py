@@ -13,8 +13,7 @@ import os.path as osp
 from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from mmengine.utils import mkdir_or_exist, scandir, track_parallel_progress, track_progress
 
-from .errors import DatasetError
-from .layout import DatasetLayoutError
+from attn_unet.errors import DatasetError, DatasetLayoutError
 
 __all__ = ['convert_cityscapes']
 

@@ -20,7 +20,7 @@ import cv2
 import mmcv
 from mmengine.utils import ProgressBar
 
-from .layout import DatasetLayoutError
+from attn_unet.errors import DatasetLayoutError
 
 __all__ = ['MMSEG_DRIVE_CONVERTER', 'convert_drive']
 
@@ -41,7 +41,7 @@ def convert_drive(training_zip, test_zip, out_dir='data/DRIVE', tmp_dir=None) ->
 
     Args:
         training_zip: ``training.zip`` of the DRIVE release (or of
-            ``tools/misc/generate_fundus.py``).
+            ``demo/generate_fundus.py``).
         test_zip: ``test.zip`` likewise; its ``1st_manual`` become the validation labels.
         out_dir: Converted dataset root (mmseg's default ``data/DRIVE``).
         tmp_dir: Where the zips are extracted (a temporary folder inside it).
@@ -77,7 +77,7 @@ def _count_files(split: str, path: str) -> int:
     if not osp.isfile(path):
         raise DatasetLayoutError(
             f"'{path}' not found: pass the {split} zip of the DRIVE release (or generate "
-            'synthetic ones with tools/misc/generate_fundus.py OUT_DIR)'
+            'synthetic ones with demo/generate_fundus.py OUT_DIR)'
         )
     if not zipfile.is_zipfile(path):
         raise DatasetLayoutError(

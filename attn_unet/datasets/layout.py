@@ -10,17 +10,14 @@ import os
 import os.path as osp
 from dataclasses import dataclass
 
+from attn_unet.errors import DatasetLayoutError
+
 __all__ = [
-    'DatasetLayoutError',
     'check_cityscapes_layout',
     'check_dataset_cfg',
     'check_drive_layout',
     'check_synapse_layout',
 ]
-
-
-class DatasetLayoutError(FileNotFoundError):
-    """The dataset folder is missing or not in the layout the config expects."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ SYNAPSE = DatasetLayout(
     seg_files='.png label',
     converter='python3 tools/dataset_converters/synapse.py RAW_DIR --save-path',
     no_root='convert the raw Synapse volumes with {convert} (or generate a phantom: '
-    'python3 tools/misc/generate_synapse_phantom.py RAW_DIR), or set data_root in the config',
+    'python3 demo/generate_synapse_phantom.py RAW_DIR), or set data_root in the config',
     no_images='run {convert}',
     items='slices',
     unlabelled='rerun {convert}',

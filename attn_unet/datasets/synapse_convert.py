@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import DatasetLayoutError
+from attn_unet.errors import DatasetLayoutError
 
 __all__ = ['SynapseConvertError', 'convert_synapse', 'load_mmseg_synapse_converter']
 

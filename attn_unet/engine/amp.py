@@ -14,7 +14,8 @@ import torch
 import torch.nn as nn
 from mmengine.device import is_cuda_available, is_mlu_available, is_npu_available
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
-from mmengine.registry import OPTIM_WRAPPERS
+
+from attn_unet.registry import OPTIM_WRAPPERS
 
 __all__ = ['AutoAmpOptimWrapper', 'cpu_has_native_bf16']
 

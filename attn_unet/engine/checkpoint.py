@@ -17,7 +17,7 @@ from typing import Dict, List, Mapping, Tuple
 import torch
 import torch.nn as nn
 
-from .errors import CheckpointError
+from attn_unet.errors import CheckpointError
 
 __all__ = [
     'PARTIAL_SUFFIX',

@@ -11,7 +11,7 @@ import subprocess
 
 import torch.distributed as torch_dist
 
-from .errors import ToolError
+from attn_unet.errors import ToolError
 
 __all__ = ['check_launcher_env', 'init_cpu_dist']
 

@@ -12,8 +12,9 @@ saved iteration and resumed draws the same augmentations and dropout masks.
 import logging
 
 from mmengine.logging import print_log
-from mmengine.registry import LOOPS
 from mmengine.runner import IterBasedTrainLoop
+
+from attn_unet.registry import LOOPS
 
 from .rng import preserved_rng_state, restore_rng_state
 

@@ -1,31 +1,24 @@
-"""Checks of the input, so bad input fails in one line before any work.
+"""What a run checks before any work, so that bad input fails in one line.
 
-:meth:`AttnUNetRunner.preflight <attn_unet.engine.runner.AttnUNetRunner.preflight>`
-runs the size, data and checkpoint checks once, before it trains or tests;
-the ``--cfg-options`` checks run in the tools before the options are merged.
-Each check raises a :class:`~attn_unet.engine.errors.ToolError` (or the data
-side's ``DatasetLayoutError``) whose message names the problem and the fix.
+:meth:`AttnUNetRunner.from_cfg <attn_unet.engine.runner.AttnUNetRunner.from_cfg>`
+runs the checks the config alone decides (stage tuples, input sizes) before the
+model is built; :meth:`~attn_unet.engine.runner.AttnUNetRunner.preflight` runs the
+data checks (:func:`check_datasets`) and reads the checkpoint before it trains or
+tests. Each check raises a :class:`~attn_unet.errors.ToolError` whose message names
+the problem and the fix.
 """
 
-import difflib
-import inspect
 import math
-from typing import Any, Iterable, List, Tuple
+from typing import Iterable, List, Tuple
 
-from mmengine.runner import Runner
-
-from .checkpoint import find_resume_checkpoint, load_checkpoint_file
-from .errors import ConfigKeyError, ConfigValueError, InputSizeError, ToolError
+from attn_unet.datasets.integrity import check_data, check_layouts
+from attn_unet.errors import InputSizeError, ToolError
 
 __all__ = [
     'backbone_downsample_rate',
-    'check_cfg_option_keys',
-    'check_cfg_option_types',
-    'check_checkpoint',
     'check_datasets',
     'check_input_sizes',
     'check_stage_tuples',
-    'resolve_resume_checkpoint',
 ]
 
 UNET_TYPES = ('UNet', 'AttentionUNet')
@@ -41,17 +34,6 @@ UNET_DEFAULTS = dict(
 # Per-stage tuples of a UNet-family backbone: num_stages entries, then num_stages - 1.
 STAGE_TUPLES = ('strides', 'enc_num_convs', 'enc_dilations')
 DECODER_STAGE_TUPLES = ('downsamples', 'dec_num_convs', 'dec_dilations', 'attention_stages')
-# Top-level keys a runner or the tools read although no _base_ file sets them.
-EXTRA_TOP_LEVEL_KEYS = (
-    'runner_type',
-    'model_memory_format',
-    'launcher',
-    'work_dir',
-    'sync_bn',
-    'data_check',
-    'compile',  # mmengine's Runner reads cfg.compile for torch.compile
-    'cpu_sync_bn',
-)
 
 
 def backbone_downsample_rate(model_cfg: dict) -> int:
@@ -164,123 +146,6 @@ def check_input_sizes(cfg) -> None:
             )
 
 
-def _known_top_level_keys(cfg) -> set:
-    runner_args = set(inspect.signature(Runner.__init__).parameters) - {'self'}
-    return set(cfg.keys()) | runner_args | set(EXTRA_TOP_LEVEL_KEYS)
-
-
-def check_cfg_option_keys(cfg, options: dict | None) -> None:
-    """Refuse ``--cfg-options`` whose top-level key nothing reads.
-
-    Call before merging ``options`` into ``cfg``. Nested keys are checked
-    later, when the module they configure is built.
-
-    Raises:
-        ConfigKeyError: naming the key and the closest known one.
-    """
-    known = _known_top_level_keys(cfg)
-    for key in options or {}:
-        top = key.split('.')[0]
-        if top not in known:
-            close = difflib.get_close_matches(top, sorted(known), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ''
-            raise ConfigKeyError(
-                f'unknown config key {top!r} in --cfg-options{hint}: nothing reads it; '
-                'fix the spelling'
-            )
-
-
-_MISSING = object()
-
-
-def _lookup(cfg, dotted_key: str) -> Any:
-    value = cfg
-    for part in dotted_key.split('.'):
-        if hasattr(value, 'keys') and part in value:
-            value = value[part]
-        elif isinstance(value, (list, tuple)) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return _MISSING
-    return value
-
-
-def _kind(value) -> str | None:
-    if value is None:
-        return None
-    for kind, types in (
-        ('true/false', bool),
-        ('whole number', int),
-        ('number', float),
-        ('string', str),
-        ('list or tuple', (list, tuple)),
-        ('dict', dict),
-    ):
-        if isinstance(value, types):
-            return kind
-    return type(value).__name__
-
-
-def _fits(old_kind: str, new_kind: str) -> bool:
-    return old_kind == new_kind or (old_kind == 'number' and new_kind == 'whole number')
-
-
-def check_cfg_option_types(cfg, options: dict | None) -> None:
-    """Refuse ``--cfg-options`` values of another kind than the config's value.
-
-    ``train_cfg.max_iters=abc`` (a string for a whole number) or
-    ``model.backbone.attention_stages=True`` (true/false for a tuple) would
-    otherwise fail deep inside a build. Keys the config does not set, and
-    ``None`` on either side, are not judged. Call before merging.
-
-    Raises:
-        ConfigValueError: naming the key, both kinds and an example.
-    """
-    for key, value in (options or {}).items():
-        old = _lookup(cfg, key)
-        if old is _MISSING:
-            continue
-        old_kind, new_kind = _kind(old), _kind(value)
-        if old_kind is None or new_kind is None or _fits(old_kind, new_kind):
-            continue
-        raise ConfigValueError(
-            f'--cfg-options {key}={value!r}: the config holds a {old_kind} there, this is a '
-            f'{new_kind}; give a {old_kind}, e.g. {key}={old!r}'
-        )
-
-
-def check_checkpoint(path: str, purpose: str = 'test', need_training_state: bool = False) -> None:
-    """Refuse a checkpoint that is missing, unreadable or lacks what is needed.
-
-    A standalone check (it reads the file); the runner's preflight uses
-    :func:`~attn_unet.engine.checkpoint.load_checkpoint_file` and keeps what it read.
-
-    Args:
-        path: checkpoint file.
-        purpose: what it is loaded for, used in the message.
-        need_training_state: also require the optimizer state and meta that
-            resuming needs.
-
-    Raises:
-        CheckpointError: one line naming the file and the fix.
-    """
-    load_checkpoint_file(path, purpose, need_training_state)
-
-
-def resolve_resume_checkpoint(cfg) -> str | None:
-    """The checkpoint ``cfg.resume`` will load, checked; None when starting afresh.
-
-    With ``load_from`` unset, the newest loadable checkpoint of ``work_dir``
-    (``last_checkpoint`` first).
-    """
-    if not cfg.get('resume'):
-        return None
-    if cfg.get('load_from'):
-        load_checkpoint_file(cfg.load_from, 'resume', need_training_state=True)
-        return cfg.load_from
-    return find_resume_checkpoint(cfg.work_dir)[0]
-
-
 def check_datasets(cfg, mode: str) -> None:
     """Run the layout and file checks on the dataloaders ``mode`` will use.
 
@@ -292,7 +157,5 @@ def check_datasets(cfg, mode: str) -> None:
     Raises:
         DatasetLayoutError: one line naming the missing folder or files.
     """
-    from attn_unet.datasets.integrity import check_data, check_layouts
-
     check_layouts(cfg, mode)
     check_data(cfg, mode)

@@ -19,7 +19,6 @@ runner type) get the same behaviour as this repository's tools:
 On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner` otherwise.
 """
 
-import errno
 import glob
 import logging
 import os
@@ -37,9 +36,11 @@ from mmengine.model import (
     is_model_wrapper,
     revert_sync_batchnorm,
 )
-from mmengine.registry import MODEL_WRAPPERS, RUNNERS
 from mmengine.runner import IterBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+
+from attn_unet.errors import disk_full_error, disk_full_reason
+from attn_unet.registry import MODEL_WRAPPERS, RUNNERS
 
 from .checkpoint import (
     PARTIAL_SUFFIX,
@@ -49,9 +50,8 @@ from .checkpoint import (
     partial_path,
     publish_file,
 )
-from .checkpoint_hook import SafeCheckpointHook
 from .dist import check_launcher_env, init_cpu_dist
-from .errors import ToolError
+from .hooks import SafeCheckpointHook
 from .log_files import stop_on_log_write_errors
 from .loops import ResumableIterBasedTrainLoop
 from .preflight import check_datasets, check_input_sizes
@@ -61,7 +61,6 @@ from .work_dir_lock import WorkDirLock
 
 __all__ = ['AttnUNetRunner', 'apply_memory_format']
 
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 MEMORY_FORMATS = {'channels_last': torch.channels_last, 'contiguous': torch.contiguous_format}
 
 
@@ -267,12 +266,8 @@ class AttnUNetRunner(Runner):
         except BaseException as exc:
             if osp.exists(partial):
                 os.remove(partial)
-            if isinstance(exc, OSError) and exc.errno in DISK_FULL:
-                raise ToolError(
-                    f'disk full while writing checkpoint {path}: free space on that disk or '
-                    'pass another --work-dir, then continue with --resume (the checkpoints '
-                    'already written are intact)'
-                ) from exc
+            if disk_full_reason(exc):
+                raise disk_full_error(exc, f'checkpoint {path}') from exc
             raise
 
     def setup_env(self, env_cfg: dict) -> None:

@@ -13,16 +13,12 @@ import shlex
 import socket
 import sys
 
-from .errors import ToolError
+from attn_unet.errors import WorkDirBusyError
 
-__all__ = ['LOCK_FILENAME', 'WorkDirBusyError', 'WorkDirLock']
+__all__ = ['LOCK_FILENAME', 'WorkDirLock']
 
 LOCK_FILENAME = '.attn_unet.lock'
 MAX_COMMAND_CHARS = 160
-
-
-class WorkDirBusyError(ToolError):
-    """Another live run writes into the work dir."""
 
 
 class WorkDirLock:

@@ -1,6 +1,5 @@
-"""Rendering of Attention U-Net gate coefficients and the hook that saves them."""
+"""Rendering of Attention U-Net gate coefficients: heatmaps, overlays, grids of panels."""
 
-from .attention_demo import attention_grid_for_image
 from .attention_grid import (
     attention_panels,
     colorize_mask,
@@ -9,13 +8,10 @@ from .attention_grid import (
     sample_attention,
     save_rgb,
 )
-from .attention_hook import AttentionVisualizationHook
 from .attention_overlay import alpha_to_image, attention_heatmap, overlay_attention
 
 __all__ = [
-    'AttentionVisualizationHook',
     'alpha_to_image',
-    'attention_grid_for_image',
     'attention_heatmap',
     'attention_panels',
     'colorize_mask',

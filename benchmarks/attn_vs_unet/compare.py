@@ -15,7 +15,7 @@ from mmengine.analysis import get_model_complexity_info
 
 from attn_unet.analysis.complexity import quiet_counter
 from attn_unet.analysis.input_sizes import check_model_input_sizes
-from attn_unet.engine import ToolError
+from attn_unet.errors import ToolError
 
 from .device_steps import resolve_device, synthetic_inputs, timed
 from .model_bench import ModelBench

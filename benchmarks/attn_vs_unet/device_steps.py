@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import torch
 
-from attn_unet.engine import ToolError
+from attn_unet.errors import ToolError
 
 __all__ = ['resolve_device', 'synthetic_inputs', 'timed']
 

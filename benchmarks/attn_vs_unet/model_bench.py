@@ -13,7 +13,7 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 
-from attn_unet.analysis.model_loading import build_segmentor
+from attn_unet.apis import build_segmentor
 from attn_unet.engine import AutoAmpOptimWrapper, apply_memory_format
 
 __all__ = ['ModelBench']

@@ -2,8 +2,8 @@
 
 from mmengine.config import Config
 
-from attn_unet.analysis.model_loading import load_config
-from attn_unet.engine import ToolError
+from attn_unet.apis import load_config, syncbn_to_bn
+from attn_unet.errors import ToolError
 
 __all__ = [
     'ATTN_CONFIG',
@@ -37,6 +37,7 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
 def variant_config(config: str, base_channels: int | None, with_cp: bool = False) -> Config:
     """Config with SyncBN -> BN, optional narrower backbone/heads and checkpointing."""
     cfg = load_config(config)
+    syncbn_to_bn(cfg.model)
     backbone = cfg.model.backbone
     if base_channels is not None:
         scale = base_channels / backbone.base_channels

@@ -30,13 +30,13 @@ def main(argv=None):
     args = parse_args(argv)
     from attn_unet.analysis import (
         dataset_batches,
-        load_segmentor,
         measure_fps,
         pipeline_image_shape,
         summarize_fps,
         synthetic_batch,
     )
-    from attn_unet.engine import ToolError
+    from attn_unet.apis import load_segmentor
+    from attn_unet.errors import ToolError
 
     if args.repeat_times < 1:
         raise ToolError(f'--repeat-times {args.repeat_times}: pass at least 1')
@@ -61,6 +61,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

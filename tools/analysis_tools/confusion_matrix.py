@@ -22,7 +22,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    from attn_unet.analysis import dataset_confusion, load_config, plot_confusion
+    from attn_unet.analysis import dataset_confusion, plot_confusion
+    from attn_unet.apis import load_config
 
     matrix, classes = dataset_confusion(load_config(args.config), args.prediction_dir)
     os.makedirs(args.save_dir, exist_ok=True)
@@ -32,6 +33,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -27,8 +27,9 @@ def main(argv=None):
     args = parse_args(argv)
     from mmengine.config import DictAction
 
-    from attn_unet.analysis import load_config, model_complexity
-    from attn_unet.engine import ToolError
+    from attn_unet.analysis import model_complexity
+    from attn_unet.apis import load_config
+    from attn_unet.errors import ToolError
 
     if len(args.shape) not in (1, 2):
         raise ToolError(f'--shape takes H or H W, got {len(args.shape)} values')
@@ -51,6 +52,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -22,7 +22,7 @@ def parse_args():
 def main():
     args = parse_args()
     from attn_unet.datasets.cityscapes_convert import convert_cityscapes
-    from attn_unet.engine import ToolError
+    from attn_unet.errors import ToolError
 
     if args.nproc < 1:
         raise ToolError(f'--nproc must be >= 1, got {args.nproc}')
@@ -33,6 +33,6 @@ def main():
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -28,6 +28,6 @@ def main():
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

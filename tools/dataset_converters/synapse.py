@@ -26,7 +26,7 @@ def parse_args():
 def main():
     args = parse_args()
     from attn_unet.datasets.synapse_convert import convert_synapse
-    from attn_unet.engine.errors import ToolError
+    from attn_unet.errors import ToolError
 
     dataset_path = args.dataset_path or args.dataset_path_option
     if not dataset_path:
@@ -39,6 +39,6 @@ def main():
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

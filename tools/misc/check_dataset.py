@@ -35,12 +35,12 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    from attn_unet.datasets.integrity import check_config_data
+    from attn_unet.apis import check_dataset
 
-    check_config_data(args.config, args.mode, args.cfg_options, list_problems=args.list)
+    check_dataset(args.config, args.mode, args.cfg_options, list_problems=args.list)
 
 
 if __name__ == '__main__':
-    from attn_unet.engine import run_cli
+    from attn_unet.apis import run_cli
 
     run_cli(main)

@@ -21,7 +21,7 @@ is cached by path, byte size and mtime under ``~/.cache/attn_unet/data_check``
 (``$ATTN_UNET_CACHE_DIR`` or ``data_check.cache_dir``), so a second run only
 stats the files. Config key (all optional)::
 
-    data_check = dict(enabled=True, num_workers=8, cache_dir=None)
+    data_check = dict(enabled=True, num_workers=None, cache_dir=None)
 
 Modules: :mod:`.config_check` (every dataset of a config), :mod:`.dataset_check`
 (one dataset), :mod:`.file_facts` (one file), :mod:`.facts_cache` (the cache),
@@ -30,7 +30,6 @@ error).
 """
 
 from .config_check import (
-    check_config_data,
     check_data,
     check_layouts,
     data_check_splits,
@@ -40,7 +39,6 @@ from .dataset_check import check_dataset_files
 from .file_facts import read_image_facts, read_label_facts
 from .options import DATA_CHECK_DEFAULTS
 from .report import (
-    DataIntegrityError,
     DatasetFilesReport,
     Problem,
     format_reports,
@@ -49,10 +47,8 @@ from .report import (
 
 __all__ = [
     'DATA_CHECK_DEFAULTS',
-    'DataIntegrityError',
     'DatasetFilesReport',
     'Problem',
-    'check_config_data',
     'check_data',
     'check_dataset_files',
     'check_layouts',

@@ -1,7 +1,7 @@
 """The data check of a whole config: every dataset a run in a given mode will read.
 
-:func:`check_data` is what the runner's preflight calls; :func:`check_config_data`
-is ``tools/misc/check_dataset.py``. Both unwrap ``ConcatDataset`` /
+:func:`check_data` is what the runner's preflight and ``tools/misc/check_dataset.py``
+(through :func:`attn_unet.apis.check_dataset`) call. It unwraps ``ConcatDataset`` /
 ``RepeatDataset`` style wrappers and check each dataset inside with
 :func:`~.dataset_check.check_dataset_files`.
 """
@@ -11,10 +11,9 @@ from typing import Iterable, List
 from ..layout import check_dataset_cfg
 from .dataset_check import check_dataset_files
 from .options import data_check_options
-from .report import DatasetFilesReport, format_reports, raise_first_problem
+from .report import DatasetFilesReport, raise_first_problem
 
 __all__ = [
-    'check_config_data',
     'check_data',
     'check_layouts',
     'data_check_splits',
@@ -85,31 +84,4 @@ def check_data(cfg, mode: str, raise_on_error: bool = True) -> List[DatasetFiles
             reports.append(check_dataset_files(dataset_cfg, split, options, scope))
     if raise_on_error:
         raise_first_problem(reports, getattr(cfg, 'filename', None))
-    return reports
-
-
-def check_config_data(
-    config_path: str, mode: str = 'train', options: dict | None = None, list_problems=False
-) -> List[DatasetFilesReport]:
-    """What ``tools/misc/check_dataset.py`` does: check, print a summary, raise on bad data.
-
-    Runs even when the config disables ``data_check``.
-
-    Raises:
-        DataIntegrityError: see :func:`check_data`.
-    """
-    from attn_unet.engine.cli import load_config
-
-    cfg = load_config(config_path, options)
-    cfg.data_check = {**(cfg.get('data_check') or {}), 'enabled': True}
-    check_layouts(cfg, mode)
-    reports = check_data(cfg, mode, raise_on_error=False)
-    for line in format_reports(reports):
-        print(line)
-    if list_problems:
-        for report in reports:
-            for problem in report.problems:
-                print(f'bad {report.split} file: {problem.line()}')
-    raise_first_problem(reports, config_path)
-    print(f'data OK: {sum(r.images for r in reports)} images in {len(reports)} datasets')
     return reports

@@ -13,9 +13,11 @@ import os.path as osp
 import threading
 from typing import List
 
+from attn_unet.errors import DataIntegrityError
+
 from .facts_cache import FactsCache
 from .options import DATA_CHECK_DEFAULTS
-from .report import DataIntegrityError, DatasetFilesReport, Problem, one_line
+from .report import DatasetFilesReport, Problem, one_line
 
 __all__ = ['check_dataset_files']
 

@@ -2,10 +2,13 @@
 
 All keys are optional::
 
-    data_check = dict(enabled=True, num_workers=8, cache_dir=None)
+    data_check = dict(enabled=True, num_workers=None, cache_dir=None)
+
+``num_workers=None`` reads with one thread per core, at most ``MAX_WORKERS`` (see
+:mod:`.facts_cache`).
 """
 
-from .report import DataIntegrityError
+from attn_unet.errors import DataIntegrityError
 
 __all__ = ['DATA_CHECK_DEFAULTS', 'data_check_options']
 

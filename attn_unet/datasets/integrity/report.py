@@ -7,20 +7,15 @@
 from dataclasses import dataclass, field
 from typing import List
 
-from ..layout import DatasetLayoutError
+from attn_unet.errors import DataIntegrityError
 
 __all__ = [
-    'DataIntegrityError',
     'DatasetFilesReport',
     'Problem',
     'format_reports',
     'one_line',
     'raise_first_problem',
 ]
-
-
-class DataIntegrityError(DatasetLayoutError):
-    """A dataset file is missing, unreadable, of the wrong size or holds bad label ids."""
 
 
 @dataclass

@@ -9,7 +9,8 @@ stomach, 8, and background, 0, appear 1 to 7, the pancreas among them).
 import mmcv
 import numpy as np
 from mmseg.datasets.transforms import RandomRotFlip
-from mmseg.registry import TRANSFORMS
+
+from attn_unet.registry import TRANSFORMS
 
 __all__ = ['RandomRotFlipNearest']
 

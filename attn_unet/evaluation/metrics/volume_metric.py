@@ -17,11 +17,11 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmengine.utils import mkdir_or_exist
-from mmseg.registry import METRICS
 from PIL import Image
 from prettytable import PrettyTable
 
-from attn_unet.engine.errors import ToolError
+from attn_unet.errors import ToolError
+from attn_unet.registry import METRICS
 
 __all__ = ['SynapseVolumeMetric', 'case_metrics', 'parse_slice_name']
 

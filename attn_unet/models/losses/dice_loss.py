@@ -14,7 +14,8 @@ single Dice (dominated by background and large organs), and it drops
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmseg.registry import MODELS
+
+from attn_unet.registry import MODELS
 
 __all__ = ['ClassMeanDiceLoss']
 

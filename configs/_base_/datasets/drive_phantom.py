@@ -1,6 +1,6 @@
-# Synthetic DRIVE (tools/misc/generate_fundus.py, 256x256 photographs, converted by
+# Synthetic DRIVE (demo/generate_fundus.py, 256x256 photographs, converted by
 # tools/dataset_converters/drive.py into data/DRIVE_phantom): DRIVE's pipeline at this
-# image size, 64x64 crops, small CPU dataloaders. tools/drive_demo.sh builds it.
+# image size, 64x64 crops, small CPU dataloaders. demo/drive_demo.sh builds it.
 _base_ = ['./drive.py']
 data_root = 'data/DRIVE_phantom'
 img_scale = (256, 256)

@@ -1,4 +1,4 @@
-# Mini Cityscapes (tools/misc/generate_mini_cityscapes.py): the Cityscapes layout and pipeline
+# Mini Cityscapes (demo/generate_mini_cityscapes.py): the Cityscapes layout and pipeline
 # shape, images 256x512 under data/mini_cityscapes, trained and evaluated at 128x256 (base scale
 # (256, 128), so a 128x256 crop sees a whole scene at ratio 1), small CPU dataloaders.
 _base_ = ['./cityscapes.py']

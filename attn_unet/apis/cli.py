@@ -1,0 +1,113 @@
+"""The wrapper every tool's ``main`` runs in: known bad input ends in one line, exit code 2.
+
+Bad input (missing data, sizes the model cannot take, unknown config keys,
+unreadable checkpoints) must end a tool run in a single ``error: ...`` line
+naming the problem and the fix, not in a traceback from deep inside mmengine.
+:func:`run_cli` does that mapping; set ``ATTN_UNET_DEBUG=1`` to get the full
+traceback instead. Ctrl-C and SIGTERM end in one closing line too.
+"""
+
+import errno
+import os
+import re
+import signal
+import sys
+from typing import Callable
+
+from attn_unet.errors import EXIT_CODE, ToolError, disk_full_error, disk_full_reason
+
+__all__ = ['DEBUG_ENV', 'format_tool_error', 'run_cli']
+
+DEBUG_ENV = 'ATTN_UNET_DEBUG'
+# What a shell reports for a process ended by these signals (128 + signal number).
+INTERRUPTED_EXIT = 128 + signal.SIGINT
+TERMINATED_EXIT = 128 + signal.SIGTERM
+
+_UNWRITABLE = {
+    errno.EACCES: 'permission denied',
+    errno.EPERM: 'operation not permitted',
+    errno.EROFS: 'read-only file system',
+}
+_UNEXPECTED_KWARG = re.compile(r"unexpected keyword argument '(\w+)'")
+_DIVISIBLE = re.compile(r'input image size \((\d+), ?(\d+)\).*downsample rate (\d+)', re.S)
+_TERMINAL_CODES = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+
+
+def format_tool_error(exc: BaseException) -> str | None:
+    """The one-line message for a known bad-input exception, else None."""
+    if isinstance(exc, ToolError):
+        return str(exc)
+    if disk_full_reason(exc):
+        return str(disk_full_error(exc, exc.filename or 'the work dir'))
+    if isinstance(exc, OSError) and exc.errno in _UNWRITABLE:
+        return (
+            f'cannot write {exc.filename or "the work dir"} ({_UNWRITABLE[exc.errno]}): pass a '
+            'writable --work-dir (or --out / --show-dir)'
+        )
+    text = str(exc)
+    if isinstance(exc, TypeError) and 'unknown argument' in text:
+        return text
+    if isinstance(exc, TypeError):
+        match = _UNEXPECTED_KWARG.search(text)
+        if match:
+            owner = text.split(':')[0] if text.startswith('class') else 'a config entry'
+            return (
+                f'unknown config key {match.group(1)!r} in {owner}: check the spelling in the '
+                'config or --cfg-options'
+            )
+    if isinstance(exc, KeyError) and 'registry' in text:
+        return f'{text.strip(chr(34) + chr(39))}: check the type name in the config'
+    if isinstance(exc, AssertionError):
+        match = _DIVISIBLE.search(text)
+        if match:
+            h, w, rate = match.groups()
+            return (
+                f'input size {h}x{w} is not divisible by the backbone downsample rate {rate}: '
+                f'use crop / test sizes that are multiples of {rate}'
+            )
+    return None
+
+
+def _one_line(message: str) -> str:
+    return ' '.join(_TERMINAL_CODES.sub('', message).split())
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that ``finally`` blocks run."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated()
+
+
+def run_cli(main: Callable[[], object]) -> None:
+    """Run a tool's ``main``; known bad input exits with code 2 and one line.
+
+    Ctrl-C exits with 130 and SIGTERM with 143, each after one ``stopped: ...``
+    line; what the tool wrote completely (checkpoints) stays, and it cleans up
+    on the way out like on any other error.
+
+    Args:
+        main: the tool's entry point, called without arguments.
+    """
+    debug = os.environ.get(DEBUG_ENV, '') not in ('', '0')
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        main()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print('stopped: interrupted (Ctrl-C); finished checkpoints are intact', file=sys.stderr)
+        sys.exit(INTERRUPTED_EXIT)
+    except _Terminated:
+        print('stopped: terminated (SIGTERM); finished checkpoints are intact', file=sys.stderr)
+        sys.exit(TERMINATED_EXIT)
+    except Exception as exc:
+        message = format_tool_error(exc)
+        if message is None or debug:
+            raise
+        print(f'error: {_one_line(message)}', file=sys.stderr)
+        sys.exit(EXIT_CODE)

@@ -1,0 +1,79 @@
+"""What ``tools/test.py`` does, with mmseg 1.2.2's meaning, plus a metrics JSON."""
+
+import json
+import os
+import os.path as osp
+
+from mmengine.config import Config
+from mmengine.dist import is_main_process
+
+from attn_unet.errors import ToolError
+
+from .config import load_config
+from .runner import build_runner, set_work_dir
+
+__all__ = ['prepare_test_cfg', 'run_test']
+
+ATTENTION_HOOK = 'AttentionVisualizationHook'
+
+
+def _enable_visualization(cfg: Config, args) -> None:
+    from attn_unet.registry import HOOKS
+
+    hook = cfg.default_hooks.get('visualization')
+    if hook is None:
+        raise ToolError('--show/--show-dir need default_hooks.visualization (SegVisualizationHook)')
+    hook['draw'] = True
+    # mmseg's hook paints every 50th image by default; --show-dir means every image.
+    hook['interval'] = 1
+    if args.show:
+        hook['show'] = True
+        hook['wait_time'] = args.wait_time
+    if args.show_dir:
+        show_dir = osp.join(cfg.work_dir, args.show_dir)  # absolute paths stay as they are
+        cfg.visualizer['save_dir'] = show_dir
+        if HOOKS.get(ATTENTION_HOOK) is not None:
+            hooks = [h for h in cfg.get('custom_hooks', []) if h.get('type') != ATTENTION_HOOK]
+            out_dir = osp.abspath(osp.join(show_dir, 'attention'))
+            cfg.custom_hooks = hooks + [dict(type=ATTENTION_HOOK, out_dir=out_dir)]
+
+
+def prepare_test_cfg(args) -> Config:
+    """Config for ``tools/test.py`` from its parsed arguments."""
+    cfg = load_config(args.config, args.cfg_options, args.launcher)
+    set_work_dir(cfg, args.config, args.work_dir)
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+    if args.show or args.show_dir:
+        _enable_visualization(cfg, args)
+    if args.tta:
+        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+        cfg.tta_model.module = cfg.model
+        cfg.model = cfg.tta_model
+    if args.out is not None:
+        cfg.test_evaluator['output_dir'] = args.out
+        cfg.test_evaluator['keep_results'] = True
+    return cfg
+
+
+def run_test(args) -> dict:
+    """``tools/test.py``: evaluate a checkpoint, write the metrics as JSON.
+
+    The JSON goes to ``args.out_metrics`` or ``<work_dir>/<timestamp>/metrics.json``.
+
+    Returns:
+        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; ``mDSC``,
+        ``mHD95`` and per-organ scores with ``SynapseVolumeMetric``).
+    """
+    runner = build_runner(prepare_test_cfg(args))
+    metrics = runner.test()
+    if is_main_process():
+        path = getattr(args, 'out_metrics', None) or osp.join(runner.log_dir, 'metrics.json')
+        os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+        record = dict(config=args.config, checkpoint=args.checkpoint, metrics=metrics)
+        with open(path, 'w') as f:
+            json.dump(record, f, indent=2, default=float)
+        headline = 'mDSC' if 'mDSC' in metrics else 'mIoU'  # per-volume Dice for Synapse
+        print(f'{headline}: {metrics.get(headline)}')
+        print(f'metrics written to {path}')
+    return metrics

@@ -1,0 +1,67 @@
+"""Generated datasets shared across the suite: a mini Cityscapes and a tiny Synapse phantom."""
+
+import shutil
+
+import pytest
+
+from attn_unet.datasets.cityscapes_convert import convert_cityscapes
+from demo.synthetic import generate_mini_cityscapes
+
+NUM_TRAIN, NUM_VAL, HEIGHT, WIDTH = 4, 2, 64, 128
+
+
+@pytest.fixture(scope='session')
+def mini_root(tmp_path_factory):
+    """A generated, unconverted mini Cityscapes; read-only for tests."""
+    root = tmp_path_factory.mktemp('mini') / 'cityscapes'
+    return generate_mini_cityscapes(root, NUM_TRAIN, NUM_VAL, HEIGHT, WIDTH, seed=3)
+
+
+@pytest.fixture(scope='session')
+def converted_root(mini_root, tmp_path_factory):
+    """The mini set after conversion to train ids; read-only for tests."""
+    root = tmp_path_factory.mktemp('converted') / 'cityscapes'
+    shutil.copytree(mini_root, root)
+    convert_cityscapes(root)
+    return root
+
+
+@pytest.fixture
+def mini_copy(mini_root, tmp_path):
+    """A private, writable copy of the unconverted mini set."""
+    root = tmp_path / 'cityscapes'
+    shutil.copytree(mini_root, root)
+    return root
+
+
+# Synapse: a tiny raw CT phantom (2 train + 1 val cases, 6 slices of 64x64) and its conversion.
+PHANTOM_TRAIN, PHANTOM_VAL, PHANTOM_SLICES, PHANTOM_SIZE = 2, 1, 6, (64, 64)
+
+
+@pytest.fixture(scope='session')
+def phantom_raw(tmp_path_factory):
+    """A raw Synapse-layout phantom; read-only for tests."""
+    from demo.synthetic import generate_ct_phantom
+
+    root = tmp_path_factory.mktemp('phantom') / 'raw'
+    return generate_ct_phantom(
+        root, PHANTOM_TRAIN, PHANTOM_VAL, PHANTOM_SLICES, PHANTOM_SIZE, seed=1, progress=False
+    )
+
+
+@pytest.fixture(scope='session')
+def phantom_converted(phantom_raw, tmp_path_factory):
+    """The tiny phantom after mmseg's Synapse converter; read-only for tests."""
+    from attn_unet.datasets.synapse_convert import convert_synapse
+
+    root = tmp_path_factory.mktemp('phantom') / 'synapse'
+    convert_synapse(phantom_raw, root, progress=False)
+    return root
+
+
+@pytest.fixture
+def phantom_copy(phantom_raw, tmp_path):
+    """A private, writable copy of the raw phantom."""
+    root = tmp_path / 'raw'
+    shutil.copytree(phantom_raw, root)
+    return root

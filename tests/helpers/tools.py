@@ -1,0 +1,86 @@
+"""The one way the tests run a tool: as users do, or in this process; and what they assert.
+
+:func:`run_tool` starts ``python3 tools/...`` (or a shell script) from the repository
+root in a subprocess; :func:`run_tool_in_process` runs a script as ``__main__`` here,
+without the import cost. Both return a :class:`ToolRun`, which
+:func:`assert_one_line_error` holds to the contract of bad input: exit code 2, one
+``error: ...`` line naming the problem, no traceback.
+"""
+
+import hashlib
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+REPO = Path(__file__).resolve().parents[2]
+TOOL_TIMEOUT = 300
+
+
+class ToolRun(NamedTuple):
+    """What a tool run left: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_tool(*args, timeout: int = TOOL_TIMEOUT, env=None) -> subprocess.CompletedProcess:
+    """Run ``args`` (a tool command line) from the repo root, capturing its output."""
+    full_env = {**os.environ, 'PYTHONPATH': str(REPO), 'OMP_NUM_THREADS': '1', **(env or {})}
+    full_env.pop('ATTN_UNET_DEBUG', None)
+    cmd = [sys.executable, *args] if str(args[0]).endswith('.py') else list(args)
+    return subprocess.run(
+        [str(a) for a in cmd],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_tool_in_process(script: str, *args, capsys, monkeypatch) -> ToolRun:
+    """Run ``script`` as ``__main__`` in this process (no import cost).
+
+    Returns:
+        The exit code and what was printed. An exception the tool lets escape
+        (it would print a traceback) propagates and fails the test.
+    """
+    monkeypatch.setattr(sys, 'argv', [script, *map(str, args)])
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv('ATTN_UNET_DEBUG', raising=False)
+    capsys.readouterr()
+    try:
+        runpy.run_path(str(REPO / script), run_name='__main__')
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return ToolRun(code, out, err)
+
+
+def assert_one_line_error(run, *fragments: str) -> None:
+    """Exit code 2, a single 'error: ...' line naming the problem, no traceback.
+
+    Args:
+        run: a :class:`ToolRun` or ``subprocess.CompletedProcess``.
+        *fragments: each must appear in the error line.
+    """
+    assert run.returncode == 2, run.stderr[-2000:]
+    assert 'Traceback' not in run.stderr, run.stderr[-2000:]
+    errors = [line for line in run.stderr.splitlines() if line.startswith('error: ')]
+    assert len(errors) == 1, run.stderr[-2000:]
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+def file_hashes(folder: Path) -> dict:
+    """``{relative path: sha256}`` of every file under ``folder``."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob('*'))
+        if p.is_file()
+    }

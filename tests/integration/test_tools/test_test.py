@@ -1,0 +1,84 @@
+"""tools/test.py: mIoU and metrics JSON, predictions with --out, images with --show-dir.
+
+It takes a training checkpoint or a bare ``model.state_dict()`` file, as mmseg's test.py does.
+"""
+
+import json
+import re
+
+import torch
+
+from tests.helpers.mini_runs import MINI_ATTN_CONFIG, tiny_options
+from tests.helpers.tools import run_tool, run_tool_in_process
+
+
+def test_test_reports_miou_writes_json_predictions_and_images(trained_run, tiny_data, tmp_path):
+    out_dir, show_dir = tmp_path / 'preds', tmp_path / 'show'
+    result = run_tool(
+        'tools/test.py',
+        MINI_ATTN_CONFIG,
+        trained_run / 'iter_2.pth',
+        '--work-dir',
+        tmp_path / 'work',
+        '--out',
+        out_dir,
+        '--show-dir',
+        show_dir,
+        '--cfg-options',
+        *tiny_options(tiny_data),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert 'per class results' in output and '|      road     |' in output
+    path = re.search(r'metrics written to (\S+)', output).group(1)
+    record = json.loads(open(path).read())
+    assert 0.0 <= record['metrics']['mIoU'] <= 100.0
+    assert f'mIoU: {record["metrics"]["mIoU"]}' in output
+    assert len(list(out_dir.rglob('*.png'))) == 2
+    assert len(list((show_dir / 'vis_data' / 'vis_image').glob('test_*.png'))) == 2
+    assert len(list((show_dir / 'attention').rglob('*.png'))) == 2
+
+
+def test_raw_state_dict_scores_like_its_training_checkpoint(
+    trained_run, tiny_data, tmp_path, capsys, monkeypatch
+):
+    # A file holding only model.state_dict(), as mmseg's own test.py accepts.
+    full = torch.load(trained_run / 'iter_2.pth', map_location='cpu', weights_only=True)
+    raw = tmp_path / 'raw_state_dict.pth'
+    torch.save(full['state_dict'], raw)
+    metrics = {}
+    for name, checkpoint in (('full', trained_run / 'iter_2.pth'), ('raw', raw)):
+        code, _, err = run_tool_in_process(
+            'tools/test.py', MINI_ATTN_CONFIG, checkpoint, '--work-dir', tmp_path / name,
+            '--out-metrics', tmp_path / f'{name}.json', '--cfg-options', *tiny_options(tiny_data),
+            capsys=capsys, monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert code == 0, err[-3000:]
+        metrics[name] = json.loads((tmp_path / f'{name}.json').read_text())['metrics']
+    assert metrics['raw'] == metrics['full']
+
+
+def _count_loads(monkeypatch, path) -> list:
+    """Record every ``torch.load`` of ``path`` (by anyone: our checks, mmengine, mmseg)."""
+    calls = []
+    original = torch.load
+
+    def load(f, *args, **kwargs):
+        if str(f) == str(path):
+            calls.append(f)
+        return original(f, *args, **kwargs)
+
+    monkeypatch.setattr(torch, 'load', load)
+    return calls
+
+
+def test_checkpoint_is_read_once(trained_run, tiny_data, tmp_path, capsys, monkeypatch):
+    checkpoint = trained_run / 'iter_2.pth'
+    calls = _count_loads(monkeypatch, checkpoint)
+    code, _, err = run_tool_in_process(
+        'tools/test.py', MINI_ATTN_CONFIG, checkpoint, '--work-dir', tmp_path,
+        '--cfg-options', *tiny_options(tiny_data),
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err[-3000:]
+    assert len(calls) == 1

@@ -1,0 +1,73 @@
+"""run_cli maps known bad input to one ``error:`` line and exit code 2."""
+
+import errno
+
+import pytest
+
+from attn_unet.apis import format_tool_error, run_cli
+from attn_unet.errors import CheckpointError, DatasetLayoutError
+
+
+@pytest.mark.parametrize(
+    'exc, expected',
+    [
+        (CheckpointError('ckpt x.pth is corrupt'), 'ckpt x.pth is corrupt'),
+        (DatasetLayoutError('data root data/x does not exist'), 'data root data/x does not exist'),
+        (
+            TypeError(
+                'class `FCNHead` in mmseg/x.py: __init__() got an unexpected keyword argument '
+                "'chanels'"
+            ),
+            "unknown config key 'chanels' in class `FCNHead`",
+        ),
+        (KeyError('Foo is not in the mmseg::model registry'), 'Foo is not in the mmseg::model'),
+        (
+            AssertionError(
+                'The input image size (60, 128) should be divisible by the whole downsample '
+                'rate 8, when num_stages is 4'
+            ),
+            'input size 60x128',
+        ),
+        (
+            PermissionError(errno.EACCES, 'Permission denied', '/ro/work'),
+            'cannot write /ro/work (permission denied): pass a writable --work-dir',
+        ),
+        (
+            OSError(errno.EROFS, 'Read-only file system', '/ro/work'),
+            'cannot write /ro/work (read-only file system)',
+        ),
+        (
+            OSError(errno.ENOSPC, 'No space left on device', '/w/x.json'),
+            'disk full while writing /w/x.json: free space',
+        ),
+        (OSError(errno.ENOENT, 'No such file', '/x'), None),
+        (RuntimeError('something else'), None),
+    ],
+)
+def test_format_tool_error(exc, expected):
+    message = format_tool_error(exc)
+    if expected is None:
+        assert message is None
+    else:
+        assert expected in message
+
+
+def test_run_cli_one_line_and_exit_code(capsys):
+    def main():
+        raise CheckpointError('checkpoint a.pth is corrupt\nsecond line')
+
+    with pytest.raises(SystemExit) as info:
+        run_cli(main)
+    assert info.value.code == 2
+    assert capsys.readouterr().err == 'error: checkpoint a.pth is corrupt second line\n'
+
+
+def test_run_cli_debug_and_unknown_errors_raise(monkeypatch):
+    def main():
+        raise CheckpointError('bad')
+
+    monkeypatch.setenv('ATTN_UNET_DEBUG', '1')
+    with pytest.raises(CheckpointError):
+        run_cli(main)
+    with pytest.raises(RuntimeError):
+        run_cli(lambda: (_ for _ in ()).throw(RuntimeError('bug')))

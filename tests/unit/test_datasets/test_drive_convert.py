@@ -1,0 +1,121 @@
+"""DRIVE zips -> mmseg layout through mmseg's own converter; bad input in one line."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from attn_unet.datasets import check_dataset_cfg, check_drive_layout
+from attn_unet.datasets.drive_convert import convert_drive
+from attn_unet.errors import DatasetLayoutError
+from tests.helpers.fundus import NUM_TEST, NUM_TRAIN, make_fundus_zips
+
+
+@pytest.fixture(scope='module')
+def zips(tmp_path_factory):
+    return make_fundus_zips(tmp_path_factory.mktemp('zips'))
+
+
+def test_converted_names_and_labels(zips, tmp_path):
+    out = tmp_path / 'DRIVE'
+    written = convert_drive(zips['training'], zips['test'], out)
+    assert written == 2 * (NUM_TRAIN + NUM_TEST)
+    assert sorted(p.name for p in (out / 'images/training').iterdir()) == ['21.png', '22.png']
+    assert [p.name for p in (out / 'annotations/validation').iterdir()] == ['01_manual1.png']
+    with zipfile.ZipFile(zips['training']) as archive:
+        gif = Image.open(io.BytesIO(archive.read('training/1st_manual/21_manual1.gif')))
+    gif = np.asarray(gif.convert('L'))
+    label = np.asarray(Image.open(out / 'annotations/training/21_manual1.png'))
+    np.testing.assert_array_equal(label, gif // 128)  # the converter's own arithmetic
+    assert set(np.unique(label)) == {0, 1}
+    assert np.asarray(Image.open(out / 'images/training/21.png')).shape == (64, 64, 3)
+
+
+def _rezip(source: Path, target: Path, drop: str = '', replace: dict | None = None) -> Path:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, 'w') as new:
+        for name in old.namelist():
+            if drop and name.startswith(drop):
+                continue
+            new.writestr(name, (replace or {}).get(name, old.read(name)))
+    return target
+
+
+@pytest.mark.parametrize(
+    'break_it, message',
+    [
+        (lambda z, d: d / 'missing.zip', "missing.zip' not found"),
+        (lambda z, d: (d / 'plain.zip').write_text('not a zip') and d / 'plain.zip', 'not a zip'),
+        (
+            lambda z, d: _rezip(z, d / 'training.zip', drop='training/1st_manual/'),
+            "no 'training/1st_manual/' files",
+        ),
+        (
+            lambda z, d: _rezip(
+                z, d / 'training.zip', replace={'training/1st_manual/21_manual1.gif': b'GIF89a'}
+            ),
+            'cannot read the GIF training/1st_manual/21_manual1.gif',
+        ),
+        (
+            lambda z, d: _rezip(
+                z, d / 'training.zip', replace={'training/images/22_training.tif': b'II*\x00'}
+            ),
+            'cannot decode training/images/22_training.tif',
+        ),
+    ],
+    ids=['missing', 'not-zip', 'no-manual', 'bad-gif', 'bad-tif'],
+)
+def test_bad_training_zip_is_one_line(zips, tmp_path, break_it, message):
+    bad = break_it(zips['training'], tmp_path)
+    with pytest.raises(DatasetLayoutError, match=message) as info:
+        convert_drive(bad, zips['test'], tmp_path / 'out')
+    assert '\n' not in str(info.value)
+
+
+def test_tool_prints_one_error_line(zips, tmp_path):
+    from tests.helpers.tools import run_tool
+
+    result = run_tool(
+        'tools/dataset_converters/drive.py', tmp_path / 'nope.zip', zips['test'], '-o', tmp_path
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: '{tmp_path / 'nope.zip'}' not found: pass the training zip of the DRIVE "
+        'release (or generate synthetic ones with demo/generate_fundus.py OUT_DIR)'
+    ]
+
+
+@pytest.fixture(scope='module')
+def converted(zips, tmp_path_factory):
+    out = tmp_path_factory.mktemp('converted') / 'DRIVE'
+    convert_drive(zips['training'], zips['test'], out)
+    return out
+
+
+def test_converted_layout_passes_the_check(converted):
+    assert check_drive_layout(converted) == NUM_TRAIN
+    assert check_drive_layout(converted, 'images/validation', 'annotations/validation') == NUM_TEST
+
+
+@pytest.mark.parametrize(
+    'root, prefix, message',
+    [
+        ('nowhere', {}, "data root '{root}/nowhere' not found"),
+        ('DRIVE', dict(img_path='images/test'), "no 'images/test' under {root}/DRIVE"),
+        ('DRIVE', dict(seg_map_path='annotations/validation'), '2 of 2 images in images/training'),
+    ],
+)
+def test_preflight_refuses_a_broken_drive_config(converted, root, prefix, message):
+    data_prefix = {'img_path': 'images/training', 'seg_map_path': 'annotations/training', **prefix}
+    dataset = dict(
+        type='RepeatDataset',
+        dataset=dict(
+            type='DRIVEDataset',
+            data_root=str(converted.parent / root),
+            data_prefix=data_prefix,
+        ),
+    )
+    with pytest.raises(DatasetLayoutError, match=message.format(root=converted.parent)):
+        check_dataset_cfg(dataset)

@@ -1,0 +1,14 @@
+import numpy as np
+
+from demo.synthetic.ct_phantom.btcv import BTCV_LABELS
+
+
+def test_btcv_ids_match_mmseg_converter_mapping():
+    from attn_unet.datasets.synapse_convert import load_mmseg_synapse_converter
+
+    mapping = load_mmseg_synapse_converter().label_mapping
+    mmseg_classes = ('background', 'aorta', 'gallbladder', 'left_kidney', 'right_kidney', 'liver',
+                     'pancreas', 'spleen', 'stomach')  # fmt: skip
+    for btcv_id, name in BTCV_LABELS.items():
+        mapped = int(mapping(np.array([btcv_id]))[0])
+        assert mmseg_classes[mapped] == (name if name in mmseg_classes else 'background')

@@ -1,0 +1,111 @@
+"""Preflight checks: downsample rate, stage tuples, input sizes."""
+
+import pytest
+from mmengine.config import Config
+
+from attn_unet.engine.preflight import backbone_downsample_rate, check_input_sizes
+from attn_unet.errors import InputSizeError, ToolError
+
+
+@pytest.mark.parametrize(
+    'backbone, rate',
+    [
+        (dict(type='UNet'), 16),
+        (
+            dict(
+                type='AttentionUNet',
+                num_stages=4,
+                strides=(1, 1, 1, 1),
+                downsamples=(True, True, True),
+            ),
+            8,
+        ),
+        (
+            dict(type='UNet', num_stages=4, strides=(1, 2, 1, 1), downsamples=(False, True, False)),
+            4,
+        ),
+        (dict(type='AttentionUNet', num_stages=5), 16),
+        (dict(type='AttentionUNet', num_stages=3, strides=(1, 1, 1), downsamples=(True, True)), 4),
+        (
+            dict(
+                type='AttentionUNet',
+                num_stages=4,
+                strides=(1, 2, 1, 1),
+                downsamples=(False, False, True),
+            ),
+            4,
+        ),
+        (dict(type='ResNetV1c'), 1),
+    ],
+)
+def test_backbone_downsample_rate(backbone, rate):
+    assert backbone_downsample_rate(dict(backbone=backbone)) == rate
+
+
+def _cfg(crop, scale=(512, 256)):
+    return Config(
+        dict(
+            model=dict(backbone=dict(type='UNet'), data_preprocessor=dict(size=crop)),
+            train_dataloader=dict(dataset=dict(pipeline=[dict(type='RandomCrop', crop_size=crop)])),
+            test_dataloader=dict(dataset=dict(pipeline=[dict(type='Resize', scale=scale)])),
+        )
+    )
+
+
+def test_input_sizes_accepts_multiples():
+    check_input_sizes(_cfg((128, 256)))
+
+
+@pytest.mark.parametrize(
+    'crop, scale, words',
+    [
+        ((100, 256), (512, 256), ['100x256', 'rate 16', '96x256']),
+        ((128, 256), (500, 256), ['test Resize scale 256x500', 'rate 16']),
+    ],
+)
+def test_input_sizes_refuses(crop, scale, words):
+    with pytest.raises(InputSizeError) as info:
+        check_input_sizes(_cfg(crop, scale))
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_slide_test_checks_the_window_not_the_image():
+    cfg = _cfg((64, 64), scale=(565, 584))  # DRIVE: 584x565 is not a multiple of 16
+    cfg.model.test_cfg = dict(mode='slide', crop_size=(64, 64), stride=(42, 42))
+    check_input_sizes(cfg)
+    cfg.model.test_cfg.crop_size = (60, 60)
+    with pytest.raises(InputSizeError, match='crop_size \\(slide\\) 60x60'):
+        check_input_sizes(cfg)
+
+
+def test_train_crop_inside_a_repeat_dataset_is_checked():
+    cfg = _cfg((128, 256))
+    cfg.train_dataloader.dataset = dict(
+        type='RepeatDataset', dataset=dict(pipeline=[dict(type='RandomCrop', crop_size=(60, 64))])
+    )
+    with pytest.raises(InputSizeError, match='train crop_size \\(RandomCrop\\) 60x64'):
+        check_input_sizes(cfg)
+
+
+@pytest.mark.parametrize(
+    'backbone, words',
+    [
+        (
+            dict(type='UNet', num_stages=5, strides=(1, 1, 1, 1), downsamples=(True,) * 3),
+            ['num_stages=5 needs 5 entries', 'strides has 4', 'downsamples has 3'],
+        ),
+        (dict(type='AttentionUNet', num_stages=6), ['strides (default) has 5']),
+        (
+            dict(type='AttentionUNet', num_stages=4, attention_stages=(True,) * 4),
+            ['attention_stages has 4'],
+        ),
+        (dict(type='UNet', num_stages=1), ['integer >= 2']),
+        (dict(type='UNet', num_stages='4'), ['integer >= 2']),
+    ],
+)
+def test_stage_tuples_that_do_not_fit(backbone, words):
+    with pytest.raises(ToolError) as error:
+        backbone_downsample_rate(dict(backbone=backbone))
+    for word in words:
+        assert word in str(error.value)
