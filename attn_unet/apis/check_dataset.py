@@ -2,6 +2,7 @@
 
 from typing import List
 
+from attn_unet.datasets.file_listing import shared_listings
 from attn_unet.datasets.integrity import (
     DatasetFilesReport,
     check_data,
@@ -27,8 +28,9 @@ def check_dataset(
     """
     cfg = load_config(config_path, options)
     cfg.data_check = {**(cfg.get('data_check') or {}), 'enabled': True}
-    check_layouts(cfg, mode)
-    reports = check_data(cfg, mode, raise_on_error=False)
+    with shared_listings():
+        check_layouts(cfg, mode)
+        reports = check_data(cfg, mode, raise_on_error=False)
     for line in format_reports(reports):
         print(line)
     if list_problems:

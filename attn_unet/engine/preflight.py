@@ -11,6 +11,8 @@ the problem and the fix.
 import math
 from typing import Iterable, List, Tuple
 
+from attn_unet.datasets.dataset_cfgs import iter_transforms, split_dataset_cfgs
+from attn_unet.datasets.file_listing import shared_listings
 from attn_unet.datasets.integrity import check_data, check_layouts
 from attn_unet.errors import InputSizeError, ToolError
 
@@ -89,25 +91,15 @@ def check_stage_tuples(backbone: dict) -> None:
         )
 
 
-def _pipeline(dataloader_cfg: dict | None) -> List[dict]:
-    dataset = (dataloader_cfg or {}).get('dataset') or {}
-    while 'pipeline' not in dataset and isinstance(dataset.get('dataset'), dict):
-        dataset = dataset['dataset']  # RepeatDataset and the like wrap the real one
-    return list(dataset.get('pipeline') or [])
-
-
-def _iter_transforms(pipeline: Iterable) -> Iterable[dict]:
-    for step in pipeline:
-        if isinstance(step, dict):
-            yield step
-            for nested in step.get('transforms') or []:
-                yield from _iter_transforms(nested if isinstance(nested, list) else [nested])
+def _split_transforms(cfg, split: str) -> Iterable[dict]:
+    for dataset_cfg in split_dataset_cfgs(cfg, split):
+        yield from iter_transforms(dataset_cfg.get('pipeline') or [])
 
 
 def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
     """``(where, (h, w))`` of every fixed size the model will be fed."""
     sizes = []
-    for step in _iter_transforms(_pipeline(cfg.get('train_dataloader'))):
+    for step in _split_transforms(cfg, 'train'):
         if step.get('type') == 'RandomCrop':
             sizes.append(('train crop_size (RandomCrop)', tuple(step['crop_size'])))
     preprocessor = (cfg.get('model') or {}).get('data_preprocessor') or {}
@@ -119,7 +111,7 @@ def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
         sizes.append(('model.test_cfg.crop_size (slide)', tuple(test_cfg['crop_size'])))
         return sizes
     for split in ('val', 'test'):
-        for step in _iter_transforms(_pipeline(cfg.get(f'{split}_dataloader'))):
+        for step in _split_transforms(cfg, split):
             scale = step.get('scale')
             if step.get('type') == 'Resize' and isinstance(scale, (tuple, list)):
                 # mmcv's Resize takes (w, h).
@@ -157,5 +149,6 @@ def check_datasets(cfg, mode: str) -> None:
     Raises:
         DatasetLayoutError: one line naming the missing folder or files.
     """
-    check_layouts(cfg, mode)
-    check_data(cfg, mode)
+    with shared_listings():  # the layout and the file check walk each folder once
+        check_layouts(cfg, mode)
+        check_data(cfg, mode)

@@ -32,8 +32,6 @@ error).
 from .config_check import (
     check_data,
     check_layouts,
-    data_check_splits,
-    leaf_dataset_cfgs,
 )
 from .dataset_check import check_dataset_files
 from .file_facts import read_image_facts, read_label_facts
@@ -52,9 +50,7 @@ __all__ = [
     'check_data',
     'check_dataset_files',
     'check_layouts',
-    'data_check_splits',
     'format_reports',
-    'leaf_dataset_cfgs',
     'raise_first_problem',
     'read_image_facts',
     'read_label_facts',

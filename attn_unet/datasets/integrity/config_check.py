@@ -6,8 +6,9 @@
 :func:`~.dataset_check.check_dataset_files`.
 """
 
-from typing import Iterable, List
+from typing import List
 
+from ..dataset_cfgs import data_check_splits, split_dataset_cfgs
 from ..layout import check_dataset_cfg
 from .dataset_check import check_dataset_files
 from .options import data_check_options
@@ -16,18 +17,7 @@ from .report import DatasetFilesReport, raise_first_problem
 __all__ = [
     'check_data',
     'check_layouts',
-    'data_check_splits',
-    'leaf_dataset_cfgs',
 ]
-
-
-def data_check_splits(cfg, mode: str) -> List[str]:
-    """Dataloader splits a run in ``mode`` reads: train (plus val when a val loop is set)."""
-    if mode not in ('train', 'val', 'test'):
-        raise ValueError(f"mode must be 'train', 'val' or 'test', got {mode!r}")
-    if mode == 'train':
-        return ['train', 'val'] if cfg.get('val_cfg') and cfg.get('val_dataloader') else ['train']
-    return [mode]
 
 
 def check_layouts(cfg, mode: str) -> None:
@@ -37,22 +27,8 @@ def check_layouts(cfg, mode: str) -> None:
         DatasetLayoutError: one line naming the missing folder or files.
     """
     for split in data_check_splits(cfg, mode):
-        dataloader = cfg.get(f'{split}_dataloader')
-        if isinstance(dataloader, dict):
-            check_dataset_cfg(dataloader.get('dataset'))
-
-
-def leaf_dataset_cfgs(dataset_cfg) -> Iterable[dict]:
-    """The datasets inside ``dataset_cfg``, wrappers (``dataset`` / ``datasets``) unwrapped."""
-    if not isinstance(dataset_cfg, dict):
-        return
-    children = list(dataset_cfg.get('datasets') or [])
-    if isinstance(dataset_cfg.get('dataset'), dict):
-        children.append(dataset_cfg['dataset'])
-    if not children:
-        yield dataset_cfg
-    for child in children:
-        yield from leaf_dataset_cfgs(child)
+        for dataset_cfg in split_dataset_cfgs(cfg, split):
+            check_dataset_cfg(dataset_cfg)
 
 
 def check_data(cfg, mode: str, raise_on_error: bool = True) -> List[DatasetFilesReport]:
@@ -77,10 +53,7 @@ def check_data(cfg, mode: str, raise_on_error: bool = True) -> List[DatasetFiles
     scope = cfg.get('default_scope') or 'mmseg'
     reports = []
     for split in data_check_splits(cfg, mode):
-        dataloader = cfg.get(f'{split}_dataloader')
-        if not isinstance(dataloader, dict):
-            continue
-        for dataset_cfg in leaf_dataset_cfgs(dataloader.get('dataset')):
+        for dataset_cfg in split_dataset_cfgs(cfg, split):
             reports.append(check_dataset_files(dataset_cfg, split, options, scope))
     if raise_on_error:
         raise_first_problem(reports, getattr(cfg, 'filename', None))

@@ -8,13 +8,14 @@ its image's, a label that is not single-channel or holds ids outside the
 classes and the ignore index (after ``reduce_zero_label`` and ``label_map``).
 """
 
-import os
 import os.path as osp
 import threading
 from typing import List
 
 from attn_unet.errors import DataIntegrityError
 
+from ..dataset_cfgs import find_transform, iter_transforms, transform_type
+from ..file_listing import list_folder
 from .facts_cache import FactsCache
 from .options import DATA_CHECK_DEFAULTS
 from .report import DatasetFilesReport, Problem, one_line
@@ -56,7 +57,7 @@ def check_dataset_files(
     report = DatasetFilesReport(split, f'{type(dataset).__name__} {img_dir or "."}')
     if dataset.backend_args and dataset.backend_args.get('backend', 'local') != 'local':
         return report
-    pipeline_types = _transform_types(dataset_cfg.get('pipeline') or [])
+    pipeline_types = [transform_type(s) for s in iter_transforms(dataset_cfg.get('pipeline') or [])]
     needs_labels = ann_dir is not None and (
         not pipeline_types or any('Annotation' in name for name in pipeline_types)
     )
@@ -82,8 +83,8 @@ def check_dataset_files(
             'check data_root, data_prefix.img_path and img_suffix in the config'
         )
     report.images = len(data_list)
-    load_image = _find_transform(dataset_cfg.get('pipeline') or [], 'LoadImageFromFile')
-    load_labels = _find_transform(dataset_cfg.get('pipeline') or [], 'Annotation')
+    load_image = find_transform(dataset_cfg.get('pipeline') or [], 'LoadImageFromFile')
+    load_labels = find_transform(dataset_cfg.get('pipeline') or [], 'Annotation')
     image_key = dict(
         kind='image',
         backend=load_image.get('imdecode_backend', 'cv2'),
@@ -150,75 +151,8 @@ def _build_lazy(dataset_cfg: dict, scope: str):
 
 
 def _list_files(folder: str, suffix: str, split: str) -> List[str]:
-    """Relative paths of the files ending in ``suffix`` under ``folder``, as mmengine lists them.
-
-    Symlinked folders are followed, hidden files skipped; a symlink loop, an
-    unreadable folder or a ``folder`` that is not a folder raise one line.
-    """
-    if not osp.exists(folder):
-        raise DataIntegrityError(
-            f'{split} data: folder {folder} does not exist: check data_root and data_prefix '
-            'in the config'
-        )
-    if not osp.isdir(folder):
-        raise DataIntegrityError(
-            f'{split} data: {folder} is a file, not a folder: point data_root / data_prefix '
-            'at the dataset folder'
-        )
-    found, visited, stack = [], set(), [folder]
-    while stack:
-        current = stack.pop()
-        real = osp.realpath(current)
-        if real in visited:
-            raise DataIntegrityError(
-                f'{split} data: symlink loop at {current} (it leads back to {real}): '
-                'remove the link or point it outside the dataset'
-            )
-        visited.add(real)
-        try:
-            entries = list(os.scandir(current))
-        except OSError as exc:
-            raise DataIntegrityError(
-                f'{split} data: cannot read folder {current} ({exc.strerror or exc}): '
-                'fix its permissions (chmod -R a+rX) or the path in the config'
-            ) from exc
-        for entry in entries:
-            if osp.isdir(entry.path):
-                stack.append(entry.path)
-            elif not entry.name.startswith('.') and entry.name.endswith(suffix):
-                found.append(osp.relpath(entry.path, folder))
-    return sorted(found)
-
-
-def _transform_types(pipeline) -> List[str]:
-    """Type names of every transform in ``pipeline``, nested ones (TestTimeAug) included."""
-    names = []
-    for step in pipeline if isinstance(pipeline, (list, tuple)) else [pipeline]:
-        if isinstance(step, (list, tuple)):
-            names += _transform_types(step)
-        elif isinstance(step, dict):
-            kind = step.get('type')
-            names.append(kind if isinstance(kind, str) else getattr(kind, '__name__', ''))
-            names += _transform_types(step.get('transforms') or [])
-    return names
-
-
-def _find_transform(pipeline, name_part: str) -> dict:
-    """The first transform config whose type contains ``name_part`` ({} if none)."""
-    for step in pipeline if isinstance(pipeline, (list, tuple)) else [pipeline]:
-        if isinstance(step, (list, tuple)):
-            found = _find_transform(step, name_part)
-        elif isinstance(step, dict):
-            kind = step.get('type')
-            kind = kind if isinstance(kind, str) else getattr(kind, '__name__', '')
-            if name_part in kind:
-                return step
-            found = _find_transform(step.get('transforms') or [], name_part)
-        else:
-            continue
-        if found:
-            return found
-    return {}
+    """Relative paths of the files ending in ``suffix`` under ``folder``, as mmengine lists them."""
+    return [name for name in list_folder(folder, f'{split} data') if name.endswith(suffix)]
 
 
 def _allowed_ids(dataset) -> tuple:

@@ -8,8 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from attn_unet.datasets import check_data, check_dataset_files
-from attn_unet.datasets.integrity import dataset_check
+from attn_unet.datasets import check_data, check_dataset_files, file_listing
 from attn_unet.errors import DataIntegrityError
 
 from .conftest import (
@@ -168,7 +167,7 @@ def _unreadable(root, monkeypatch):
             raise PermissionError(13, 'Permission denied', path)
         return real(path)
 
-    monkeypatch.setattr(dataset_check.os, 'scandir', scandir)
+    monkeypatch.setattr(file_listing.os, 'scandir', scandir)
     return 'cannot read folder'
 
 
