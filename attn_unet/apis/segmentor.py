@@ -108,7 +108,11 @@ def load_segmentor(
 
 
 def _dataset_meta(ckpt: dict, num_classes: int) -> dict:
-    """Classes and palette from the checkpoint's meta, else Cityscapes' or numbered ones."""
+    """Classes and palette from the checkpoint's meta, else Cityscapes' or numbered ones.
+
+    The training set's ``ct_slices`` record (how its CT slices were cut, see
+    :mod:`attn_unet.datasets.ct_slices`) is kept when the meta has one.
+    """
     from mmseg.utils import get_classes, get_palette
 
     meta = (ckpt.get('meta') or {}).get('dataset_meta') if 'state_dict' in ckpt else None
@@ -120,7 +124,10 @@ def _dataset_meta(ckpt: dict, num_classes: int) -> dict:
             if name
             else np.random.default_rng(0).integers(0, 256, (num_classes, 3)).tolist(),
         )
-    return dict(classes=list(meta['classes']), palette=list(meta['palette']))
+    kept = dict(classes=list(meta['classes']), palette=list(meta['palette']))
+    if meta.get('ct_slices'):
+        kept['ct_slices'] = dict(meta['ct_slices'])
+    return kept
 
 
 def build_segmentor(cfg: Config) -> torch.nn.Module:

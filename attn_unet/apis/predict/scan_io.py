@@ -1,0 +1,153 @@
+"""Read a CT scan and write what a viewer opens over it: NIfTI in, NIfTI out, same geometry.
+
+A prediction keeps the scan's affine and header (qform and sform with their codes,
+units, descriptions), so 3D Slicer or ITK-SNAP lay the mask over the scan. Files are
+written under a hidden temporary name and renamed, and an existing file is replaced
+only when asked.
+"""
+
+import os
+import os.path as osp
+from dataclasses import dataclass
+
+import numpy as np
+
+from attn_unet.errors import ToolError
+
+__all__ = [
+    'NIFTI_SUFFIXES',
+    'Scan',
+    'hidden_partial_name',
+    'is_nifti_path',
+    'open_scan',
+    'scan_stem',
+    'write_like_scan',
+]
+
+NIFTI_SUFFIXES = ('.nii.gz', '.nii')
+# |det| of the affine's 3x3 part below this (mm^3 per voxel) is a degenerate geometry.
+MIN_VOXEL_VOLUME = 1e-9
+
+
+@dataclass
+class Scan:
+    """A CT volume opened for prediction; its voxels are read by :meth:`read`.
+
+    Attributes:
+        path: the file.
+        image: the nibabel image (header and affine; data not read yet).
+        shape: ``(X, Y, Z)``.
+    """
+
+    path: str
+    image: object
+    shape: tuple
+
+    @property
+    def affine(self) -> np.ndarray:
+        return self.image.affine
+
+    def read(self) -> np.ndarray:
+        """The voxels ``(X, Y, Z)`` as float64 Hounsfield units (header scaling applied).
+
+        Raises:
+            ToolError: the file is truncated or its data cannot be decoded.
+        """
+        try:
+            data = np.asarray(self.image.get_fdata(dtype=np.float64))
+        except Exception as exc:  # gzip, zlib, EOF and nibabel errors for damaged files
+            raise ToolError(
+                f'{self.path} is truncated or damaged ({_reason(exc)}): export the scan again'
+            ) from exc
+        return data.reshape(self.shape)
+
+
+def is_nifti_path(path: str) -> bool:
+    return path.lower().endswith(NIFTI_SUFFIXES)
+
+
+def scan_stem(path: str) -> str:
+    """``case7`` of ``/scans/case7.nii.gz`` or ``case7.nii``."""
+    name = osp.basename(path)
+    for suffix in NIFTI_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return osp.splitext(name)[0]
+
+
+def open_scan(path: str) -> Scan:
+    """Open a NIfTI volume and check what can be checked without reading its voxels.
+
+    Raises:
+        ToolError: not a NIfTI file, not a 3D volume (a trailing axis of length 1 is
+            accepted), or an affine that maps the voxels onto nothing (singular).
+    """
+    import nibabel as nib
+
+    if not osp.isfile(path):
+        raise ToolError(f'{path} does not exist: pass a .nii or .nii.gz CT volume')
+    try:
+        image = nib.load(path)
+    except Exception as exc:
+        raise ToolError(
+            f'{path} is not a readable NIfTI volume ({_reason(exc)}): pass a .nii or .nii.gz '
+            'CT scan (convert DICOM series first, e.g. with dcm2niix)'
+        ) from exc
+    if not isinstance(image, (nib.Nifti1Image, nib.Nifti2Image)):
+        raise ToolError(f'{path} is a {type(image).__name__}, not a NIfTI volume: pass a .nii.gz')
+    shape = tuple(int(s) for s in image.shape)
+    while len(shape) > 3 and shape[-1] == 1:
+        shape = shape[:-1]
+    if len(shape) != 3 or min(shape) < 1:
+        raise ToolError(
+            f'{path} holds a {len(shape)}D array of shape {shape}: pass a 3D CT volume '
+            '(one scan, not a series or a single slice)'
+        )
+    if abs(np.linalg.det(image.affine[:3, :3])) < MIN_VOXEL_VOLUME:
+        raise ToolError(
+            f'{path} has a singular affine (its voxels span no volume): fix the qform/sform of '
+            'the file, e.g. by exporting it again'
+        )
+    return Scan(path=path, image=image, shape=shape)
+
+
+def write_like_scan(path: str, array: np.ndarray, scan: Scan, overwrite: bool = False) -> None:
+    """Write ``array`` (``(X, Y, Z)`` or ``(X, Y, Z, C)``) with ``scan``'s geometry and header.
+
+    The data type is the array's (uint8 labels, float32 coefficients); no intensity
+    scaling is applied. Written to a hidden temporary name, then renamed.
+
+    Raises:
+        ToolError: ``path`` exists and ``overwrite`` is False.
+    """
+    import nibabel as nib
+
+    if osp.exists(path) and not overwrite:
+        raise ToolError(f'{path} exists: pass --overwrite to replace it, or another --out-dir')
+    header = scan.image.header.copy()
+    header.set_data_dtype(array.dtype)
+    out = type(scan.image)(array, scan.affine, header)
+    out.header.set_slope_inter(1.0, 0.0)
+    for form in ('qform', 'sform'):
+        matrix, code = getattr(scan.image.header, f'get_{form}')(coded=True)
+        if matrix is not None:
+            getattr(out.header, f'set_{form}')(matrix, int(code))
+    partial = hidden_partial_name(path)
+    try:
+        nib.save(out, partial)
+        os.replace(partial, path)
+    except BaseException:
+        if osp.exists(partial):
+            os.remove(partial)
+        raise
+
+
+def hidden_partial_name(path: str) -> str:
+    """``DIR/.NAME.partial.nii.gz`` for ``DIR/NAME.nii.gz``: hidden, the format's suffix kept."""
+    folder, name = osp.split(path)
+    suffix = next((s for s in NIFTI_SUFFIXES if name.endswith(s)), osp.splitext(name)[1])
+    return osp.join(folder, f'.{name[: len(name) - len(suffix)]}.partial{suffix}')
+
+
+def _reason(exc: BaseException) -> str:
+    return ' '.join(str(exc).split())[:120] or type(exc).__name__

@@ -1,0 +1,252 @@
+"""tools/predict.py end to end: a trained phantom model segments new NIfTI scans.
+
+The volumes it writes are the slices ``tools/test.py`` predicts, voxel for voxel, and
+score the same per organ with medpy; a scan stored in any orientation gets the same
+mask in its own voxel order; outputs keep the scan's geometry; bad input is one line.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+import pytest
+from medpy.metric import binary
+from PIL import Image
+
+from attn_unet.datasets.ct_slices import btcv_to_synapse, from_slice_axes
+from demo.synthetic import generate_ct_phantom
+from tests.helpers.distributed import free_port
+from tests.helpers.orientations import stored_as
+from tests.helpers.synapse_runs import PHANTOM_ATTN_CONFIG, train_phantom
+from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
+
+SIZE, SLICES, ITERS = 64, 8, 300
+ORGANS = ('aorta', 'gallbladder', 'left_kidney', 'right_kidney', 'liver', 'pancreas', 'spleen')
+LIVER = 5
+# The phantom's voxel order ('PRS'), until the checkpoint records its training set's.
+ORIENTATION = ('--orientation', 'PRS')
+
+
+@pytest.fixture(scope='module')
+def phantom_model(tmp_path_factory):
+    """A phantom (2 train, 2 val cases), converted, and a model trained on it until the liver."""
+    from attn_unet.datasets.synapse_convert import convert_synapse
+
+    root = tmp_path_factory.mktemp('predict')
+    raw = generate_ct_phantom(root / 'raw', 2, 2, SLICES, (SIZE, SIZE), seed=3, progress=False)
+    convert_synapse(raw, root / 'converted', progress=False)
+    checkpoint = train_phantom(PHANTOM_ATTN_CONFIG, root / 'converted', root / 'work', SIZE, ITERS)
+    config = root / 'work' / Path(PHANTOM_ATTN_CONFIG).name  # the config the run dumped
+    val_cases = [line[3:7] for line in (raw / 'val.txt').read_text().split()]
+    return dict(root=root, raw=raw, config=config, checkpoint=checkpoint, val=val_cases)
+
+
+def predict(model, *inputs, out_dir, extra=()):
+    return run_tool(
+        'tools/predict.py', model['config'], model['checkpoint'], *inputs,
+        '--out-dir', out_dir, '--no-progress', *ORIENTATION, *extra,
+    )  # fmt: skip
+
+
+def scan(model, case):
+    return model['raw'] / 'img' / f'img{case}.nii.gz'
+
+
+def medpy_scores(pred, gt):
+    """Per organ ``(DSC, HD95 in voxels)`` with TransUNet's conventions for empty masks."""
+    scores = {}
+    for organ_id, organ in enumerate(ORGANS + ('stomach',), start=1):
+        p, g = pred == organ_id, gt == organ_id
+        if p.any() and g.any():
+            scores[organ] = (binary.dc(p, g), binary.hd95(p, g))
+        else:
+            scores[organ] = (1.0, 0.0) if p.any() else (0.0, 0.0)
+    return scores
+
+
+def test_volumes_are_test_py_predictions_and_score_the_same(phantom_model, tmp_path):
+    model = phantom_model
+    tested = run_tool(
+        'tools/test.py', model['config'], model['checkpoint'], '--work-dir', tmp_path / 'test',
+        '--out', tmp_path / 'slices', '--out-metrics', tmp_path / 'metrics.json',
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stderr[-2000:]
+    metrics = json.loads((tmp_path / 'metrics.json').read_text())['metrics']
+    result = predict(model, *(scan(model, c) for c in model['val']), out_dir=tmp_path / 'pred')
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    per_case = []
+    for case in model['val']:
+        predicted = np.asarray(nib.load(tmp_path / 'pred' / f'img{case}.nii.gz').dataobj)
+        slices = [tmp_path / 'slices' / f'case{case}_slice{z:03d}.png' for z in range(SLICES)]
+        from_test = from_slice_axes(np.stack([np.asarray(Image.open(p)) for p in slices]))
+        np.testing.assert_array_equal(predicted, from_test)  # voxel for voxel, no tolerance
+        assert (predicted == LIVER).any() and not np.array_equal(predicted, predicted[::-1])
+        labels = nib.load(model['raw'] / 'label' / f'label{case}.nii.gz')
+        per_case.append(medpy_scores(predicted, btcv_to_synapse(np.asarray(labels.dataobj))))
+    for organ in per_case[0]:
+        dsc = np.mean([scores[organ][0] for scores in per_case]) * 100
+        hd95 = np.mean([scores[organ][1] for scores in per_case])
+        assert dsc == pytest.approx(metrics[f'DSC.{organ}'], abs=1e-6), organ
+        assert hd95 == pytest.approx(metrics[f'HD95.{organ}'], abs=1e-6), organ
+    assert metrics['DSC.liver'] > 50
+
+
+def test_every_stored_orientation_gets_the_same_mask(phantom_model, tmp_path):
+    model = phantom_model
+    original = nib.load(scan(model, model['val'][0]))
+    data = np.asarray(original.dataobj)
+    folder = tmp_path / 'scans'
+    folder.mkdir()
+    shutil.copy(scan(model, model['val'][0]), folder / 'as_stored.nii.gz')
+    for axcodes in ('LPS', 'RAS', 'SLA', 'IPR'):
+        moved, affine = stored_as(data, original.affine, axcodes)
+        nib.save(nib.Nifti1Image(moved, affine, original.header), folder / f'{axcodes}.nii.gz')
+    result = predict(model, folder, out_dir=tmp_path / 'pred')
+    assert result.returncode == 0, result.stderr[-2000:]
+    reference = np.asarray(nib.load(tmp_path / 'pred' / 'as_stored.nii.gz').dataobj)
+    assert (reference == LIVER).any()
+    for axcodes in ('LPS', 'RAS', 'SLA', 'IPR'):
+        written = nib.load(tmp_path / 'pred' / f'{axcodes}.nii.gz')
+        assert ''.join(nib.aff2axcodes(written.affine)) == axcodes  # the scan's own order
+        back, _ = stored_as(np.asarray(written.dataobj), written.affine, 'PRS')
+        np.testing.assert_array_equal(back, reference)
+        record = json.loads((tmp_path / 'pred' / f'{axcodes}.json').read_text())
+        assert record['preprocessing']['scan_orientation'] == axcodes
+
+
+def test_attention_btcv_ids_and_flip_tta(phantom_model, tmp_path):
+    model = phantom_model
+    case = model['val'][0]
+    extra = ('--save-attention', '--label-ids', 'btcv', '--tta', 'flip', '--batch-size', '3')
+    result = predict(model, scan(model, case), out_dir=tmp_path, extra=extra)
+    assert result.returncode == 0, result.stderr[-2000:]
+    labels = np.asarray(nib.load(tmp_path / f'img{case}.nii.gz').dataobj)
+    assert set(np.unique(labels)) <= {0, 1, 2, 3, 4, 6, 7, 8, 11} and (labels == 6).any()
+    attention = nib.load(tmp_path / f'img{case}_attention.nii.gz')
+    alpha = np.asarray(attention.dataobj)
+    assert alpha.shape == (SIZE, SIZE, SLICES, 3) and alpha.dtype == np.float32
+    assert 0 <= alpha.min() and alpha.max() <= 1 and alpha.std() > 0
+    np.testing.assert_allclose(attention.affine, nib.load(scan(model, case)).affine)
+    record = json.loads((tmp_path / f'img{case}.json').read_text())
+    assert record['classes']['liver'] == 6 and record['label_ids'] == 'btcv'
+    assert record['preprocessing']['tta'] == 'flip' and record['attention'].endswith('.nii.gz')
+
+
+def test_two_ranks_write_what_one_process_writes(phantom_model, tmp_path):
+    model = phantom_model
+    scans = [scan(model, case) for case in model['val']]
+    single = predict(model, *scans, out_dir=tmp_path / 'one')
+    assert single.returncode == 0, single.stderr[-2000:]
+    ranks = run_tool(
+        'python3', '-m', 'torch.distributed.run', '--nproc_per_node=2',
+        f'--master_port={free_port()}', 'tools/predict.py', model['config'],
+        model['checkpoint'], *scans, '--out-dir', tmp_path / 'two', '--no-progress', *ORIENTATION,
+    )  # fmt: skip
+    assert ranks.returncode == 0, ranks.stderr[-2000:]
+    assert sorted(os.listdir(tmp_path / 'one')) == sorted(os.listdir(tmp_path / 'two'))
+    for case in model['val']:
+        one = nib.load(tmp_path / 'one' / f'img{case}.nii.gz')
+        two = nib.load(tmp_path / 'two' / f'img{case}.nii.gz')
+        np.testing.assert_array_equal(np.asarray(one.dataobj), np.asarray(two.dataobj))
+        assert one.header == two.header
+    assert ranks.stdout.count('wrote 2 files') == 2  # one scan and its record per rank
+
+
+def _write(path, data, affine=None):
+    nib.save(nib.Nifti1Image(data, np.diag([1.5, 1.5, 4, 1.0]) if affine is None else affine), path)
+    return path
+
+
+def _not_nifti(model, folder):
+    (folder / 'scan.nii.gz').write_text('not a volume')
+    return [folder / 'scan.nii.gz'], 'not a readable NIfTI'
+
+
+def _two_d(model, folder):
+    return [_write(folder / 'scan.nii.gz', np.zeros((SIZE, SIZE), np.int16))], '2D array'
+
+
+def _four_d(model, folder):
+    return [_write(folder / 'scan.nii.gz', np.zeros((8, 8, 4, 3), np.int16))], '4D array'
+
+
+def _truncated(model, folder):
+    whole = scan(model, model['val'][0]).read_bytes()
+    (folder / 'scan.nii.gz').write_bytes(whole[: len(whole) // 2])
+    return [folder / 'scan.nii.gz'], 'truncated or damaged'
+
+
+def _singular(model, folder):
+    image = nib.Nifti1Image(np.zeros((8, 8, 4), np.int16), None)
+    image.header.set_sform(np.diag([1, 0, 1, 1.0]), code=2)
+    nib.save(image, folder / 'scan.nii.gz')
+    return [folder / 'scan.nii.gz'], 'singular affine'
+
+
+@pytest.mark.parametrize('make', [_not_nifti, _two_d, _four_d, _truncated, _singular])
+def test_bad_scans_are_one_line_and_nothing_is_written(
+    phantom_model, tmp_path, capsys, monkeypatch, make
+):
+    (tmp_path / 'in').mkdir()
+    inputs, words = make(phantom_model, tmp_path / 'in')
+    run = run_tool_in_process(
+        'tools/predict.py', phantom_model['config'], phantom_model['checkpoint'], *inputs,
+        '--out-dir', tmp_path / 'out', '--no-progress', capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert_one_line_error(run, words)
+    assert os.listdir(tmp_path / 'out') == []
+
+
+def test_existing_outputs_are_kept_unless_overwrite(phantom_model, tmp_path, capsys, monkeypatch):
+    model = phantom_model
+    case = model['val'][0]
+    (tmp_path / f'img{case}.json').write_text('mine')
+    args = ('tools/predict.py', model['config'], model['checkpoint'], scan(model, case))
+    run = run_tool_in_process(*args, '--out-dir', tmp_path, '--no-progress',
+                              capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
+    assert_one_line_error(run, f'img{case}.json exists', '--overwrite')
+    assert sorted(os.listdir(tmp_path)) == [f'img{case}.json']
+    run = run_tool_in_process(*args, '--out-dir', tmp_path, '--no-progress', '--overwrite',
+                              capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 0 and (tmp_path / f'img{case}.nii.gz').is_file()
+    assert json.loads((tmp_path / f'img{case}.json').read_text())['scan'].endswith('.nii.gz')
+
+
+def test_an_unwritable_out_dir_is_refused(phantom_model, tmp_path, capsys, monkeypatch):
+    if os.geteuid() == 0:
+        (tmp_path / 'out').write_text('a file')  # root writes anywhere: a file stands in
+        words = 'is a file'
+    else:
+        (tmp_path / 'out').mkdir(mode=0o500)
+        words = 'cannot write into --out-dir'
+    run = run_tool_in_process(
+        'tools/predict.py', phantom_model['config'], phantom_model['checkpoint'],
+        scan(phantom_model, phantom_model['val'][0]), '--out-dir', tmp_path / 'out',
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert_one_line_error(run, words)
+
+
+def test_btcv_ids_need_the_synapse_classes(tiny, phantom_model, tmp_path, capsys, monkeypatch):
+    run = run_tool_in_process(
+        'tools/predict.py', tiny['attn_config'], tiny['attn_ckpt'],
+        scan(phantom_model, phantom_model['val'][0]), '--out-dir', tmp_path,
+        '--label-ids', 'btcv', capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert_one_line_error(run, '--label-ids btcv maps the 9 Synapse classes', '19 classes')
+    assert os.listdir(tmp_path) == []
+
+
+def test_images_go_through_mmsegs_inferencer_and_keep_their_stem(tiny, tmp_path):
+    result = run_tool(
+        'tools/predict.py', tiny['attn_config'], tiny['attn_ckpt'], tiny['image'],
+        '--out-dir', tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    labels = np.asarray(Image.open(tmp_path / 'demo.png'))
+    assert labels.shape == np.asarray(Image.open(tiny['image'])).shape[:2]
+    assert labels.max() < 19

@@ -1,0 +1,106 @@
+"""Scans are checked before any work, and predictions keep the scan's geometry and header."""
+
+import os
+
+import nibabel as nib
+import numpy as np
+import pytest
+
+from attn_unet.apis.predict import open_scan, write_like_scan
+from attn_unet.errors import ToolError
+
+AFFINE = np.array([[0, 1.5, 0, -90], [-1.5, 0, 0, 90], [0, 0, 4, -180], [0, 0, 0, 1.0]])
+
+
+def save(path, data, affine=AFFINE, slope=None):
+    image = nib.Nifti1Image(data, affine)
+    image.header.set_qform(affine, code=1)
+    image.header.set_sform(affine, code=2)
+    image.header['descrip'] = b'abdomen CT'
+    if slope is not None:
+        image.header.set_slope_inter(*slope)
+    nib.save(image, path)
+    return path
+
+
+@pytest.fixture
+def scan_path(tmp_path):
+    data = np.random.default_rng(0).integers(-1000, 1000, (8, 9, 5)).astype(np.int16)
+    return str(save(tmp_path / 'case7.nii.gz', data, slope=(2.0, -1024.0)))
+
+
+def test_a_prediction_keeps_affine_codes_and_header(scan_path, tmp_path):
+    scan = open_scan(scan_path)
+    labels = np.random.default_rng(1).integers(0, 9, scan.shape).astype(np.uint8)
+    out = str(tmp_path / 'out.nii.gz')
+    write_like_scan(out, labels, scan)
+    written = nib.load(out)
+    np.testing.assert_array_equal(np.asarray(written.dataobj), labels)  # no intensity scaling
+    assert written.get_data_dtype() == np.uint8
+    np.testing.assert_allclose(written.affine, AFFINE)
+    for form in ('get_qform', 'get_sform'):
+        matrix, code = getattr(written.header, form)(coded=True)
+        original, original_code = getattr(scan.image.header, form)(coded=True)
+        np.testing.assert_allclose(matrix, original)
+        assert int(code) == int(original_code)
+    assert written.header['descrip'] == scan.image.header['descrip']
+    assert [p for p in os.listdir(tmp_path) if p.startswith('.')] == []
+
+
+def test_an_existing_output_is_replaced_only_when_asked(scan_path, tmp_path):
+    scan = open_scan(scan_path)
+    out = tmp_path / 'out.nii.gz'
+    out.write_bytes(b'keep me')
+    with pytest.raises(ToolError, match='exists: pass --overwrite'):
+        write_like_scan(str(out), np.zeros(scan.shape, np.uint8), scan)
+    assert out.read_bytes() == b'keep me'
+    write_like_scan(str(out), np.zeros(scan.shape, np.uint8), scan, overwrite=True)
+    assert nib.load(str(out)).shape == scan.shape
+
+
+def test_header_scaling_is_applied_on_reading(scan_path):
+    raw = np.asarray(nib.load(scan_path).dataobj.get_unscaled())
+    np.testing.assert_allclose(open_scan(scan_path).read(), raw * 2.0 - 1024.0)
+
+
+def _not_nifti(tmp_path):
+    (tmp_path / 'x.nii.gz').write_text('hello')
+    return tmp_path / 'x.nii.gz', 'not a readable NIfTI'
+
+
+def _two_d(tmp_path):
+    return save(tmp_path / 'x.nii.gz', np.zeros((8, 9), np.int16)), '2D array'
+
+
+def _four_d(tmp_path):
+    return save(tmp_path / 'x.nii.gz', np.zeros((8, 9, 5, 2), np.int16)), '4D array'
+
+
+def _singular(tmp_path):
+    image = nib.Nifti1Image(np.zeros((8, 9, 5), np.int16), None)
+    image.header.set_sform(np.diag([1, 1, 0, 1.0]), code=2)  # a third axis of no extent
+    nib.save(image, tmp_path / 'x.nii.gz')
+    return tmp_path / 'x.nii.gz', 'singular affine'
+
+
+@pytest.mark.parametrize('make', [_not_nifti, _two_d, _four_d, _singular])
+def test_bad_scans_are_refused_before_reading(tmp_path, make):
+    path, words = make(tmp_path)
+    with pytest.raises(ToolError) as info:
+        open_scan(str(path))
+    assert words in str(info.value) and '\n' not in str(info.value)
+
+
+def test_a_truncated_scan_is_named_when_read(tmp_path):
+    data = np.random.default_rng(0).integers(-1000, 1000, (64, 64, 20)).astype(np.int16)
+    whole = open(save(tmp_path / 'whole.nii.gz', data), 'rb').read()
+    cut = tmp_path / 'cut.nii.gz'
+    cut.write_bytes(whole[: len(whole) // 2])
+    scan = open_scan(str(cut))  # the header still reads
+    with pytest.raises(ToolError, match='cut.nii.gz is truncated or damaged'):
+        scan.read()
+
+
+def test_a_trailing_axis_of_one_is_a_volume(tmp_path):
+    path = save(tmp_path / 'x.nii', np.zeros((8, 9, 5, 1), np.int16))
+    assert open_scan(str(path)).shape == (8, 9, 5)

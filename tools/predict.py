@@ -1,0 +1,73 @@
+"""Segment new CT scans (NIfTI) or images with a trained checkpoint; outputs open in any viewer.
+
+Examples:
+    python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
+    python3 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/ --tta flip --save-attention
+    torchrun --nproc_per_node 4 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/
+"""
+
+import argparse
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Segment NIfTI scans or images with a checkpoint')
+    parser.add_argument('config', help='config file the checkpoint was trained with')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('inputs', nargs='+', help='.nii / .nii.gz scans, images, or folders')
+    parser.add_argument('--out-dir', required=True, help='folder for the predictions')
+    parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
+    parser.add_argument('--device', default='cpu', help='cpu, cuda or cuda:N')
+    parser.add_argument(
+        '--tta',
+        choices=['none', 'flip'],
+        default='none',
+        help='flip: average the softmax with the horizontal mirror',
+    )
+    parser.add_argument(
+        '--save-attention',
+        action='store_true',
+        help="also write each gated stage's coefficients, <name>_attention.nii.gz",
+    )
+    parser.add_argument(
+        '--label-ids',
+        choices=['synapse', 'btcv'],
+        default='synapse',
+        help='synapse: the model ids 0..8; btcv: the 13-organ release ids',
+    )
+    parser.add_argument('--overwrite', action='store_true', help='replace existing outputs')
+    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch')
+    parser.add_argument('--onnx', help='the exported model for --backend onnxruntime')
+    parser.add_argument(
+        '--orientation',
+        metavar='AXCODES',
+        help="the training volumes' axis codes (e.g. PRS) when the checkpoint does not record them",
+    )
+    parser.add_argument('--no-progress', action='store_true', help='no progress bar')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    from attn_unet.apis.predict import PredictOptions, predict
+
+    options = PredictOptions(
+        out_dir=args.out_dir,
+        batch_size=args.batch_size,
+        device=args.device,
+        tta=args.tta,
+        save_attention=args.save_attention,
+        label_ids=args.label_ids,
+        overwrite=args.overwrite,
+        backend=args.backend,
+        onnx=args.onnx,
+        orientation=args.orientation,
+        progress=not args.no_progress,
+    )
+    written = predict(args.config, args.checkpoint, args.inputs, options)
+    print(f'wrote {len(written)} files under {args.out_dir}')
+
+
+if __name__ == '__main__':
+    from attn_unet.apis import run_cli
+
+    run_cli(main)
