@@ -166,6 +166,14 @@ def _check_out(out: str, overwrite: bool) -> None:
     if osp.exists(out) and not overwrite:
         raise ToolError(f'--out {out} exists: pass --overwrite to replace it, or another --out')
     folder = osp.dirname(osp.abspath(out))
+    existing = folder
+    while not osp.exists(existing):
+        existing = osp.dirname(existing)
+    if not osp.isdir(existing):
+        raise ToolError(
+            f'cannot write --out {out}: {existing} is a file, not a folder; pass a path in a '
+            'writable folder'
+        )
     probe = osp.join(folder, f'.{osp.basename(out)}.probe-{os.getpid()}')
     try:
         os.makedirs(folder, exist_ok=True)

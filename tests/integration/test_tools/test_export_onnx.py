@@ -62,7 +62,7 @@ def test_outputs_it_must_not_write(tiny, tmp_path, capsys, monkeypatch):
     before = file_hashes(tmp_path)
     for out, fragments in (
         (existing, ['exists: pass --overwrite']),
-        (not_a_folder / 'model.onnx', ['cannot write --out', 'writable folder']),
+        (not_a_folder / 'sub' / 'model.onnx', ['cannot write --out', 'is a file, not a folder']),
         (tmp_path, ['is a directory']),
     ):
         run = run_tool_in_process(
