@@ -14,7 +14,7 @@ Examples:
     python benchmarks/volume_inference.py                       # the README's table
     python benchmarks/volume_inference.py --repeats 9 --threads 2
     python benchmarks/volume_inference.py --base-channels 4 --size 32x32 --batch 2 \
-        --repeats 1 --warmup 0 --matmul-size 64                 # seconds, for tests
+        --repeats 1 --warmup 0 --matmul-size 64 --matmul-repeats 1   # seconds, for tests
 """
 
 import argparse
@@ -61,6 +61,9 @@ def parse_args(argv=None):
     parser.add_argument('--threads', type=int, default=1, help='threads of torch and onnxruntime')
     parser.add_argument('--matmul-size', type=int, default=2048, help='n of the n x n peak matmul')
     parser.add_argument(
+        '--matmul-repeats', type=int, default=16, help='matmuls per timed call (default 16)'
+    )
+    parser.add_argument(
         '--base-channels', type=int, default=None, help='backbone width override (configs: 64)'
     )
     return parser.parse_args(argv)
@@ -88,9 +91,11 @@ def main(argv=None):
     sizes = parse_sizes(args.size)
     if len(sizes) != 1:
         raise ToolError(f'--size takes one HxW, got {args.size!r}')
-    if min(args.batch, args.repeats, args.threads, args.matmul_size) < 1 or args.warmup < 0:
+    counts = (args.batch, args.repeats, args.threads, args.matmul_size, args.matmul_repeats)
+    if min(counts) < 1 or args.warmup < 0:
         raise ToolError(
-            '--batch, --repeats, --threads and --matmul-size must be >= 1, --warmup >= 0'
+            '--batch, --repeats, --threads, --matmul-size and --matmul-repeats must be >= 1, '
+            '--warmup >= 0'
         )
     torch.set_num_threads(args.threads)
     load_before = os.getloadavg()
@@ -98,7 +103,7 @@ def main(argv=None):
         rows = [
             *model_rows('AttentionUNet', args.attn_config, sizes[0], args, folder),
             *model_rows('UNet', args.unet_config, sizes[0], args, folder),
-            matmul_row(args.matmul_size),
+            matmul_row(args.matmul_size, args.matmul_repeats),
         ]
         print(f'timing {len(rows)} rows, {args.repeats} rounds', file=sys.stderr, flush=True)
         run_interleaved(rows, args.warmup, args.repeats)
@@ -173,13 +178,23 @@ def _no_grad(fn: Callable) -> Callable:
     return call
 
 
-def matmul_row(n: int) -> Row:
-    """The machine's peak: an n x n fp32 matmul in torch, on the same threads."""
+def matmul_row(n: int, repeats: int) -> Row:
+    """The machine's peak: ``repeats`` n x n fp32 matmuls in torch (MKL), on the same threads.
+
+    Repeated so that one call lasts about as long as a model's batch, and a burst of
+    load from another process weighs on the peak as much as on the models.
+    """
     import torch
 
     generator = torch.Generator().manual_seed(0)
     a, b = (torch.randn(n, n, generator=generator) for _ in range(2))
-    return Row(f'fp32 matmul {n}x{n}x{n}', 'torch', lambda: a @ b, float(n) ** 3, 1)
+
+    def run():
+        for _ in range(repeats):
+            torch.mm(a, b)
+
+    name = f'fp32 matmul {n}x{n}x{n}' + (f', {repeats} per call' if repeats > 1 else '')
+    return Row(name, 'torch', run, float(n) ** 3 * repeats, 1)
 
 
 def run_interleaved(rows: list[Row], warmup: int, repeats: int) -> None:

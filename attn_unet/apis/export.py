@@ -109,7 +109,8 @@ def export_onnx(
     finally:
         if osp.exists(temporary):
             os.remove(temporary)
-    log(f'ONNX model saved to {out} (opset {proto.opset_import[0].version}, dynamic N, H, W)')
+    opset = next(o.version for o in proto.opset_import if o.domain in ('', 'ai.onnx'))
+    log(f'ONNX model saved to {out} (opset {opset}, dynamic N, H, W)')
     return checks
 
 
