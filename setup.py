@@ -33,6 +33,8 @@ setup(
         # mmcv is left to the user: a compiled mmcv that is already installed is used
         # untouched; [lite] adds mmcv-lite, which is all a UNet/FCN model needs.
         'lite': read_requirements('lite'),
+        # ONNX export (tools/deployment/export_onnx.py) and the onnxruntime backend.
+        'deploy': read_requirements('deploy'),
         'tests': read_requirements('tests'),
     },
     include_package_data=True,

@@ -18,6 +18,7 @@ __all__ = [
     'DataIntegrityError',
     'DatasetError',
     'DatasetLayoutError',
+    'DependencyError',
     'InputSizeError',
     'ToolError',
     'TrainingDivergedError',
@@ -68,6 +69,10 @@ class DatasetLayoutError(ToolError, FileNotFoundError):
 
 class DataIntegrityError(DatasetLayoutError):
     """A dataset file is missing, unreadable, of the wrong size or holds bad label ids."""
+
+
+class DependencyError(ToolError, ImportError):
+    """An optional package that a tool needs (onnx, onnxruntime) is not installed."""
 
 
 class WorkDirBusyError(ToolError):

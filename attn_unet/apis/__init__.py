@@ -8,6 +8,7 @@ from .attention import attention_grid_for_image
 from .check_dataset import check_dataset
 from .cli import format_tool_error, run_cli
 from .config import load_config
+from .export import default_verify_shapes, export_onnx
 from .runner import build_runner
 from .segmentor import build_segmentor, load_image, load_segmentor, syncbn_to_bn
 from .test import prepare_test_cfg, run_test
@@ -18,6 +19,8 @@ __all__ = [
     'build_runner',
     'build_segmentor',
     'check_dataset',
+    'default_verify_shapes',
+    'export_onnx',
     'format_tool_error',
     'load_config',
     'load_image',
