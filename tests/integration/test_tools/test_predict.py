@@ -250,3 +250,23 @@ def test_images_go_through_mmsegs_inferencer_and_keep_their_stem(tiny, tmp_path)
     labels = np.asarray(Image.open(tmp_path / 'demo.png'))
     assert labels.shape == np.asarray(Image.open(tiny['image'])).shape[:2]
     assert labels.max() < 19
+
+
+def test_the_onnxruntime_backend_writes_the_same_volume(phantom_model, tmp_path):
+    model = phantom_model
+    case = model['val'][0]
+    exported = run_tool(
+        'tools/deployment/export_onnx.py', model['config'], model['checkpoint'],
+        '--out', tmp_path / 'model.onnx',
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    for backend, extra in (('torch', ()), ('ort', ('--backend', 'onnxruntime', '--onnx'))):
+        args = (*extra, tmp_path / 'model.onnx') if extra else ()
+        result = predict(model, scan(model, case), out_dir=tmp_path / backend, extra=args)
+        assert result.returncode == 0, result.stderr[-2000:]
+    torch_labels = np.asarray(nib.load(tmp_path / 'torch' / f'img{case}.nii.gz').dataobj)
+    ort_labels = np.asarray(nib.load(tmp_path / 'ort' / f'img{case}.nii.gz').dataobj)
+    # the logits agree to ~1e-6: only a pixel on an exact tie could flip
+    assert (torch_labels == ort_labels).mean() > 0.9999 and (ort_labels == LIVER).any()
+    record = json.loads((tmp_path / 'ort' / f'img{case}.json').read_text())
+    assert record['backend'] == 'onnxruntime'
