@@ -19,6 +19,8 @@ __all__ = [
     'DatasetError',
     'DatasetLayoutError',
     'InputSizeError',
+    'PathKindError',
+    'PreviousRunError',
     'ToolError',
     'TrainingDivergedError',
     'WorkDirBusyError',
@@ -72,6 +74,14 @@ class DataIntegrityError(DatasetLayoutError):
 
 class WorkDirBusyError(ToolError):
     """Another run holds the work dir's lock."""
+
+
+class PreviousRunError(ToolError):
+    """A fresh training run into a work dir that holds another run's checkpoints."""
+
+
+class PathKindError(ToolError):
+    """A path of the wrong kind: a file where a folder is due, or the reverse."""
 
 
 class TrainingDivergedError(ToolError):
