@@ -20,6 +20,8 @@ __all__ = [
     'DatasetLayoutError',
     'DependencyError',
     'InputSizeError',
+    'PathKindError',
+    'PreviousRunError',
     'ToolError',
     'TrainingDivergedError',
     'WorkDirBusyError',
@@ -77,6 +79,14 @@ class DependencyError(ToolError, ImportError):
 
 class WorkDirBusyError(ToolError):
     """Another run holds the work dir's lock."""
+
+
+class PreviousRunError(ToolError):
+    """A fresh training run into a work dir that holds another run's checkpoints."""
+
+
+class PathKindError(ToolError):
+    """A path of the wrong kind: a file where a folder is due, or the reverse."""
 
 
 class TrainingDivergedError(ToolError):

@@ -7,10 +7,10 @@ Prints the per-class IoU table and mIoU and writes the metrics to
 import argparse
 import os
 
-from mmengine.config import DictAction
-
 
 def parse_args() -> argparse.Namespace:
+    from attn_unet.apis import DictAction
+
     parser = argparse.ArgumentParser(description='MMSeg test (and eval) a model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')

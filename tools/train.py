@@ -7,10 +7,10 @@ Example:
 import argparse
 import os
 
-from mmengine.config import DictAction
-
 
 def parse_args() -> argparse.Namespace:
+    from attn_unet.apis import DictAction
+
     parser = argparse.ArgumentParser(description='Train a segmentor')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
@@ -22,6 +22,13 @@ def parse_args() -> argparse.Namespace:
         metavar='PATH',
         help='resume from PATH, or without PATH from <work_dir>/last_checkpoint; '
         'optimizer and scheduler state included',
+    )
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='start afresh in a work dir that holds an earlier run: its checkpoints, '
+        'last_checkpoint and logs are moved into <work_dir>/replaced_<timestamp>/ first '
+        '(without it, or --resume, such a run is refused)',
     )
     parser.add_argument(
         '--amp',
@@ -38,7 +45,7 @@ def parse_args() -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config settings, key=value (e.g. train_cfg.max_iters=100, '
-        'lists as key="[a,b]"); unknown top-level keys are refused',
+        'lists as key="[a,b]"); values keep their spaces; unknown top-level keys are refused',
     )
     parser.add_argument(
         '--launcher',

@@ -8,6 +8,7 @@ from .attention import attention_grid_for_image
 from .check_dataset import check_dataset
 from .cli import format_tool_error, run_cli
 from .config import load_config
+from .dict_action import DictAction, parse_cfg_options
 from .export import default_verify_shapes, export_onnx
 from .runner import build_runner
 from .segmentor import build_segmentor, load_image, load_segmentor, syncbn_to_bn
@@ -15,6 +16,7 @@ from .test import prepare_test_cfg, run_test
 from .train import prepare_train_cfg, run_train
 
 __all__ = [
+    'DictAction',
     'attention_grid_for_image',
     'build_runner',
     'build_segmentor',
@@ -25,6 +27,7 @@ __all__ = [
     'load_config',
     'load_image',
     'load_segmentor',
+    'parse_cfg_options',
     'prepare_test_cfg',
     'prepare_train_cfg',
     'run_cli',

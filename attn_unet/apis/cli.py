@@ -76,8 +76,29 @@ class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that ``finally`` blocks run."""
 
 
-def _raise_terminated(signum, frame):
-    raise _Terminated()
+def _terminate_handler(main_pid: int):
+    def handler(signum, frame):
+        if os.getpid() != main_pid:
+            # A forked data loader worker (SIGTERM sent to the whole process group): torch's
+            # worker loop ends quietly on KeyboardInterrupt, as on Ctrl-C; the main process
+            # stops and says so.
+            raise KeyboardInterrupt
+        raise _Terminated()
+
+    return handler
+
+
+def _stop(line: str, code: int) -> None:
+    """One closing line and the exit; a second Ctrl-C or SIGTERM on the way out is ignored.
+
+    So is a data loader worker that the same signal ended: torch's SIGCHLD handler would
+    report it with a traceback while the interpreter shuts down.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    print(line, file=sys.stderr)
+    sys.exit(code)
 
 
 def run_cli(main: Callable[[], object]) -> None:
@@ -85,14 +106,15 @@ def run_cli(main: Callable[[], object]) -> None:
 
     Ctrl-C exits with 130 and SIGTERM with 143, each after one ``stopped: ...``
     line; what the tool wrote completely (checkpoints) stays, and it cleans up
-    on the way out like on any other error.
+    on the way out like on any other error. A second signal while it cleans up
+    ends it the same way; one after the closing line is ignored.
 
     Args:
         main: the tool's entry point, called without arguments.
     """
     debug = os.environ.get(DEBUG_ENV, '') not in ('', '0')
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _raise_terminated)
+        signal.signal(signal.SIGTERM, _terminate_handler(os.getpid()))
     try:
         main()
     except SystemExit:
@@ -100,11 +122,9 @@ def run_cli(main: Callable[[], object]) -> None:
     except KeyboardInterrupt:
         if debug:
             raise
-        print('stopped: interrupted (Ctrl-C); finished checkpoints are intact', file=sys.stderr)
-        sys.exit(INTERRUPTED_EXIT)
+        _stop('stopped: interrupted (Ctrl-C); finished checkpoints are intact', INTERRUPTED_EXIT)
     except _Terminated:
-        print('stopped: terminated (SIGTERM); finished checkpoints are intact', file=sys.stderr)
-        sys.exit(TERMINATED_EXIT)
+        _stop('stopped: terminated (SIGTERM); finished checkpoints are intact', TERMINATED_EXIT)
     except Exception as exc:
         message = format_tool_error(exc)
         if message is None or debug:

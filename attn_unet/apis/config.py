@@ -3,13 +3,17 @@
 :func:`load_config` refuses a missing file, a file that does not parse (a syntax
 error, a ``_base_`` that does not exist, a ``custom_imports`` module that cannot be
 imported) and ``--cfg-options`` that nothing reads or whose values are of the wrong
-kind, each in one line; then it merges the options.
+kind, each in one line; then it merges the options and reconciles the pipeline copies
+they left apart (``test_pipeline`` and ``test_dataloader.dataset.pipeline``, see
+:mod:`attn_unet.engine.config_pipelines`), so the config a run uses and dumps is one.
 """
 
+import copy
 import os.path as osp
 
 from mmengine.config import Config
 
+from attn_unet.engine.config_pipelines import reconcile_pipelines
 from attn_unet.errors import ToolError
 
 from .config_options import check_cfg_option_keys, check_cfg_option_types
@@ -24,11 +28,12 @@ def load_config(path: str, options: dict | None = None, launcher: str = 'none') 
 
     Args:
         path: the config file.
-        options: ``--cfg-options`` as mmengine's ``DictAction`` parsed them.
+        options: ``--cfg-options`` as :class:`~attn_unet.apis.DictAction` parsed them.
         launcher: stored as ``cfg.launcher`` (mmengine's Runner reads it).
 
     Raises:
-        ToolError: one line naming the file and what is wrong with it.
+        ToolError: one line naming the file and what is wrong with it, or the
+            overrides that leave two copies of a pipeline apart.
     """
     if osp.isdir(path):
         raise ToolError(f'config {path} is a folder: pass a config file, e.g. {EXAMPLE_CONFIG}')
@@ -42,7 +47,9 @@ def load_config(path: str, options: dict | None = None, launcher: str = 'none') 
     if options:
         check_cfg_option_keys(cfg, options)
         check_cfg_option_types(cfg, options)
+        written = copy.deepcopy(cfg)
         cfg.merge_from_dict(options)
+        reconcile_pipelines(cfg, written)
     return cfg
 
 

@@ -25,6 +25,7 @@ EXTRA_TOP_LEVEL_KEYS = (
     'data_check',
     'compile',  # mmengine's Runner reads cfg.compile for torch.compile
     'cpu_sync_bn',
+    'overwrite',  # AttnUNetRunner: a fresh run may replace the one in the work dir
 )
 
 

@@ -5,19 +5,29 @@ import os.path as osp
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from attn_unet.engine import AttnUNetRunner
+from attn_unet.registry import RUNNERS
+
 __all__ = ['build_runner', 'set_work_dir']
 
 
-def build_runner(cfg: Config) -> Runner:
+def build_runner(cfg: Config, mode: str = 'train') -> Runner:
     """Build the runner the config names; its ``train()``/``test()`` check the input first.
 
-    The checks live in :meth:`AttnUNetRunner.preflight`, where mmseg's own tools reach
-    them too.
+    The checks live in :class:`~attn_unet.engine.AttnUNetRunner` (``from_cfg`` and
+    ``preflight``), where mmseg's own tools reach them too.
+
+    Args:
+        cfg: the full config.
+        mode: what the runner is for: ``'train'`` takes the work dir before the runner
+            is built; ``'val'`` / ``'test'`` do not.
     """
     if 'runner_type' not in cfg:
         return Runner.from_cfg(cfg)
-    from mmseg.registry import RUNNERS
-
+    runner_type = cfg.runner_type
+    runner_cls = RUNNERS.get(runner_type) if isinstance(runner_type, str) else runner_type
+    if isinstance(runner_cls, type) and issubclass(runner_cls, AttnUNetRunner):
+        return runner_cls.from_cfg(cfg, mode=mode)
     return RUNNERS.build(cfg)
 
 

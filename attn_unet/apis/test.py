@@ -1,4 +1,9 @@
-"""What ``tools/test.py`` does, with mmseg 1.2.2's meaning, plus a metrics JSON."""
+"""What ``tools/test.py`` does, with mmseg 1.2.2's meaning, plus a metrics JSON.
+
+Output paths are checked before anything runs (a file where a folder is due, or the
+reverse); ``--out`` appears only complete (written under a hidden name, renamed at the
+end) and never replaces a folder that holds files; the metrics JSON is written atomically.
+"""
 
 import json
 import os
@@ -7,6 +12,9 @@ import os.path as osp
 from mmengine.config import Config
 from mmengine.dist import is_main_process
 
+from attn_unet.engine.checkpoint import write_text_atomically
+from attn_unet.engine.path_kinds import check_file_path, check_folder_path
+from attn_unet.engine.staged_folder import StagedFolder
 from attn_unet.errors import ToolError
 
 from .config import load_config
@@ -38,10 +46,26 @@ def _enable_visualization(cfg: Config, args) -> None:
             cfg.custom_hooks = hooks + [dict(type=ATTENTION_HOOK, out_dir=out_dir)]
 
 
+def _check_output_paths(cfg: Config, args) -> None:
+    if args.out is not None:
+        StagedFolder(args.out, '--out').check()
+    if getattr(args, 'out_metrics', None):
+        check_file_path(args.out_metrics, '--out-metrics', 'metrics.json')
+    if args.show_dir:
+        check_folder_path(osp.join(cfg.work_dir, args.show_dir), '--show-dir')
+
+
 def prepare_test_cfg(args) -> Config:
-    """Config for ``tools/test.py`` from its parsed arguments."""
+    """Config for ``tools/test.py`` from its parsed arguments.
+
+    Raises:
+        PathKindError: ``--work-dir``, ``--out``, ``--out-metrics`` or ``--show-dir``
+            of the wrong kind, or an ``--out`` folder that already holds files.
+    """
     cfg = load_config(args.config, args.cfg_options, args.launcher)
     set_work_dir(cfg, args.config, args.work_dir)
+    check_folder_path(cfg.work_dir, 'work dir')
+    _check_output_paths(cfg, args)
     cfg.load_from = args.checkpoint
     cfg.resume = False
     if args.show or args.show_dir:
@@ -59,20 +83,22 @@ def prepare_test_cfg(args) -> Config:
 def run_test(args) -> dict:
     """``tools/test.py``: evaluate a checkpoint, write the metrics as JSON.
 
-    The JSON goes to ``args.out_metrics`` or ``<work_dir>/<timestamp>/metrics.json``.
+    The JSON goes to ``args.out_metrics`` or ``<work_dir>/<timestamp>/metrics.json``;
+    with ``--out``, the prediction PNGs appear in that folder only once all are written.
 
     Returns:
         The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; ``mDSC``,
         ``mHD95`` and per-organ scores with ``SynapseVolumeMetric``).
     """
-    runner = build_runner(prepare_test_cfg(args))
+    runner = build_runner(prepare_test_cfg(args), mode='test')
+    if args.out is not None and hasattr(runner, 'stage_test_output'):
+        runner.stage_test_output(args.out)
     metrics = runner.test()
     if is_main_process():
         path = getattr(args, 'out_metrics', None) or osp.join(runner.log_dir, 'metrics.json')
         os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
         record = dict(config=args.config, checkpoint=args.checkpoint, metrics=metrics)
-        with open(path, 'w') as f:
-            json.dump(record, f, indent=2, default=float)
+        write_text_atomically(path, json.dumps(record, indent=2, default=float))
         headline = 'mDSC' if 'mDSC' in metrics else 'mIoU'  # per-volume Dice for Synapse
         print(f'{headline}: {metrics.get(headline)}')
         print(f'metrics written to {path}')

@@ -31,7 +31,9 @@ def prepare_train_cfg(args) -> Config:
     """Config for ``tools/train.py`` from its parsed arguments.
 
     ``--resume`` alone resumes from ``<work_dir>/last_checkpoint``;
-    ``--resume PATH`` from that checkpoint.
+    ``--resume PATH`` from that checkpoint. ``--overwrite`` sets ``cfg.overwrite``: a
+    fresh run may start in a work dir holding another run's checkpoints, which are
+    moved into ``replaced_<timestamp>/`` first.
     """
     cfg = load_config(args.config, args.cfg_options, args.launcher)
     set_work_dir(cfg, args.config, args.work_dir)
@@ -39,6 +41,8 @@ def prepare_train_cfg(args) -> Config:
         _enable_amp(cfg)
     if getattr(args, 'channels_last', False):
         cfg.model_memory_format = 'channels_last'
+    if getattr(args, 'overwrite', False):
+        cfg.overwrite = True
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None
@@ -50,4 +54,4 @@ def prepare_train_cfg(args) -> Config:
 
 def run_train(args) -> None:
     """``tools/train.py``: build the runner the config names and train."""
-    build_runner(prepare_train_cfg(args)).train()
+    build_runner(prepare_train_cfg(args), mode='train').train()

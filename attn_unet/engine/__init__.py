@@ -5,7 +5,12 @@ Importing it registers what configs name: ``AttnUNetRunner``,
 """
 
 from .amp import AutoAmpOptimWrapper
-from .hooks import AttentionVisualizationHook, LabelIdGuardHook, SafeCheckpointHook
+from .hooks import (
+    AttentionVisualizationHook,
+    DivergenceGuardHook,
+    LabelIdGuardHook,
+    SafeCheckpointHook,
+)
 from .loops import ResumableIterBasedTrainLoop
 from .runner import AttnUNetRunner, apply_memory_format
 from .sync_bn import CPUSyncBatchNorm
@@ -15,6 +20,7 @@ __all__ = [
     'AttnUNetRunner',
     'AutoAmpOptimWrapper',
     'CPUSyncBatchNorm',
+    'DivergenceGuardHook',
     'LabelIdGuardHook',
     'ResumableIterBasedTrainLoop',
     'SafeCheckpointHook',

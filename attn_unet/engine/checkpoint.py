@@ -1,7 +1,8 @@
 """Checkpoint files: read once and checked, written so that a crash loses nothing.
 
 Reading: :func:`load_checkpoint_file` loads a file once with torch's safe
-loader and turns every failure into one line; :func:`check_state_dict_fits`
+loader and turns every failure into one line (a folder, a damaged file, a
+whole pickled model, non-finite weights); :func:`check_state_dict_fits`
 refuses weights that do not fit the model. Writing: :func:`publish_file`
 moves a finished temporary file into place (fsync, then rename), so a file
 under its final name is always complete. :func:`find_resume_checkpoint` picks
@@ -12,6 +13,7 @@ import glob
 import os
 import os.path as osp
 import re
+import sys
 from typing import Dict, List, Mapping, Tuple
 
 import torch
@@ -22,7 +24,9 @@ from attn_unet.errors import CheckpointError
 __all__ = [
     'PARTIAL_SUFFIX',
     'check_state_dict_fits',
+    'checkpoint_step',
     'find_resume_checkpoint',
+    'first_non_finite',
     'load_checkpoint_file',
     'model_state_dict',
     'partial_path',
@@ -38,6 +42,9 @@ BN_COUNTER = 'num_batches_tracked'
 TRAINING_STATE_KEYS = ('state_dict', 'optimizer', 'meta')
 _STEP = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
 _SHOWN_KEYS = 3
+_TERMINAL_CODES = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+# torch's weights-only loader names the class it refused: "Unsupported global: GLOBAL a.b.C"
+_REFUSED_GLOBAL = re.compile(r'GLOBAL ([\w.]+)')
 
 
 def partial_path(path: str) -> str:
@@ -79,7 +86,56 @@ def write_text_atomically(path: str, text: str) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    return ' '.join(str(exc).split())[:120] or type(exc).__name__
+    return ' '.join(_TERMINAL_CODES.sub('', str(exc)).split())[:120] or type(exc).__name__
+
+
+def checkpoint_step(path: str) -> int:
+    """The N of ``iter_N.pth`` / ``epoch_N.pth`` (-1 for other names)."""
+    match = _STEP.search(osp.basename(path))
+    return int(match.group(1)) if match else -1
+
+
+def _is_module_class(dotted_name: str) -> bool:
+    """Whether ``a.b.C`` names an ``nn.Module`` class of a module already imported."""
+    module_name, _, attr = dotted_name.rpartition('.')
+    value = getattr(sys.modules.get(module_name), attr, None)
+    return isinstance(value, type) and issubclass(value, nn.Module)
+
+
+def _unreadable(path: str, purpose: str, exc: BaseException) -> CheckpointError:
+    refused = _REFUSED_GLOBAL.search(str(exc))
+    if refused and _is_module_class(refused.group(1)):
+        return CheckpointError(
+            f'{purpose} checkpoint {path} is a whole pickled model ({refused.group(1)}, as '
+            'torch.save(model) writes), not a checkpoint: save its weights with '
+            'torch.save(model.state_dict(), path), or use a checkpoint written by tools/train.py'
+        )
+    if refused:
+        return CheckpointError(
+            f'{purpose} checkpoint {path} holds a pickled {refused.group(1)} object, which the '
+            'safe loader does not read: save only tensors (model.state_dict()), or use a '
+            'checkpoint written by tools/train.py'
+        )
+    return CheckpointError(
+        f'{purpose} checkpoint {path} is corrupt or truncated ({_reason(exc)}): use another '
+        'checkpoint, e.g. an earlier iter_*.pth, or re-download it'
+    )
+
+
+def first_non_finite(tensors: Mapping) -> Tuple[str, str] | None:
+    """``(key, 'nan' or 'inf')`` of the first floating tensor holding one, else None."""
+    for key, value in tensors.items():
+        if torch.is_tensor(value) and value.is_floating_point() and not value.isfinite().all():
+            return key, 'nan' if value.isnan().any() else 'inf'
+    return None
+
+
+def _folder_hint(folder: str) -> str:
+    found = sorted(
+        glob.glob(osp.join(folder, 'iter_*.pth')) + glob.glob(osp.join(folder, 'epoch_*.pth')),
+        key=checkpoint_step,
+    )
+    return f', e.g. {found[-1]}' if found else ''
 
 
 def load_checkpoint_file(path: str, purpose: str = 'test', need_training_state: bool = False):
@@ -97,8 +153,15 @@ def load_checkpoint_file(path: str, purpose: str = 'test', need_training_state: 
         ``load_from`` also a bare ``model.state_dict()`` (as mmseg accepts).
 
     Raises:
-        CheckpointError: one line naming the file and the fix.
+        CheckpointError: one line naming the file and the fix: missing, a folder,
+            damaged, a whole pickled model, not a training checkpoint, or holding
+            non-finite weights.
     """
+    if osp.isdir(path):
+        raise CheckpointError(
+            f'{purpose} checkpoint {path} is a folder, not a file: pass the .pth file in it'
+            f'{_folder_hint(path)}'
+        )
     if not osp.isfile(path):
         raise CheckpointError(
             f'{purpose} checkpoint {path} does not exist: pass the path of a saved .pth file'
@@ -106,10 +169,7 @@ def load_checkpoint_file(path: str, purpose: str = 'test', need_training_state: 
     try:
         checkpoint = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as exc:  # torch raises several types for damaged files
-        raise CheckpointError(
-            f'{purpose} checkpoint {path} is corrupt or truncated ({_reason(exc)}): use another '
-            'checkpoint, e.g. an earlier iter_*.pth, or re-download it'
-        ) from exc
+        raise _unreadable(path, purpose, exc) from exc
     if not isinstance(checkpoint, Mapping):
         raise CheckpointError(f'{purpose} checkpoint {path} is not a checkpoint dict')
     is_raw_state_dict = bool(checkpoint) and all(torch.is_tensor(v) for v in checkpoint.values())
@@ -119,6 +179,12 @@ def load_checkpoint_file(path: str, purpose: str = 'test', need_training_state: 
         raise CheckpointError(
             f'{purpose} checkpoint {path} lacks {", ".join(missing)}: it was not saved by '
             'a training run; use a checkpoint written by tools/train.py'
+        )
+    bad = first_non_finite(model_state_dict(checkpoint))
+    if bad:
+        raise CheckpointError(
+            f'{purpose} checkpoint {path} holds non-finite weights ({bad[0]} holds {bad[1]}): '
+            'the run that saved it diverged; use an earlier checkpoint of that run'
         )
     return checkpoint
 
@@ -186,11 +252,6 @@ def check_state_dict_fits(
         )
 
 
-def _step(path: str) -> int:
-    match = _STEP.search(osp.basename(path))
-    return int(match.group(1)) if match else -1
-
-
 def find_resume_checkpoint(work_dir: str) -> Tuple[str | None, dict | None, str | None]:
     """The newest loadable training checkpoint of ``work_dir``.
 
@@ -213,7 +274,7 @@ def find_resume_checkpoint(work_dir: str) -> Tuple[str | None, dict | None, str 
             named = f.read().strip() or None
     found = sorted(
         glob.glob(osp.join(work_dir, 'iter_*.pth')) + glob.glob(osp.join(work_dir, 'epoch_*.pth')),
-        key=_step,
+        key=checkpoint_step,
         reverse=True,
     )
     candidates = ([named] if named else []) + [p for p in found if p != named]

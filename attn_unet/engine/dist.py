@@ -13,7 +13,7 @@ import torch.distributed as torch_dist
 
 from attn_unet.errors import ToolError
 
-__all__ = ['check_launcher_env', 'init_cpu_dist']
+__all__ = ['check_launcher_env', 'init_cpu_dist', 'launcher_rank']
 
 DEFAULT_PORT = '29500'
 LAUNCHER_ENV = {
@@ -40,6 +40,17 @@ def check_launcher_env(launcher: str) -> None:
             f'--launcher {launcher} but {", ".join(missing)} not set (the launcher sets them): '
             f'{LAUNCHER_HINT[launcher]}, or drop --launcher to run one process'
         )
+
+
+def launcher_rank(launcher: str) -> int:
+    """This process' global rank as its launcher set it, before any process group exists.
+
+    Args:
+        launcher: ``'none'``, ``'pytorch'``, ``'slurm'`` or ``'mpi'``; call
+            :func:`check_launcher_env` first (a missing variable reads as rank 0).
+    """
+    name = LAUNCHER_ENV.get(launcher, (None,))[0]
+    return int(os.environ.get(name, '0')) if name else 0
 
 
 def _slurm_env(port=None) -> None:

@@ -10,15 +10,21 @@ runner type) get the same behaviour as this repository's tools:
   checked to fit the model, then used for loading without a second read)
   before anything is trained or evaluated;
 - checkpoints written complete or not at all, old ones removed only after
-  the new one is in place (:class:`SafeCheckpointHook`), and ``--resume``
-  falling back to the newest loadable checkpoint;
+  the new one is in place (:class:`SafeCheckpointHook`), never with
+  non-finite weights (:class:`DivergenceGuardHook` stops a diverging run),
+  and ``--resume`` falling back to the newest loadable checkpoint;
 - exact resume: the random state is saved with every checkpoint and put
   back where the run stopped (:class:`ResumableIterBasedTrainLoop`);
-- a work dir locked while a training run writes into it.
+- a work dir taken before anything is written into it: locked while a
+  training run writes there, and a fresh run refused where another run's
+  checkpoints lie unless it resumes or overwrites (:mod:`.work_dir`);
+- one copy of each pipeline in the config it runs and dumps
+  (:mod:`.config_pipelines`), and test outputs that appear only complete.
 
 On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner` otherwise.
 """
 
+import copy
 import glob
 import logging
 import os
@@ -26,7 +32,8 @@ import os.path as osp
 
 import torch
 import torch.nn as nn
-from mmengine.dist import is_distributed, master_only
+from mmengine.config import Config
+from mmengine.dist import barrier, is_distributed, master_only
 from mmengine.hooks import CheckpointHook
 from mmengine.logging import print_log
 from mmengine.model import (
@@ -45,22 +52,29 @@ from attn_unet.registry import MODEL_WRAPPERS, RUNNERS
 from .checkpoint import (
     PARTIAL_SUFFIX,
     check_state_dict_fits,
-    find_resume_checkpoint,
+    checkpoint_step,
+    first_non_finite,
     load_checkpoint_file,
     partial_path,
     publish_file,
 )
-from .dist import check_launcher_env, init_cpu_dist
-from .hooks import SafeCheckpointHook
+from .config_pipelines import pipeline_copies_disagree, reconcile_pipelines
+from .dist import check_launcher_env, init_cpu_dist, launcher_rank
+from .hooks import DivergenceGuardHook, SafeCheckpointHook, diverged_error
 from .log_files import stop_on_log_write_errors
 from .loops import ResumableIterBasedTrainLoop
+from .path_kinds import check_folder_path
 from .preflight import check_datasets, check_input_sizes
+from .resume import check_something_left_to_train, find_checkpoint_to_resume
 from .rng import capture_rng_state
+from .staged_folder import StagedFolder
 from .sync_bn import convert_sync_bn_to_cpu
+from .work_dir import check_fresh_start, claim_work_dir
 from .work_dir_lock import WorkDirLock
 
 __all__ = ['AttnUNetRunner', 'apply_memory_format']
 
+DIVERGENCE_GUARD = 'divergence_guard'  # the default hook's name in default_hooks
 MEMORY_FORMATS = {'channels_last': torch.channels_last, 'contiguous': torch.contiguous_format}
 
 
@@ -97,6 +111,9 @@ class AttnUNetRunner(Runner):
     """mmengine's Runner plus one preflight, safe checkpoints, exact resume, CPU DDP.
 
     Extra top-level config keys:
+        overwrite: ``True`` lets a fresh training run start in a work dir that
+            holds another run's checkpoints, moving those into
+            ``replaced_<timestamp>/`` first (``tools/train.py --overwrite``).
         model_memory_format: ``'channels_last'`` converts the model and its
             inputs (default: leave as is).
         cpu_sync_bn: ``'sync'`` (default) keeps SyncBN synchronised across
@@ -110,20 +127,47 @@ class AttnUNetRunner(Runner):
         self._checked_checkpoints: dict = {}
         self._loaded_meta: dict = {}
         self._work_dir_lock = None
+        self._claim_note = None
+        self._resume_found = None
+        self._staged_outputs: list = []
         super().__init__(*args, **kwargs)
         stop_on_log_write_errors(self.logger)
 
     # -- the preflight: once, before anything is trained or evaluated ----------------------
 
     @classmethod
-    def from_cfg(cls, cfg) -> 'AttnUNetRunner':
-        """Check what the config alone decides (stage tuples, input sizes), then build.
+    def from_cfg(cls, cfg, mode: str = 'train') -> 'AttnUNetRunner':
+        """Check what the config alone decides, take the work dir for training, then build.
 
         These checks need no file and must come before the model is built: mmseg's
-        UNet asserts on per-stage tuples that do not fit ``num_stages``.
+        UNet asserts on per-stage tuples that do not fit ``num_stages``. A training
+        run takes its work dir here, before mmengine's Runner creates the log folder
+        in it, so that a refused run (the work dir busy, or holding another run's
+        checkpoints) writes nothing.
+
+        Args:
+            cfg: the full config.
+            mode: ``'train'`` (the default: mmseg's ``tools/train.py`` reaches this
+                through ``RUNNERS.build(cfg)``), ``'val'`` or ``'test'``.
+
+        Raises:
+            ToolError: one line naming the problem and the fix.
         """
+        check_folder_path(cfg['work_dir'], 'work dir')
         check_input_sizes(cfg)
-        return super().from_cfg(cfg)
+        if mode != 'train':
+            return super().from_cfg(cfg)
+        cfg = copy.deepcopy(cfg)
+        _reconcile_with_config_file(cfg)
+        lock, note, found = _claim_for_training(cfg)
+        try:
+            runner = super().from_cfg(cfg)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        runner._work_dir_lock, runner._claim_note, runner._resume_found = lock, note, found
+        return runner
 
     def preflight(self, mode: str) -> None:
         """Check the data and the checkpoint ``mode`` will use; each file is read once.
@@ -149,18 +193,16 @@ class AttnUNetRunner(Runner):
         self._preflight_done = True
 
     def _check_resume_checkpoint(self) -> None:
-        if self._load_from:
-            path = self._load_from
-            checkpoint = load_checkpoint_file(path, 'resume', need_training_state=True)
-        else:
-            path, checkpoint, note = find_resume_checkpoint(self.work_dir)
-            if note:
-                print_log(note, logger='current', level=logging.WARNING)
-            if path is None:
-                return
-            # mmengine resumes from load_from when it is set: the file checked here.
-            self._load_from = path
+        path, checkpoint, note = self._resume_found or find_checkpoint_to_resume(self.cfg)
+        self._resume_found = None
+        if note:
+            print_log(note, logger='current', level=logging.WARNING)
+        if path is None:
+            return
+        # mmengine resumes from load_from when it is set: the file checked here.
+        self._load_from = path
         check_state_dict_fits(self._bare_model(), checkpoint, path, allow_fresh_gates=False)
+        check_something_left_to_train(self.cfg.get('train_cfg'), path, checkpoint)
         self._checked_checkpoints[path] = checkpoint
         seed = checkpoint['meta'].get('seed')
         if seed is not None and seed != self._randomness_cfg.get('seed'):
@@ -210,11 +252,20 @@ class AttnUNetRunner(Runner):
 
     def _take_work_dir(self) -> None:
         if self.rank == 0:
-            self._work_dir_lock = WorkDirLock(self.work_dir)
-            self._work_dir_lock.acquire()
+            if self._work_dir_lock is None:  # built without from_cfg
+                self._work_dir_lock, self._claim_note = claim_work_dir(
+                    self.work_dir,
+                    resume=bool(self._resume),
+                    overwrite=bool(self.cfg.get('overwrite')),
+                    config_copy=_config_copy_name(self.cfg),
+                    keep=(self.timestamp,),
+                )
             # Left by a run killed while saving; this run holds the lock, nobody writes them.
             for stale in glob.glob(osp.join(self.work_dir, f'.*{PARTIAL_SUFFIX}')):
-                os.remove(stale)
+                if osp.isfile(stale):  # a hidden test output folder is not ours to clear
+                    os.remove(stale)
+        if self._claim_note:
+            self.logger.info(self._claim_note)
         self._work_dir_ready = True
 
     def _release_work_dir(self) -> None:
@@ -223,8 +274,16 @@ class AttnUNetRunner(Runner):
             self._work_dir_lock = None
 
     def register_default_hooks(self, hooks=None) -> None:
-        """Register hooks, with :class:`SafeCheckpointHook` where ``CheckpointHook`` is named."""
+        """Register hooks, with :class:`SafeCheckpointHook` where ``CheckpointHook`` is named.
+
+        :class:`DivergenceGuardHook` is added as ``divergence_guard`` unless the
+        config sets ``default_hooks.divergence_guard=None``.
+        """
         hooks = dict(hooks or {})
+        if hooks.get(DIVERGENCE_GUARD, {}) is None:
+            hooks.pop(DIVERGENCE_GUARD)
+        else:
+            hooks.setdefault(DIVERGENCE_GUARD, dict(type=DivergenceGuardHook))
         checkpoint = hooks.get('checkpoint', dict(type='CheckpointHook', interval=1))
         if isinstance(checkpoint, dict) and checkpoint.get('type') in (
             'CheckpointHook',
@@ -244,15 +303,32 @@ class AttnUNetRunner(Runner):
                 loop['type'] = ResumableIterBasedTrainLoop
         return super().build_train_loop(loop)
 
-    @master_only
-    def save_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
-        """mmengine's save_checkpoint, written complete or not at all, with the random state.
+    def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
+        """mmengine's save_checkpoint, refused for non-finite weights, written complete.
 
-        The file is written under a hidden ``.NAME.partial`` name, flushed to
-        disk and renamed: ``out_dir/filename`` is never a truncated file.
+        Every rank checks the weights (they are the same under DDP), so that all stop
+        together; rank 0 writes.
 
         Raises:
+            TrainingDivergedError: a weight or buffer is nan or inf (nothing is written).
             ToolError: the disk is full (the partial file is removed).
+        """
+        bad = first_non_finite(self._bare_model().state_dict())
+        if bad:
+            step = checkpoint_step(filename)
+            raise diverged_error(
+                step if step >= 0 else self.iter,
+                f'the weights are no longer finite ({bad[0]} holds {bad[1]}), so {filename} '
+                'is not written',
+                self.work_dir,
+            )
+        self._write_checkpoint(out_dir, filename, *args, **kwargs)
+
+    @master_only
+    def _write_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
+        """Write under a hidden ``.NAME.partial`` name, flush, rename; the random state in meta.
+
+        ``out_dir/filename`` is never a truncated file.
         """
         meta = dict(meta or {})
         meta['rng_state'] = capture_rng_state()
@@ -313,11 +389,11 @@ class AttnUNetRunner(Runner):
         return MODEL_WRAPPERS.build(model_wrapper_cfg, default_args=dict(module=model))
 
     def train(self) -> nn.Module:
-        # Checks first: a refused run leaves the work dir as it was, lock file included.
-        # Reading before the lock is safe: checkpoints appear only complete (renamed into place).
-        self.preflight('train')
-        self._take_work_dir()
+        # The work dir was taken in from_cfg (before anything was written there); the
+        # lock is held until training ends, whatever ends it.
         try:
+            self.preflight('train')
+            self._take_work_dir()
             self.dump_config()
             return super().train()
         finally:
@@ -328,7 +404,89 @@ class AttnUNetRunner(Runner):
         self._dump_config_into(self.log_dir)
         return super().val()
 
+    def stage_test_output(self, out_dir: str, what: str = '--out') -> None:
+        """Have the test evaluator write ``out_dir`` under a hidden name, renamed when complete.
+
+        Call before :meth:`test`; the evaluator whose ``output_dir`` is ``out_dir``
+        writes into ``.NAME.partial`` beside it (the dumped config keeps ``out_dir``).
+
+        Raises:
+            PathKindError: ``out_dir`` is a file or a folder that holds files.
+        """
+        staged = StagedFolder(out_dir, what)
+        staged.check()
+        evaluators = self._test_evaluator
+        for evaluator in evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]:
+            target = evaluator.get('output_dir') if isinstance(evaluator, dict) else None
+            if target and osp.abspath(target) == staged.path:
+                evaluator['output_dir'] = staged.partial
+        self._staged_outputs.append(staged)
+
     def test(self) -> dict:
         self.preflight('test')
         self._dump_config_into(self.log_dir)
-        return super().test()
+        if self.rank == 0:
+            for staged in self._staged_outputs:
+                staged.prepare()
+        barrier()  # no rank writes before a stale hidden folder is gone
+        try:
+            metrics = super().test()
+        except BaseException:
+            if self.rank == 0:
+                for staged in self._staged_outputs:
+                    staged.discard()
+            raise
+        barrier()
+        if self.rank == 0:
+            for staged in self._staged_outputs:
+                staged.publish()
+        return metrics
+
+
+def _config_copy_name(cfg) -> str | None:
+    """The file name mmengine's ``dump_config`` gives the config copy in the work dir."""
+    return osp.basename(cfg.filename) if getattr(cfg, 'filename', None) else None
+
+
+def _claim_for_training(cfg) -> tuple:
+    """The refusals a training run gets before anything is written, then its work dir.
+
+    Returns:
+        ``(lock, note, found)``: the held lock and the ``--overwrite`` note (None on
+        ranks other than 0) and the checkpoint a resume continues from (see
+        :func:`~attn_unet.engine.resume.find_checkpoint_to_resume`).
+    """
+    launcher = cfg.get('launcher', 'none')
+    if launcher != 'none':
+        check_launcher_env(launcher)
+    work_dir, resume, overwrite = (
+        cfg['work_dir'],
+        bool(cfg.get('resume')),
+        bool(cfg.get('overwrite')),
+    )
+    is_rank_0 = launcher_rank(launcher) == 0
+    if is_rank_0:  # the busy work dir first: its checkpoints are another run's, live
+        WorkDirLock(work_dir).refuse_if_held()
+        check_fresh_start(work_dir, resume, overwrite)
+    found = (None, None, None)
+    if resume:
+        found = find_checkpoint_to_resume(cfg)
+        if found[0] is not None:
+            check_something_left_to_train(cfg.get('train_cfg'), found[0], found[1])
+    if not is_rank_0:
+        return None, None, found
+    lock, note = claim_work_dir(work_dir, resume, overwrite, config_copy=_config_copy_name(cfg))
+    return lock, note, found
+
+
+def _reconcile_with_config_file(cfg) -> None:
+    """Reconcile pipeline copies that ``--cfg-options`` merged elsewhere left apart.
+
+    This repository's tools reconcile as they merge (``attn_unet.apis.load_config``);
+    mmseg's own ``tools/train.py`` merges itself, so its config is compared with the
+    file it came from.
+    """
+    filename = getattr(cfg, 'filename', None)
+    if not pipeline_copies_disagree(cfg) or not filename or not osp.isfile(filename):
+        return
+    reconcile_pipelines(cfg, Config.fromfile(filename))

@@ -45,12 +45,9 @@ class WorkDirLock:
             fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock_file.seek(0)
-            holder = lock_file.read().strip() or 'another process'
+            holder = lock_file.read().strip()
             lock_file.close()
-            raise WorkDirBusyError(
-                f'work dir {self.work_dir} is in use by {holder}: wait for that run to end, '
-                'or pass another --work-dir'
-            ) from None
+            raise self._busy(holder) from None
         started = datetime.datetime.now().astimezone().isoformat(timespec='seconds')
         command = shlex.join([osp.basename(sys.executable), *sys.argv])
         if len(command) > MAX_COMMAND_CHARS:
@@ -60,6 +57,29 @@ class WorkDirLock:
         lock_file.write(f'pid {os.getpid()} on {socket.gethostname()} since {started} ({command})')
         lock_file.flush()
         self._file = lock_file
+
+    def refuse_if_held(self) -> None:
+        """Refuse when another process holds the lock, creating nothing (no folder, no file).
+
+        For a check before anything is written; :meth:`acquire` still decides.
+
+        Raises:
+            WorkDirBusyError: another process holds it.
+        """
+        if self._file is not None or not osp.isfile(self.path):
+            return
+        with open(self.path) as probe:
+            try:
+                fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise self._busy(probe.read().strip()) from None
+            fcntl.flock(probe.fileno(), fcntl.LOCK_UN)
+
+    def _busy(self, holder: str) -> WorkDirBusyError:
+        return WorkDirBusyError(
+            f'work dir {self.work_dir} is in use by {holder or "another process"}: wait for that '
+            'run to end, or pass another --work-dir'
+        )
 
     def release(self) -> None:
         """Drop the lock (the process exiting does the same)."""

@@ -1,9 +1,10 @@
 """Hooks the tool tests load into subprocess runs through ``custom_imports``.
 
 They record what a run did (autocast state, training state after resuming,
-each rank's weights, the losses of every iteration) as files in the work dir,
-for the tests to compare, or inject faults (a kill, a stalled or failing
-checkpoint write) at a chosen point, set by environment variables.
+each rank's weights, the losses of every iteration, the test loop's logits) as
+files in the work dir, for the tests to compare, or inject faults (a kill, a
+stalled or failing checkpoint write, a pause for a signal, a slow exit) at a
+chosen point, set by environment variables.
 """
 
 import errno
@@ -27,10 +28,14 @@ __all__ = [
     'DiskFullProbeHook',
     'LogDiskFullProbeHook',
     'KillAfterIterProbeHook',
+    'LogitsRecordProbeHook',
     'LossRecordProbeHook',
     'RankStateDumpHook',
     'ResumeStateProbeHook',
+    'SleepAfterIterProbeHook',
+    'SleepAfterTestIterProbeHook',
     'SlowCheckpointWriteProbeHook',
+    'SlowExitProbeHook',
 ]
 
 
@@ -184,3 +189,64 @@ class LogDiskFullProbeHook(Hook):
             for handler in runner.logger.handlers:
                 if isinstance(handler, logging.FileHandler):
                     handler.stream = _FullDisk()
+
+
+def _write_marker(runner, name: str) -> None:
+    with open(osp.join(runner.work_dir, name), 'w') as f:
+        f.write(str(os.getpid()))
+
+
+@HOOKS.register_module()
+class SleepAfterIterProbeHook(Hook):
+    """After iteration ``$PROBE_SLEEP_AFTER_ITER`` (saved first) writes ``sleeping.marker``, sleeps.
+
+    For a test to send a signal to a run that is busy training.
+    """
+
+    priority = 'LOWEST'
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if runner.iter + 1 == int(os.environ.get('PROBE_SLEEP_AFTER_ITER', '0')):
+            _write_marker(runner, 'sleeping.marker')
+            time.sleep(600)
+
+
+@HOOKS.register_module()
+class SlowExitProbeHook(Hook):
+    """At interpreter exit writes ``exiting.marker`` and takes 3 s (a slow worker shutdown)."""
+
+    def before_train(self, runner) -> None:
+        import atexit
+
+        def slow_exit():
+            _write_marker(runner, 'exiting.marker')
+            time.sleep(3)
+
+        atexit.register(slow_exit)
+
+
+@HOOKS.register_module()
+class SleepAfterTestIterProbeHook(Hook):
+    """After the first test batch writes ``testing.marker`` in the work dir and sleeps."""
+
+    priority = 'LOWEST'
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        if batch_idx == 0:
+            _write_marker(runner, 'testing.marker')
+            time.sleep(600)
+
+
+@HOOKS.register_module()
+class LogitsRecordProbeHook(Hook):
+    """Saves ``test_logits.pth``: ``{image path: seg_logits (C, H, W)}`` of the test loop."""
+
+    def before_test(self, runner) -> None:
+        self.logits = {}
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        for sample in outputs or []:
+            self.logits[sample.img_path] = sample.seg_logits.data.detach().cpu().clone()
+
+    def after_test(self, runner) -> None:
+        torch.save(self.logits, osp.join(runner.work_dir, 'test_logits.pth'))

@@ -25,20 +25,14 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    from mmengine.config import DictAction
-
     from attn_unet.analysis import model_complexity
-    from attn_unet.apis import load_config
+    from attn_unet.apis import load_config, parse_cfg_options
     from attn_unet.errors import ToolError
 
     if len(args.shape) not in (1, 2):
         raise ToolError(f'--shape takes H or H W, got {len(args.shape)} values')
     shape = (args.shape[0], args.shape[-1])
-    options = {}
-    if args.cfg_options:
-        parser = argparse.ArgumentParser()
-        parser.add_argument('--o', nargs='+', action=DictAction)
-        options = parser.parse_args(['--o', *args.cfg_options]).o
+    options = parse_cfg_options(args.cfg_options)
     info = model_complexity(load_config(args.config, options), shape)
     line = '=' * 40
     print(info['table'])

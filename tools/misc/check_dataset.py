@@ -11,10 +11,10 @@ Usage::
 
 import argparse
 
-from mmengine.config import DictAction
-
 
 def parse_args() -> argparse.Namespace:
+    from attn_unet.apis import DictAction
+
     parser = argparse.ArgumentParser(description='Check the dataset files a config uses')
     parser.add_argument('config', help='config file path')
     parser.add_argument(

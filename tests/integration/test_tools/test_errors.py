@@ -265,7 +265,9 @@ def test_checkpoint_of_another_model_is_refused(tool, wide_unet_run, tiny_data, 
         args = ['tools/train.py', MINI_ATTN_CONFIG, '--work-dir', work_dir]
     extra = [f'load_from={checkpoint}'] if mode == 'load_from' else []
     before = file_hashes(wide_unet_run)
-    code, out, err = tool(*args, '--cfg-options', *tiny_options(tiny_data), *extra)
+    # 4 iterations: a resume of the 2-iteration checkpoint has something left to train
+    options = tiny_options(tiny_data, iters=4)
+    code, out, err = tool(*args, '--cfg-options', *options, *extra)
     # Only a resume needs the gates too; test and load_from may leave them fresh.
     gates = ['missing (backbone.attention_gates.'] if mode == 'resume' else []
     _assert_one_line_error(

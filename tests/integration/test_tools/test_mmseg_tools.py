@@ -9,9 +9,10 @@ from pathlib import Path
 
 import mmseg
 import pytest
+from mmengine.config import Config
 
 from tests.helpers.mini_runs import MINI_ATTN_CONFIG, tiny_options, train_tiny
-from tests.helpers.tools import run_tool
+from tests.helpers.tools import run_tool, tree_listing
 
 MMSEG_TOOLS = Path(mmseg.__file__).parent / '.mim' / 'tools'
 
@@ -29,6 +30,24 @@ def test_mmseg_train_uses_our_runner_and_backbone(mmseg_trained):
     assert 'AttentionUNet' in log
     assert (mmseg_trained / 'iter_2.pth').is_file()
     assert (mmseg_trained / 'last_checkpoint').read_text().strip().endswith('iter_2.pth')
+
+
+def test_mmseg_train_dumps_one_pipeline_per_split(mmseg_trained):
+    # mmseg's train.py merged tiny_options' loader overrides itself: the runner reconciles.
+    dumped = Config.fromfile(mmseg_trained / Path(MINI_ATTN_CONFIG).name)
+    assert dumped.test_pipeline == dumped.test_dataloader.dataset.pipeline
+    assert tuple(dumped.test_pipeline[1].scale) == (128, 64)
+    assert dumped.train_pipeline == dumped.train_dataloader.dataset.pipeline
+    assert tuple(dumped.train_pipeline[3].crop_size) == (64, 128)
+
+
+def test_mmseg_train_over_a_finished_run_is_refused(mmseg_trained, tiny_data):
+    before = tree_listing(mmseg_trained)
+    result = run_tool(MMSEG_TOOLS / 'train.py', MINI_ATTN_CONFIG, '--work-dir', mmseg_trained,
+                      '--cfg-options', *tiny_options(tiny_data))  # fmt: skip
+    assert result.returncode != 0
+    assert 'holds the checkpoints of an earlier run' in result.stderr, result.stderr[-3000:]
+    assert tree_listing(mmseg_trained) == before
 
 
 def test_mmseg_test_evaluates_our_checkpoint(mmseg_trained, tiny_data, tmp_path):

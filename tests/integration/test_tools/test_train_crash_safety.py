@@ -1,7 +1,7 @@
 """tools/train.py loses nothing: kill -9 while saving, a full disk, a second run, a resume.
 
 Every test starts real training processes on the tiny config; faults are
-injected by the probe hooks (tests/test_tools/probe_hooks.py).
+injected by the probe hooks (tests/helpers/probe_hooks.py).
 """
 
 import json
@@ -9,13 +9,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import torch
 
 from tests.helpers.mini_runs import MINI_ATTN_CONFIG, probe_config, tiny_options
-from tests.helpers.tools import REPO, TOOL_TIMEOUT, file_hashes, run_tool
+from tests.helpers.tools import REPO, run_tool, tree_listing, wait_for_file
 
 
 def _load(path):
@@ -43,14 +42,6 @@ def _start(config, work_dir, options, env):
     )
 
 
-def _wait_for(path, process, timeout=TOOL_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert process.poll() is None, process.stderr.read()[-3000:]
-        assert time.monotonic() < deadline, f'{path} never appeared'
-        time.sleep(0.2)
-
-
 def _assert_one_line_error(result, *words):
     assert result.returncode == 2, result.stderr[-3000:]
     assert 'Traceback' not in result.stderr
@@ -73,7 +64,7 @@ def test_kill_during_checkpoint_save_keeps_the_last_good_one(tiny_data, tmp_path
     config = probe_config(tmp_path, ['SlowCheckpointWriteProbeHook'])
     process = _start(config, work_dir, _keep_one(tiny_data), {'PROBE_SLOW_WRITE': '2'})
     try:
-        _wait_for(work_dir / 'saving.marker', process)  # iter_4 is half written now
+        wait_for_file(work_dir / 'saving.marker', process)  # iter_4 is half written now
         os.kill(process.pid, signal.SIGKILL)
     finally:
         process.kill()
@@ -125,13 +116,13 @@ def test_second_run_into_a_busy_work_dir_is_refused(tiny_data, tmp_path):
     options = tiny_options(tiny_data)
     first = _start(config, work_dir, options, {'PROBE_SLOW_WRITE': '1'})
     try:
-        _wait_for(work_dir / 'saving.marker', first)
-        before = {k: v for k, v in file_hashes(work_dir).items() if '/' not in k}
+        wait_for_file(work_dir / 'saving.marker', first)
+        before = tree_listing(work_dir)  # the holder is stalled: nothing changes
         second = run_tool('tools/train.py', MINI_ATTN_CONFIG, '--work-dir', work_dir,
                           '--cfg-options', *options)  # fmt: skip
         _assert_one_line_error(second, str(work_dir), f'pid {first.pid}', 'tools/train.py')
-        after = {k: v for k, v in file_hashes(work_dir).items() if '/' not in k}
-        assert after == before, 'the refused run must not write into the work dir'
+        after = tree_listing(work_dir)
+        assert after == before, 'the refused run writes nothing: no log folder, no config'
     finally:
         first.kill()
         first.wait()

@@ -71,3 +71,23 @@ def test_run_cli_debug_and_unknown_errors_raise(monkeypatch):
         run_cli(main)
     with pytest.raises(RuntimeError):
         run_cli(lambda: (_ for _ in ()).throw(RuntimeError('bug')))
+
+
+def test_run_cli_ctrl_c_one_line_exit_130_and_later_signals_ignored(capsys, monkeypatch):
+    import signal
+
+    def main():
+        raise KeyboardInterrupt
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD)}
+    try:
+        with pytest.raises(SystemExit) as info:
+            run_cli(main)
+        assert info.value.code == 130
+        assert capsys.readouterr().err.startswith('stopped: interrupted (Ctrl-C)')
+        # on the way out a second Ctrl-C or SIGTERM is ignored, not a traceback
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

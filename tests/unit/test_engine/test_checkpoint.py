@@ -1,5 +1,6 @@
 """Checkpoint files: read once and checked, fit to the model, atomic writes, resume fallback."""
 
+import argparse
 import os
 
 import pytest
@@ -175,3 +176,53 @@ def test_load_checkpoint_file_refuses_what_cannot_be_used(tmp_path):
         load_checkpoint_file(str(truncated))
     with pytest.raises(CheckpointError, match='does not exist'):
         load_checkpoint_file(str(tmp_path / 'missing.pth'))
+
+
+def test_load_checkpoint_file_names_a_folder_and_its_newest_checkpoint(tmp_path):
+    _work_dir(tmp_path, [2, 10])
+    with pytest.raises(CheckpointError) as info:
+        load_checkpoint_file(str(tmp_path), 'test')
+    message = str(info.value)
+    assert 'is a folder, not a file' in message and str(tmp_path / 'iter_10.pth') in message
+    assert 'does not exist' not in message
+
+
+@pytest.mark.parametrize(
+    'obj, words',
+    [
+        (_TinySegmentor(), ['whole pickled model', '_TinySegmentor', 'model.state_dict()']),
+        (argparse.Namespace(lr=0.1), ['holds a pickled argparse.Namespace', 'only tensors']),
+    ],
+)
+def test_load_checkpoint_file_names_pickled_objects(tmp_path, obj, words):
+    path = tmp_path / 'pickled.pth'
+    torch.save(obj, path)
+    with pytest.raises(CheckpointError) as info:
+        load_checkpoint_file(str(path), 'test')
+    message = str(info.value)
+    assert 'corrupt' not in message and '\x1b' not in message and '\n' not in message
+    for word in words:
+        assert word in message, message
+
+
+@pytest.mark.parametrize('value, kind', [(float('nan'), 'nan'), (float('-inf'), 'inf')])
+@pytest.mark.parametrize('raw', [False, True])
+def test_load_checkpoint_file_refuses_non_finite_weights(tmp_path, value, kind, raw):
+    model = _TinySegmentor()
+    state_dict = model.state_dict()
+    state_dict['decode_head.bias'][1] = value
+    path = tmp_path / 'diverged.pth'
+    torch.save(state_dict if raw else _training_checkpoint(model, 4), path)
+    with pytest.raises(
+        CheckpointError, match=f'non-finite weights \\(decode_head.bias holds {kind}'
+    ):
+        load_checkpoint_file(str(path), 'test')
+
+
+def test_find_resume_checkpoint_passes_over_a_non_finite_one(tmp_path):
+    work_dir = _work_dir(tmp_path, [2], pointer='iter_4.pth')
+    model = _TinySegmentor()
+    model.decode_head.weight.data.fill_(float('nan'))
+    torch.save(_training_checkpoint(model, 4), work_dir / 'iter_4.pth')
+    path, _, note = find_resume_checkpoint(str(work_dir))
+    assert path == str(work_dir / 'iter_2.pth') and 'iter_4.pth' in note

@@ -64,3 +64,19 @@ def test_lock_is_reentrant_after_release(tmp_path):
     second = WorkDirLock(str(tmp_path))
     second.acquire()
     second.release()
+
+
+def test_refuse_if_held_names_the_holder_and_creates_nothing(holder, tmp_path):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(WorkDirBusyError, match=f'pid {holder.pid}'):
+        WorkDirLock(str(tmp_path)).refuse_if_held()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_refuse_if_held_passes_a_free_or_new_work_dir(tmp_path):
+    WorkDirLock(str(tmp_path / 'new')).refuse_if_held()
+    assert not (tmp_path / 'new').exists()
+    lock = WorkDirLock(str(tmp_path))
+    lock.acquire()
+    lock.release()
+    WorkDirLock(str(tmp_path)).refuse_if_held()

@@ -1,0 +1,55 @@
+"""Which checkpoint a ``--resume`` continues from, and whether anything is left to train.
+
+Both are decided from the config and the files alone, before the runner is built: a
+resume that cannot go anywhere (the checkpoint is at or past ``train_cfg.max_iters``)
+is refused before anything is written into the work dir, instead of exiting 0 having
+trained nothing. The checkpoint read here is the one the runner then loads.
+"""
+
+from typing import Tuple
+
+from attn_unet.errors import ToolError
+
+from .checkpoint import find_resume_checkpoint, load_checkpoint_file
+
+__all__ = ['check_something_left_to_train', 'find_checkpoint_to_resume']
+
+
+def find_checkpoint_to_resume(cfg) -> Tuple[str | None, dict | None, str | None]:
+    """The checkpoint a resuming run of ``cfg`` continues from.
+
+    ``cfg.load_from`` when set (``--resume PATH``), else the newest loadable checkpoint
+    of ``cfg.work_dir`` (see :func:`~attn_unet.engine.checkpoint.find_resume_checkpoint`).
+
+    Returns:
+        ``(path, checkpoint, note)``; ``path`` and ``checkpoint`` are None when the work
+        dir holds no checkpoint (the run starts afresh), ``note`` says why a file other
+        than the one ``last_checkpoint`` names was taken.
+
+    Raises:
+        CheckpointError: the file cannot be resumed from.
+    """
+    if cfg.get('load_from'):
+        path = cfg.load_from
+        return path, load_checkpoint_file(path, 'resume', need_training_state=True), None
+    return find_resume_checkpoint(cfg.work_dir)
+
+
+def check_something_left_to_train(train_cfg: dict, path: str, checkpoint: dict) -> None:
+    """Refuse a resume whose checkpoint is already at (or past) the end of the schedule.
+
+    Raises:
+        ToolError: naming the checkpoint's step, the limit and how to raise it.
+    """
+    train_cfg = train_cfg or {}
+    unit, limit_key, meta_key = 'iteration', 'max_iters', 'iter'
+    if 'max_iters' not in train_cfg and 'max_epochs' in train_cfg:
+        unit, limit_key, meta_key = 'epoch', 'max_epochs', 'epoch'
+    saved = (checkpoint.get('meta') or {}).get(meta_key)
+    limit = train_cfg.get(limit_key)
+    if isinstance(saved, int) and isinstance(limit, int) and saved >= limit:
+        raise ToolError(
+            f'resume checkpoint {path} is at {unit} {saved} and train_cfg.{limit_key} is '
+            f'{limit}: nothing is left to train; raise it above {saved} (e.g. --cfg-options '
+            f'train_cfg.{limit_key}={2 * saved}), or test that checkpoint with tools/test.py'
+        )
