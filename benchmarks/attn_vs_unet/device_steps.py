@@ -18,13 +18,15 @@ def resolve_device(device: str) -> torch.device:
     return dev
 
 
-def synthetic_inputs(batch: int, shape: tuple[int, int], num_classes: int, device: torch.device):
-    """Seeded random inputs (B, 3, H, W), their SegDataSamples (labels (1, H, W)) and metas."""
+def synthetic_inputs(
+    batch: int, shape: tuple[int, int], num_classes: int, device: torch.device, channels: int = 3
+):
+    """Seeded random inputs (B, C, H, W), their SegDataSamples (labels (1, H, W)) and metas."""
     from mmengine.structures import PixelData
     from mmseg.structures import SegDataSample
 
     generator = torch.Generator().manual_seed(0)
-    inputs = torch.randn(batch, 3, *shape, generator=generator).to(device)
+    inputs = torch.randn(batch, channels, *shape, generator=generator).to(device)
     labels = torch.randint(0, num_classes, (batch, 1, *shape), generator=generator).to(device)
     meta = dict(img_shape=shape, ori_shape=shape, pad_shape=shape)
     samples = [SegDataSample(gt_sem_seg=PixelData(data=label), metainfo=meta) for label in labels]
