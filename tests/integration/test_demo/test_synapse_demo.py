@@ -117,9 +117,10 @@ def test_a_given_raw_folder_that_is_no_raw_set_is_refused_and_never_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == (['RawData'] if before is not None else [])
 
 
-def test_an_unknown_context_is_refused():
-    result = _demo('unused', CONTEXT='4')
+def test_an_unknown_context_is_refused(tmp_path):
+    result = _demo(tmp_path / 'work', **TINY, CONTEXT='4', DEMO_DIR=str(tmp_path / 'demo'))
     assert_one_line_error(result, 'CONTEXT=4 has no config pair: use 1 (2D slices), 3 or 5')
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_given_converted_set_is_used_as_it_is_and_never_written(phantom_converted, tmp_path):
