@@ -33,7 +33,8 @@ def check_ct_slices(data_root, img_suffix: str, model_cfg: dict | None = None) -
             reads, and the fix (the 2.5D twin config, or reconverting with ``--context``).
     """
     root = osp.normpath(str(data_root)) if data_root else ''
-    ct_slices = read_ct_slices(root) or _DEFAULT_CT_SLICES
+    recorded = read_ct_slices(root)
+    ct_slices = recorded or _DEFAULT_CT_SLICES
     context = ct_slices['context']
     suffix = ct_slices.get('image_suffix') or ('.jpg' if context == 1 else '.tiff')
     channels = 3 if context == 1 else context
@@ -45,7 +46,7 @@ def check_ct_slices(data_root, img_suffix: str, model_cfg: dict | None = None) -
     ]
     if not wrong:
         return
-    source = RECORD_NAME if read_ct_slices(root) else f"no {RECORD_NAME}: mmseg's 2D slices"
+    source = RECORD_NAME if recorded else f"no {RECORD_NAME}: mmseg's 2D slices"
     held = (
         f'{root or "the data root"} holds {context}-slice inputs ({channels}-channel '
         f'*{suffix}; {source})'
