@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
 # Mini Cityscapes end to end on CPU: generate (if absent) -> convert -> train -> test -> mIoU.
 # Usage: bash demo/mini_cityscapes_demo.sh [WORK_DIR]
-#   CONFIG (default: the AttentionUNet-S4-D8 mini config), DATA (default data/mini_cityscapes),
+#   CONFIG (default: the AttentionUNet-S4-D8 mini config),
+#   DATA: your own Cityscapes-layout folder (leftImg8bit/, gtFine/ with *_labelTrainIds.png, as
+#   tools/dataset_converters/cityscapes.py writes them); only read, never written. Default: the
+#   demo's own DEMO_DIR/mini_cityscapes (DEMO_DIR default data), generated and converted whole
+#   when absent; only this folder does the demo write.
 #   ITERS (default 600: about 7 min of training on 2 idle cores; ITERS= runs the full 1k),
 #   NPROC (converter processes, default 2), SEED (randomness.seed; default: a random seed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+fail() {  # the one error line of bad input, exit 2
+    echo "error: $*" >&2
+    exit 2
+}
 
 CONFIG=${CONFIG:-configs/attn_unet/attn-unet-s4-d8_fcn_1xb4-1k_mini-cityscapes-128x256.py}
-DATA=${DATA:-data/mini_cityscapes}
+DEMO_DIR=${DEMO_DIR:-data}
+staging=()  # the demo's own half-written folders, removed on exit
+trap 'rm -rf ${staging[@]+"${staging[@]}"}' EXIT
+if [[ -n "${DATA:-}" ]]; then
+    [[ -d "$DATA/leftImg8bit" && -d "$DATA/gtFine" ]] || fail "DATA=$DATA holds no" \
+        "leftImg8bit/ and gtFine/ folders: point DATA at a Cityscapes-layout folder (converted" \
+        "with tools/dataset_converters/cityscapes.py), or unset DATA for the demo's generated set;" \
+        "DATA is never written"
+else
+    DATA=$DEMO_DIR/mini_cityscapes
+fi
 WORK_DIR=${1:-work_dirs/mini_cityscapes_demo}
 NPROC=${NPROC:-2}
 DATA_OPTIONS=(
@@ -28,10 +46,13 @@ if [[ -n "$ITERS" ]]; then
 fi
 start=$SECONDS
 
-if [[ ! -d "$DATA/leftImg8bit" ]]; then
-    python3 demo/generate_mini_cityscapes.py "$DATA"
+if [[ ! -e "$DATA" ]]; then  # the demo's own set, generated and converted whole, then moved in
+    mkdir -p "$DEMO_DIR"
+    staging+=("$(mktemp -d "$DEMO_DIR/.mini_cityscapes.XXXXXX")")
+    python3 demo/generate_mini_cityscapes.py "${staging[-1]}/mini_cityscapes"
+    python3 tools/dataset_converters/cityscapes.py "${staging[-1]}/mini_cityscapes" --nproc "$NPROC"
+    mv "${staging[-1]}/mini_cityscapes" "$DATA"
 fi
-python3 tools/dataset_converters/cityscapes.py "$DATA" --nproc "$NPROC"
 
 python3 tools/train.py "$CONFIG" --work-dir "$WORK_DIR" \
     --cfg-options "${DATA_OPTIONS[@]}" "${ITER_OPTIONS[@]}"

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Synapse multi-organ CT on CPU, end to end: phantom (if absent) -> mmseg's converter -> train
+# Synapse multi-organ CT on CPU, end to end: phantom (if absent) -> the Synapse converter -> train
 # AttentionUNet and UNet side by side (one thread each) -> per-volume DSC/HD95 -> organ by organ.
 # Usage: bash demo/synapse_demo.sh [WORK_DIR]
-#   RAW: raw folder (default data/synapse_phantom_raw; a phantom is generated there if absent;
-#        or your real Synapse raw folder). DATA: converted set (default data/synapse_phantom;
-#        converted from RAW if absent, delete it to convert again).
+#   The demo's own folders lie under DEMO_DIR (default data): a phantom raw set
+#   (DEMO_DIR/synapse_phantom_raw, generated when absent) and its conversion
+#   (DEMO_DIR/synapse_phantom, or synapse_phantom_kK for CONTEXT=K; converted on every run, the
+#   converter replacing its own earlier set whole). Only these does the demo write or replace.
+#   RAW: your raw Synapse folder instead (img/, label/, train.txt, val.txt); only read, never
+#        written. DATA: your converted folder instead: converted from RAW when it does not exist
+#        (or is empty), used as it is when it holds files (delete it yourself to convert again).
+#   CONTEXT (default 1): K slices per input; 3 or 5 convert with --context K and train the 2.5D
+#   twin pair (*_synapse-2.5d-kK-phantom-160x160.py).
 #   ITERS (default 1000; ITERS= keeps the configs' own schedule), SEED (randomness.seed of both
 #   runs, default 0), CROP (train/test scale, default 96; the configs' 160 costs 2.8x), BATCH
 #   (default 4; the configs' 8), PHANTOM_SEED / NUM_TRAIN / NUM_VAL / SLICES / SIZE (phantom,
@@ -15,23 +21,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+fail() {  # the one error line of bad input, exit 2
+    echo "error: $*" >&2
+    exit 2
+}
 
-ATTN_CONFIG=${ATTN_CONFIG:-configs/attn_unet/attn-unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py}
-UNET_CONFIG=${UNET_CONFIG:-configs/unet/unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py}
-RAW=${RAW:-data/synapse_phantom_raw}
-DATA=${DATA:-data/synapse_phantom}
+DEMO_DIR=${DEMO_DIR:-data}
+CONTEXT=${CONTEXT:-1}
+case "$CONTEXT" in
+    1) DATA_NAME=synapse_phantom PAIR=synapse-phantom ;;
+    3 | 5) DATA_NAME=synapse_phantom_k$CONTEXT PAIR=synapse-2.5d-k$CONTEXT-phantom ;;
+    *) fail "CONTEXT=$CONTEXT has no config pair: use 1 (2D slices), 3 or 5 (the 2.5D twins)" ;;
+esac
+ATTN_CONFIG=${ATTN_CONFIG:-configs/attn_unet/attn-unet-s4-d8_fused-dsv_1xb8-1k_$PAIR-160x160.py}
+UNET_CONFIG=${UNET_CONFIG:-configs/unet/unet-s4-d8_fused-dsv_1xb8-1k_$PAIR-160x160.py}
 WORK_DIR=${1:-work_dirs/synapse_demo}
 SEED=${SEED:-0}
 CROP=${CROP:-96}
-OPTIONS=(
-    "train_dataloader.dataset.data_root=$DATA"
-    "val_dataloader.dataset.data_root=$DATA"
-    "test_dataloader.dataset.data_root=$DATA"
-    "randomness.seed=$SEED"
-    "model.data_preprocessor.size=($CROP,$CROP)"
-    "train_dataloader.dataset.pipeline.2.scale=($CROP,$CROP)"
-    "test_dataloader.dataset.pipeline.1.scale=($CROP,$CROP)"
-)
 TRAIN_OPTIONS=("train_dataloader.num_workers=1" "train_dataloader.batch_size=${BATCH:-4}"
                "val_dataloader.dataset.pipeline.1.scale=($CROP,$CROP)")
 ITERS=${ITERS-1000}
@@ -42,14 +48,48 @@ if [[ -n "$ITERS" ]]; then
 fi
 start=$SECONDS
 
-if [[ ! -d "$RAW/img" ]]; then
-    python3 demo/generate_synapse_phantom.py "$RAW" --seed "${PHANTOM_SEED:-0}" \
-        --num-train "${NUM_TRAIN:-8}" --num-val "${NUM_VAL:-4}" --slices "${SLICES:-48}" \
-        --size "${SIZE:-256x256}"
-    rm -rf "$DATA"
+staging=()  # the demo's own half-written folders, removed on exit
+trap 'rm -rf ${staging[@]+"${staging[@]}"}' EXIT
+
+# DATA: a folder you name that holds files is used as it is; otherwise it is converted into.
+if [[ -n "${DATA:-}" && -d "$DATA" && -n "$(ls -A "$DATA")" ]]; then
+    echo "using the converted set in DATA=$DATA as it is (pass a new DATA to convert RAW again)"
+    convert=0
+elif [[ -n "${DATA:-}" && -e "$DATA" && ! -d "$DATA" ]]; then
+    fail "DATA=$DATA is a file, not a folder: pass a converted Synapse folder or a new path"
+else
+    DATA=${DATA:-$DEMO_DIR/$DATA_NAME}
+    convert=1
 fi
-if [[ ! -d "$DATA/img_dir" ]]; then  # delete DATA to convert again
-    python3 tools/dataset_converters/synapse.py "$RAW" --save-path "$DATA" --no-progress
+if ((convert)) && [[ -n "${RAW:-}" ]]; then
+    [[ -d "$RAW" ]] || fail "RAW=$RAW not found: pass your raw Synapse folder, or unset RAW" \
+        "for the demo's phantom"
+    [[ -d "$RAW/img" && -d "$RAW/label" ]] || fail "RAW=$RAW holds no img/ and label/ folders:" \
+        "point RAW at the folder that holds img/, label/, train.txt and val.txt (for the real" \
+        "download, RawData/Training), or unset RAW for the demo's phantom; RAW is never written"
+elif ((convert)); then  # the demo's own phantom
+    RAW=$DEMO_DIR/synapse_phantom_raw
+    if [[ ! -e "$RAW" ]]; then  # generated whole into a hidden folder, then moved in place
+        mkdir -p "$DEMO_DIR"
+        staging+=("$(mktemp -d "$DEMO_DIR/.synapse_phantom_raw.XXXXXX")")
+        python3 demo/generate_synapse_phantom.py "${staging[-1]}/raw" \
+            --seed "${PHANTOM_SEED:-0}" --num-train "${NUM_TRAIN:-8}" --num-val "${NUM_VAL:-4}" \
+            --slices "${SLICES:-48}" --size "${SIZE:-256x256}"
+        mv "${staging[-1]}/raw" "$RAW"
+    fi
+fi
+OPTIONS=(
+    "train_dataloader.dataset.data_root=$DATA"
+    "val_dataloader.dataset.data_root=$DATA"
+    "test_dataloader.dataset.data_root=$DATA"
+    "randomness.seed=$SEED"
+    "model.data_preprocessor.size=($CROP,$CROP)"
+    "train_dataloader.dataset.pipeline.2.scale=($CROP,$CROP)"
+    "test_dataloader.dataset.pipeline.1.scale=($CROP,$CROP)"
+)
+if ((convert)); then  # the converter refuses a folder it did not write, and swaps in whole sets
+    python3 tools/dataset_converters/synapse.py "$RAW" --save-path "$DATA" \
+        --context "$CONTEXT" --no-progress
 fi
 data_done=$SECONDS
 

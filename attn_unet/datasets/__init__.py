@@ -1,4 +1,4 @@
-"""Data side: layout and file checks, and the registered transforms.
+"""Data side: layout and file checks, the registered Synapse dataset and transforms.
 
 The converters (``attn_unet.datasets.{cityscapes,drive,synapse}_convert``) are
 imported by their tools, not here, so ``import attn_unet`` loads neither
@@ -12,12 +12,14 @@ from .layout import (
     check_drive_layout,
     check_synapse_layout,
 )
+from .synapse_slice_dataset import SynapseSliceDataset
 from .transforms import RandomRotFlipNearest
 
 __all__ = [
     'DATA_CHECK_DEFAULTS',
     'DatasetFilesReport',
     'RandomRotFlipNearest',
+    'SynapseSliceDataset',
     'check_cityscapes_layout',
     'check_data',
     'check_dataset_cfg',

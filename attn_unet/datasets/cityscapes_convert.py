@@ -43,7 +43,8 @@ def convert_cityscapes(
     Raises:
         DatasetLayoutError: ``root`` or ``root/gt_dir`` is missing, or holds no
             polygons file.
-        DatasetError: A polygons file cannot be read or names an unknown label.
+        DatasetError: A polygons file cannot be read or names an unknown label, or
+            a label path is a folder (nothing is written then) or cannot be written.
     """
     root = osp.normpath(str(root))
     if not osp.isdir(root):
@@ -56,6 +57,13 @@ def convert_cityscapes(
         raise DatasetLayoutError(
             f'no *{_POLYGONS} under {gt_path}: unzip gtFine_trainvaltest.zip from '
             f'cityscapes-dataset.com into {root} (or pass --gt-dir)'
+        )
+    blocked = [_label_file(f) for f in files if osp.isdir(_label_file(f))]
+    if blocked:
+        more = f' (and {len(blocked) - 1} more)' if len(blocked) > 1 else ''
+        raise DatasetError(
+            f'label path {blocked[0]}{more} is a folder, not a file: the converter writes the '
+            'train-id label there; move or remove that folder and rerun'
         )
     if nproc > 1:
         errors = track_parallel_progress(_convert_one, files, nproc)
@@ -92,7 +100,7 @@ def _convert_one(json_file: str) -> str | None:
         None, or why the file could not be converted. Workers report instead of
         raising, so a bad file never leaves a pool half shut down.
     """
-    label_file = json_file.replace('_polygons.json', '_labelTrainIds.png')
+    label_file = _label_file(json_file)
     said = io.StringIO()
     try:
         with contextlib.redirect_stdout(said):
@@ -100,6 +108,13 @@ def _convert_one(json_file: str) -> str | None:
     except SystemExit:  # json2labelImg exits on an unknown label after printing why
         lines = said.getvalue().strip().splitlines() or ['rejected by json2labelImg']
         return lines[0].removeprefix('ERROR: ').rstrip('.')
+    except OSError as e:
+        return f'{e.strerror or e} ({e.filename or label_file})'
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         return f'not a Cityscapes polygons file ({e})'
     return None
+
+
+def _label_file(json_file: str) -> str:
+    """Where the train-id label of a polygons file goes: beside it, as mmseg expects."""
+    return json_file.replace('_polygons.json', '_labelTrainIds.png')

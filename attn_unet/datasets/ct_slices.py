@@ -30,8 +30,10 @@ __all__ = [
     'SliceSpec',
     'as_loaded',
     'btcv_to_synapse',
+    'encode_label',
     'encode_slice',
     'from_slice_axes',
+    'label_image',
     'neighbour_indices',
     'scale_hu',
     'slice_image',
@@ -153,7 +155,29 @@ def encode_slice(image, spec: SliceSpec = SliceSpec()) -> bytes:
     else:
         import tifffile
 
-        tifffile.imwrite(buffer, np.asarray(image, dtype=np.uint8), photometric='minisblack')
+        # one page of K samples (contig): without planarconfig tifffile would store the
+        # (X, Y, K) stack as X pages of Y x K
+        stack = np.asarray(image, dtype=np.uint8)
+        tifffile.imwrite(buffer, stack, photometric='minisblack', planarconfig='contig')
+    return buffer.getvalue()
+
+
+def label_image(label_slices: np.ndarray, z: int) -> Image.Image:
+    """The 8-bit label image the converter writes for slice ``z`` (PIL's ``convert('L')``).
+
+    Args:
+        label_slices: ``(Z, X, Y)`` Synapse class ids, :func:`btcv_to_synapse` of
+            :func:`to_slice_axes` of the label volume, in any numeric dtype (the
+            converter keeps nibabel's float64).
+        z: slice index.
+    """
+    return Image.fromarray(label_slices[z]).convert('L')
+
+
+def encode_label(image: Image.Image) -> bytes:
+    """The bytes of a label file: a PNG as the converter saves it, the same for every K."""
+    buffer = io.BytesIO()
+    image.save(buffer, format='PNG')
     return buffer.getvalue()
 
 

@@ -7,10 +7,12 @@ a second even on the full 5000-image dataset.
 """
 
 import os.path as osp
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from attn_unet.errors import DatasetLayoutError
+from attn_unet.registry import DATASETS
 
+from .ct_slices_check import check_ct_slices
 from .dataset_cfgs import leaf_dataset_cfgs
 from .file_listing import list_folder
 
@@ -112,19 +114,23 @@ def check_cityscapes_layout(
 
 
 def check_synapse_layout(
-    data_root, img_dir: str = 'img_dir/train', ann_dir: str = 'ann_dir/train'
+    data_root,
+    img_dir: str = 'img_dir/train',
+    ann_dir: str = 'ann_dir/train',
+    img_suffix: str = '.jpg',
 ) -> int:
     """Check that a Synapse copy is converted into mmseg's slice layout.
 
     The converter (``tools/dataset_converters/synapse.py``) writes
-    ``img_dir/{split}/caseXXXX_sliceYYY.jpg`` and the same stems as ``.png``
-    under ``ann_dir/{split}``.
+    ``img_dir/{split}/caseXXXX_sliceYYY.jpg`` (``.tiff`` with ``--context`` K > 1)
+    and the same stems as ``.png`` under ``ann_dir/{split}``.
 
     Args:
         data_root: Converted root (``data/synapse``); ``img_dir`` and ``ann_dir``
             are relative to it unless absolute. Empty or None: used as given.
         img_dir: Folder of slice images.
         ann_dir: Folder of slice label maps.
+        img_suffix: Suffix of the slice images.
 
     Returns:
         The number of slices found.
@@ -133,7 +139,7 @@ def check_synapse_layout(
         DatasetLayoutError: With a one-line message naming what is missing and
             how to fix it.
     """
-    return _check_layout(SYNAPSE, data_root, img_dir, ann_dir)
+    return _check_layout(_synapse_layout(img_suffix), data_root, img_dir, ann_dir)
 
 
 def check_drive_layout(
@@ -155,44 +161,71 @@ def check_drive_layout(
     return _check_layout(DRIVE, data_root, img_dir, ann_dir)
 
 
-def check_dataset_cfg(dataset_cfg: dict) -> None:
+def check_dataset_cfg(dataset_cfg: dict, model_cfg: dict | None = None) -> None:
     """Run the layout check of every Cityscapes, DRIVE or Synapse set in a dataset config.
 
     Wrappers (``ConcatDataset`` with ``datasets``, ``RepeatDataset`` and the
     like with ``dataset``) are searched recursively; other dataset types are
-    left alone.
+    left alone. A Synapse set is first held against its conversion record
+    (:func:`~.ct_slices_check.check_ct_slices`): the config's ``img_suffix``
+    and, given ``model_cfg``, its input channels must fit the converted slices.
 
     Args:
         dataset_cfg: An mmseg dataset config, e.g. ``cfg.train_dataloader.dataset``.
+        model_cfg: The config's ``model``, for the Synapse input channels.
 
     Raises:
         DatasetLayoutError: See :func:`check_cityscapes_layout`,
-            :func:`check_drive_layout` and :func:`check_synapse_layout`.
+            :func:`check_drive_layout`, :func:`check_synapse_layout` and
+            :func:`~.ct_slices_check.check_ct_slices`.
     """
     for leaf in leaf_dataset_cfgs(dataset_cfg):
         prefix = leaf.get('data_prefix') or {}
         for class_name, layout in _LAYOUTS.items():
             if _is_dataset(leaf.get('type'), class_name):
                 img_dir, ann_dir = prefix.get('img_path', ''), prefix.get('seg_map_path', '')
+                if layout is SYNAPSE:
+                    img_suffix = leaf.get('img_suffix') or SYNAPSE.img_suffix
+                    _check_root(layout, leaf.get('data_root'))
+                    check_ct_slices(leaf.get('data_root'), img_suffix, model_cfg)
+                    layout = _synapse_layout(img_suffix)
                 _check_layout(layout, leaf.get('data_root'), img_dir, ann_dir)
+                break
 
 
-def _check_layout(layout: DatasetLayout, data_root, img_dir: str, ann_dir: str) -> int:
-    """Check a copy step by step, raising the first fault with ``layout``'s fix for it."""
-    root = osp.normpath(str(data_root)) if data_root else ''
+def _synapse_layout(img_suffix: str) -> DatasetLayout:
+    return replace(SYNAPSE, img_suffix=img_suffix, img_files=f'caseXXXX_sliceYYY{img_suffix}')
+
+
+def _fault(layout: DatasetLayout, root: str, problem: str, fix: str) -> DatasetLayoutError:
+    """The one-line error of ``problem``, its ``fix`` template filled in for ``root``."""
     convert = f'{layout.converter} {root or "DATA_ROOT"}'
+    fix = fix.format(convert=convert, parent=osp.dirname(root) or '.')
+    return DatasetLayoutError(f'{problem}: {fix}')
 
-    def fault(problem: str, fix: str) -> DatasetLayoutError:
-        fix = fix.format(convert=convert, parent=osp.dirname(root) or '.')
-        return DatasetLayoutError(f'{problem}: {fix}')
 
+def _check_root(layout: DatasetLayout, data_root) -> str:
+    """The normalised data root, after checking that it is a folder (when one is given)."""
+    root = osp.normpath(str(data_root)) if data_root else ''
     if root and osp.exists(root) and not osp.isdir(root):
-        raise fault(
+        raise _fault(
+            layout,
+            root,
             f"data root '{root}' is a file, not a folder",
             f'point data_root in the config at the {layout.name} folder',
         )
     if root and not osp.isdir(root):
-        raise fault(f"data root '{root}' not found", layout.no_root)
+        raise _fault(layout, root, f"data root '{root}' not found", layout.no_root)
+    return root
+
+
+def _check_layout(layout: DatasetLayout, data_root, img_dir: str, ann_dir: str) -> int:
+    """Check a copy step by step, raising the first fault with ``layout``'s fix for it."""
+    root = _check_root(layout, data_root)
+
+    def fault(problem: str, fix: str) -> DatasetLayoutError:
+        return _fault(layout, root, problem, fix)
+
     where = f'under {root}' if root else 'in the working directory'
     img_path, ann_path = osp.join(root, img_dir), osp.join(root, ann_dir)
     if not osp.isdir(img_path):
@@ -213,8 +246,12 @@ def _check_layout(layout: DatasetLayout, data_root, img_dir: str, ann_dir: str) 
 
 
 def _is_dataset(dataset_type, class_name: str) -> bool:
+    """Whether a config's ``type`` (a name or a class) is ``class_name`` or a subclass of it."""
     if isinstance(dataset_type, str):
-        return dataset_type.split('.')[-1] == class_name
+        name = dataset_type.split('.')[-1]
+        if name == class_name:
+            return True
+        dataset_type = DATASETS.get(name)
     return any(cls.__name__ == class_name for cls in getattr(dataset_type, '__mro__', ()))
 
 

@@ -1,26 +1,46 @@
 """Raw Synapse (BTCV) NIfTI volumes -> mmseg's ``img_dir``/``ann_dir`` slices.
 
-Runs mmseg's own converter (``mmseg/.mim/tools/dataset_converters/synapse.py``
-inside the wheel: HU clipped to [-125, 275], the TransUNet 8-organ label
-mapping, one ``caseXXXX_sliceYYY`` jpg/png per axial slice), so the slices are
-exactly what mmseg writes. Around it: a check of the raw layout before anything
-is written, a progress bar over the cases, and one-line errors naming the case
-for a missing file, an image/label shape mismatch or a label id outside BTCV's
-0..13.
+Writes what mmseg's own converter (``tools/dataset_converters/synapse.py`` in
+the wheel: the TransUNet preparation) writes, byte for byte at ``context`` 1:
+one ``caseXXXX_sliceYYY.jpg`` image and ``.png`` label per axial slice under
+``img_dir/{train,val}`` and ``ann_dir/{train,val}``. Every step of the slice
+arithmetic comes from :mod:`.ct_slices` (the predictor takes it from there too);
+with ``context`` K > 1 each image is a K-channel TIFF of slice z and its
+neighbours (2.5D input). Around it:
+
+- the raw layout is checked from the NIfTI headers before anything is written:
+  the lists, every volume, image and label shapes, one orientation for all
+  cases (mmseg ignores the affine, so a model learns one voxel order), and no
+  case in both train.txt and val.txt;
+- the set is written into a staging folder and swapped in whole with its record
+  (:mod:`.staged_output`): no slice of an earlier run survives, an error
+  midway (a truncated volume, a label id outside BTCV's 0..13) leaves the save
+  path as it was, and a folder the converter did not write is refused;
+- a progress bar over the cases, and one-line errors naming the case and file.
 """
 
-import contextlib
-import importlib.util
 import os.path as osp
-import sys
-from pathlib import Path
+import zlib
 
 import numpy as np
 
 from attn_unet.errors import DatasetLayoutError
 
-__all__ = ['SynapseConvertError', 'convert_synapse', 'load_mmseg_synapse_converter']
+from .ct_slices import (
+    SliceSpec,
+    btcv_to_synapse,
+    encode_label,
+    encode_slice,
+    label_image,
+    scale_hu,
+    slice_image,
+    to_slice_axes,
+)
+from .staged_output import StagedOutput
 
+__all__ = ['SPLITS', 'SynapseConvertError', 'convert_synapse']
+
+SPLITS = ('train', 'val')
 MAX_BTCV_ID = 13
 _REGISTER_HINT = (
     'the raw set comes from synapse.org (Multi-Atlas Labeling Beyond the Cranial Vault)'
@@ -28,91 +48,99 @@ _REGISTER_HINT = (
 
 
 class SynapseConvertError(DatasetLayoutError):
-    """A raw Synapse folder that mmseg's converter cannot turn into a correct set."""
+    """A raw Synapse folder that cannot be turned into a correct converted set."""
 
 
-def load_mmseg_synapse_converter():
-    """Import ``tools/dataset_converters/synapse.py`` from the installed mmseg wheel.
-
-    Returns:
-        The converter module (``main``, ``read_nii_file``, ``label_mapping``, ...).
-
-    Raises:
-        SynapseConvertError: The installed mmseg does not ship it.
-    """
-    import mmseg
-
-    path = osp.join(osp.dirname(mmseg.__file__), '.mim/tools/dataset_converters/synapse.py')
-    if not osp.isfile(path):
-        raise SynapseConvertError(
-            f'mmseg {mmseg.__version__} ships no Synapse converter at {path}: '
-            'install mmsegmentation 1.2.x'
-        )
-    spec = importlib.util.spec_from_file_location('mmseg_synapse_converter', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def convert_synapse(dataset_path, save_path='data/synapse', progress: bool = True) -> dict:
-    """Convert a raw Synapse folder with mmseg's converter.
+def convert_synapse(
+    dataset_path, save_path='data/synapse', progress: bool = True, spec: SliceSpec = SliceSpec()
+) -> dict:
+    """Convert a raw Synapse folder into mmseg's slice layout.
 
     Args:
         dataset_path: Raw folder holding ``img/img00XX.nii.gz``,
             ``label/label00XX.nii.gz``, ``train.txt`` and ``val.txt`` (one
-            ``img00XX.nii.gz`` line per case; mmseg reads the id as ``line[3:7]``).
-        save_path: Output root; ``img_dir/{train,val}`` and
-            ``ann_dir/{train,val}`` are created under it.
+            ``img00XX.nii.gz`` line per case; the id is ``line[3:7]``, as mmseg reads it).
+        save_path: Output root: new, empty, or an earlier conversion by this
+            converter (replaced whole). ``img_dir/{train,val}``,
+            ``ann_dir/{train,val}`` and ``conversion.json`` are written under it.
         progress: Show a progress bar over the cases.
+        spec: How slices are cut; ``SliceSpec()`` (K = 1) is mmseg's output.
 
     Returns:
         ``{'train': slices, 'val': slices}`` written per split.
 
     Raises:
-        SynapseConvertError: A missing folder, list or volume, an image and label
-            of different shapes, or a label id outside 0..13; the message names
-            the case.
+        SynapseConvertError: A missing folder, list or volume, a case in both
+            lists, cases in different orientations, an image and label of
+            different shapes, a volume that cannot be read, or a label id outside
+            0..13; the message names the case.
+        DatasetLayoutError: ``save_path`` holds files this converter did not write.
     """
     from tqdm import tqdm
 
     root = osp.normpath(str(dataset_path))
-    splits = _check_raw_layout(root)
-    converter = load_mmseg_synapse_converter()
-    cases = [case for ids in splits.values() for case in ids]
-    bar = tqdm(total=len(cases), desc='synapse cases', unit='case', disable=not progress)
-    read_volume = converter.read_nii_file
-
-    def read_checked(nii_path):
-        volume = read_volume(nii_path)
-        name = osp.basename(nii_path)
-        if name.startswith('label'):
-            _check_label_ids(volume, name)
-            bar.update(1)  # the converter reads a case's image, then its label
-        return volume
-
-    argv = ['synapse.py', '--dataset-path', root, '--save-path', str(save_path)]
-    try:
-        converter.read_nii_file = read_checked
-        with _patched_argv(argv):
-            converter.main()
-    finally:
-        converter.read_nii_file = read_volume
-        bar.close()
-    counts = {}
-    for split, ids in splits.items():
-        ann_dir = Path(save_path) / 'ann_dir' / split
-        counts[split] = sum(len(list(ann_dir.glob(f'case{case}_slice*.png'))) for case in ids)
+    splits, orientation = _check_raw_layout(root)
+    counts = dict.fromkeys(SPLITS, 0)
+    with StagedOutput(save_path, 'synapse') as staged:
+        for split in SPLITS:
+            for folder in ('img_dir', 'ann_dir'):
+                (staged.path / folder / split).mkdir(parents=True)
+        cases = [(split, case) for split in SPLITS for case in splits[split]]
+        with tqdm(cases, desc='synapse cases', unit='case', disable=not progress) as bar:
+            for split, case in bar:
+                counts[split] += _write_case(root, case, staged.path, split, spec)
+        ct_slices = dict(spec.to_dict(), image_suffix=spec.image_suffix, orientation=orientation)
+        staged.commit(
+            {
+                'source': osp.abspath(root),
+                'ct_slices': ct_slices,
+                'splits': {split: list(splits[split]) for split in SPLITS},
+            }
+        )
     return counts
 
 
-def _check_raw_layout(root: str) -> dict:
-    """Everything mmseg's converter will open, checked from the NIfTI headers only.
+def _write_case(root: str, case: str, out, split: str, spec: SliceSpec) -> int:
+    """Write one case's slices under ``out``; returns how many."""
+    image = _read_volume(root, case, 'img')
+    label = _read_volume(root, case, 'label')
+    _check_label_ids(label, case)
+    image_slices = to_slice_axes(scale_hu(image, spec))
+    label_slices = btcv_to_synapse(to_slice_axes(label))
+    for z in range(len(image_slices)):
+        stem = f'case{case.zfill(4)}_slice{z:03d}'
+        image_bytes = encode_slice(slice_image(image_slices, z, spec), spec)
+        (out / 'img_dir' / split / f'{stem}{spec.image_suffix}').write_bytes(image_bytes)
+        label_bytes = encode_label(label_image(label_slices, z))
+        (out / 'ann_dir' / split / f'{stem}.png').write_bytes(label_bytes)
+    return len(image_slices)
 
-    Returns:
-        ``{'train': [case ids], 'val': [case ids]}`` as the converter reads them.
-    """
+
+def _volume_path(root: str, case: str, kind: str) -> str:
+    return osp.join(root, kind, f'{kind}{case}.nii.gz')
+
+
+def _read_volume(root: str, case: str, kind: str) -> np.ndarray:
+    """The ``(X, Y, Z)`` float64 voxels of a case's image or label, as nibabel gives them."""
     import nibabel as nib
 
+    path = _volume_path(root, case, kind)
+    try:
+        return nib.load(path).get_fdata()
+    except (OSError, EOFError, ValueError, zlib.error, nib.filebasedimages.ImageFileError) as exc:
+        raise SynapseConvertError(
+            f'case {case}: cannot read {path} ({_reason(exc)}): the file is truncated or '
+            'corrupt; copy or download it again (nothing was written)'
+        ) from exc
+
+
+def _check_raw_layout(root: str) -> tuple[dict, str]:
+    """Everything the conversion will open, checked from the NIfTI headers only.
+
+    Returns:
+        ``({'train': [case ids], 'val': [case ids]}, orientation)``: the ids as
+        mmseg reads them, and the cases' common ``nibabel.aff2axcodes``, e.g. ``'PRS'``.
+    """
     if not osp.isdir(root):
         raise SynapseConvertError(
             f"raw Synapse folder '{root}' not found: pass the folder holding img/, label/, "
@@ -124,52 +152,96 @@ def _check_raw_layout(root: str) -> dict:
                 f"no '{folder}/' folder in {root}: it should hold {folder}00XX.nii.gz volumes "
                 f'({_REGISTER_HINT})'
             )
-    splits = {}
-    for split in ('train', 'val'):
-        list_path = osp.join(root, f'{split}.txt')
-        if not osp.isfile(list_path):
-            raise SynapseConvertError(
-                f'no {split}.txt in {root}: write one img00XX.nii.gz line per {split} case'
-            )
-        with open(list_path) as f:
-            lines = [line.strip() for line in f if line.strip()]
-        if not lines:
-            raise SynapseConvertError(f'{list_path} lists no case: add img00XX.nii.gz lines')
-        splits[split] = [line[3:7] for line in lines]
+    splits = {split: _read_case_list(root, split) for split in SPLITS}
+    both = [case for case in splits['train'] if case in splits['val']]
+    if both:
+        raise SynapseConvertError(
+            f'case {both[0]} is listed in both train.txt and val.txt'
+            f'{f" (and {len(both) - 1} more)" if len(both) > 1 else ""}: a case belongs to one '
+            'split; remove it from one list'
+        )
+    orientations = {}
     for ids in splits.values():
         for case in ids:
-            img_path = osp.join(root, 'img', f'img{case}.nii.gz')
-            label_path = osp.join(root, 'label', f'label{case}.nii.gz')
-            for path in (img_path, label_path):
-                if not osp.isfile(path):
-                    raise SynapseConvertError(
-                        f'case {case}: {path} not found (listed in train.txt or val.txt as '
-                        f'img{case}.nii.gz); add the volume or remove the line'
-                    )
-            img_shape, label_shape = nib.load(img_path).shape, nib.load(label_path).shape
-            if img_shape != label_shape:
-                raise SynapseConvertError(
-                    f'case {case}: image shape {img_shape} != label shape {label_shape}; '
-                    'the label must be drawn on the image grid'
-                )
-    return splits
+            orientations[case] = _check_case_headers(root, case)
+    first = next(iter(orientations))
+    other = next((c for c, o in orientations.items() if o != orientations[first]), None)
+    if other is not None:
+        raise SynapseConvertError(
+            f'cases {first} and {other} are in different orientations ({orientations[first]} '
+            f'and {orientations[other]}, nibabel.aff2axcodes of their affines): reorient every '
+            'volume to one (e.g. nibabel.as_closest_canonical) before converting; the slices '
+            'ignore the affine, so a model would learn two voxel orders'
+        )
+    return splits, orientations[first]
 
 
-def _check_label_ids(volume: np.ndarray, name: str) -> None:
+def _read_case_list(root: str, split: str) -> list:
+    list_path = osp.join(root, f'{split}.txt')
+    if not osp.isfile(list_path):
+        raise SynapseConvertError(
+            f'no {split}.txt in {root}: write one img00XX.nii.gz line per {split} case'
+        )
+    with open(list_path) as f:
+        ids = [line.strip()[3:7] for line in f if line.strip()]
+    if not ids:
+        raise SynapseConvertError(f'{list_path} lists no case: add img00XX.nii.gz lines')
+    twice = next((case for i, case in enumerate(ids) if case in ids[:i]), None)
+    if twice is not None:
+        raise SynapseConvertError(
+            f'case {twice} is listed twice in {list_path}: remove one of its lines'
+        )
+    return ids
+
+
+def _check_case_headers(root: str, case: str) -> str:
+    """Check a case's two volumes from their headers; returns the image's orientation."""
+    import nibabel as nib
+
+    headers = {}
+    for kind in ('img', 'label'):
+        path = _volume_path(root, case, kind)
+        if osp.isdir(path):
+            raise SynapseConvertError(
+                f'case {case}: {path} is a folder, not a NIfTI file: put the volume there or '
+                f'remove img{case}.nii.gz from train.txt / val.txt'
+            )
+        if not osp.isfile(path):
+            raise SynapseConvertError(
+                f'case {case}: {path} not found (listed in train.txt or val.txt as '
+                f'img{case}.nii.gz); add the volume or remove the line'
+            )
+        try:
+            headers[kind] = nib.load(path)
+        except (OSError, EOFError, ValueError, nib.filebasedimages.ImageFileError) as exc:
+            raise SynapseConvertError(
+                f'case {case}: cannot read the header of {path} ({_reason(exc)}): the file is '
+                'truncated or not NIfTI; copy or download it again'
+            ) from exc
+    img_shape, label_shape = headers['img'].shape, headers['label'].shape
+    if img_shape != label_shape:
+        raise SynapseConvertError(
+            f'case {case}: image shape {img_shape} != label shape {label_shape}; '
+            'the label must be drawn on the image grid'
+        )
+    if len(img_shape) != 3:
+        raise SynapseConvertError(
+            f'case {case}: image shape {img_shape} is not a 3D (X, Y, Z) volume: '
+            'convert 3D CT volumes only'
+        )
+    return ''.join(nib.aff2axcodes(headers['img'].affine))
+
+
+def _check_label_ids(volume: np.ndarray, case: str) -> None:
     ids = np.unique(volume)
     bad = ids[(ids < 0) | (ids > MAX_BTCV_ID) | (ids != np.round(ids))]
     if bad.size:
         raise SynapseConvertError(
-            f'case {name[5:9]}: {name} holds label id {bad[0]:g}, outside the BTCV ids 0..'
-            f'{MAX_BTCV_ID}; relabel it with the 13-organ ids (1 spleen ... 13 left adrenal)'
+            f'case {case}: label{case}.nii.gz holds label id {bad[0]:g}, outside the BTCV ids '
+            f'0..{MAX_BTCV_ID}; relabel it with the 13-organ ids (1 spleen ... 13 left adrenal)'
         )
 
 
-@contextlib.contextmanager
-def _patched_argv(argv):
-    saved = sys.argv
-    sys.argv = argv
-    try:
-        yield
-    finally:
-        sys.argv = saved
+def _reason(exc: BaseException) -> str:
+    text = ' '.join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + '...'

@@ -51,12 +51,30 @@ def phantom_raw(tmp_path_factory):
 
 @pytest.fixture(scope='session')
 def phantom_converted(phantom_raw, tmp_path_factory):
-    """The tiny phantom after mmseg's Synapse converter; read-only for tests."""
+    """The tiny phantom after the Synapse converter (mmseg's 2D slices); read-only for tests."""
     from attn_unet.datasets.synapse_convert import convert_synapse
 
     root = tmp_path_factory.mktemp('phantom') / 'synapse'
     convert_synapse(phantom_raw, root, progress=False)
     return root
+
+
+@pytest.fixture(scope='session')
+def phantom_converted_k(phantom_raw, tmp_path_factory):
+    """``phantom_converted_k(K)``: the tiny phantom converted with ``--context K``; read-only."""
+    from attn_unet.datasets.ct_slices import SliceSpec
+    from attn_unet.datasets.synapse_convert import convert_synapse
+
+    converted = {}
+
+    def convert(context: int):
+        if context not in converted:
+            root = tmp_path_factory.mktemp(f'phantom_k{context}') / 'synapse'
+            convert_synapse(phantom_raw, root, progress=False, spec=SliceSpec(context=context))
+            converted[context] = root
+        return converted[context]
+
+    return convert
 
 
 @pytest.fixture

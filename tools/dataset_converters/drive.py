@@ -1,7 +1,9 @@
-"""Convert DRIVE's training.zip / test.zip to mmseg's layout with mmseg's own converter.
+"""Convert DRIVE's training.zip / test.zip to mmseg's layout (the files mmseg's converter writes).
 
-Same arguments as mmseg's ``tools/dataset_converters/drive.py``; adds a progress bar and
-one-line errors. Usage::
+Same arguments and output as mmseg's ``tools/dataset_converters/drive.py``; adds checks of the
+zips, a progress bar, one-line errors, a ``conversion.json`` record, and an output folder that
+is always one whole run (an earlier conversion is replaced whole; a folder it did not write is
+refused). Usage::
 
     python3 tools/dataset_converters/drive.py datasets/training.zip datasets/test.zip
 """
@@ -14,7 +16,11 @@ def parse_args():
     parser.add_argument('training_path', help='the training part of DRIVE dataset')
     parser.add_argument('testing_path', help='the testing part of DRIVE dataset')
     parser.add_argument('--tmp_dir', help='path of the temporary directory')
-    parser.add_argument('-o', '--out_dir', help='output path (default: data/DRIVE)')
+    parser.add_argument(
+        '-o',
+        '--out_dir',
+        help='output path (default: data/DRIVE): new, empty, or an earlier conversion',
+    )
     return parser.parse_args()
 
 

@@ -24,11 +24,12 @@ def check_layouts(cfg, mode: str) -> None:
     """The folder layout check (:mod:`..layout`) of every dataset a run in ``mode`` reads.
 
     Raises:
-        DatasetLayoutError: one line naming the missing folder or files.
+        DatasetLayoutError: one line naming the missing folder or files, or a
+            Synapse config whose input does not fit the converted slices.
     """
     for split in data_check_splits(cfg, mode):
         for dataset_cfg in split_dataset_cfgs(cfg, split):
-            check_dataset_cfg(dataset_cfg)
+            check_dataset_cfg(dataset_cfg, cfg.get('model'))
 
 
 def check_data(cfg, mode: str, raise_on_error: bool = True) -> List[DatasetFilesReport]:

@@ -1,9 +1,15 @@
-# Synapse multi-organ CT (mmseg's _base_/datasets/synapse.py), converted by mmseg's converter into
-# caseXXXX_sliceYYY.jpg / .png slices (background + 8 organs) under data/synapse/.
-# Two changes from mmseg: label maps are rotated nearest-neighbour (RandomRotFlipNearest; mmseg's
-# RandomRotFlip blends organ ids at edges), and the evaluator scores per volume (DSC, HD95), as the
-# published tables do, instead of pooled 2D pixels (IoUMetric).
-dataset_type = 'SynapseDataset'
+# Synapse multi-organ CT (mmseg's _base_/datasets/synapse.py), converted by
+# tools/dataset_converters/synapse.py (mmseg's slices, byte for byte) into caseXXXX_sliceYYY.jpg /
+# .png slices (background + 8 organs) under data/synapse/.
+# Three changes from mmseg: label maps are rotated nearest-neighbour (RandomRotFlipNearest; mmseg's
+# RandomRotFlip blends organ ids at edges), the evaluator scores per volume (DSC, HD95), as the
+# published tables do, instead of pooled 2D pixels (IoUMetric), and the dataset is
+# SynapseSliceDataset: mmseg's SynapseDataset that also puts the converter's record of how the
+# slices were cut (conversion.json: context K, HU window, orientation) into its metainfo, and so
+# into every checkpoint. 2D slices are .jpg; the 2.5D twins (*_synapse-2.5d-kK-*) read K-channel
+# .tiff with LoadImageFromFile(imdecode_backend='tifffile').
+dataset_type = 'SynapseSliceDataset'
+img_suffix = '.jpg'
 data_root = 'data/synapse/'
 img_scale = (224, 224)
 train_pipeline = [
@@ -28,6 +34,7 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
+        img_suffix=img_suffix,
         data_prefix=dict(img_path='img_dir/train', seg_map_path='ann_dir/train'),
         pipeline=train_pipeline))
 val_dataloader = dict(
@@ -38,6 +45,7 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
+        img_suffix=img_suffix,
         data_prefix=dict(img_path='img_dir/val', seg_map_path='ann_dir/val'),
         pipeline=test_pipeline))
 test_dataloader = val_dataloader

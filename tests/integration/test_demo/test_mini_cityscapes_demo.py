@@ -5,11 +5,12 @@ import shutil
 
 from mmengine.config import Config
 
-from tests.helpers.tools import run_tool
+from tests.helpers.tools import assert_one_line_error, file_hashes, run_tool
 
 
-def test_demo_converts_trains_tests_and_prints_miou(tiny_data, tmp_path):
+def test_demo_trains_tests_and_prints_miou_on_a_given_set_it_never_writes(tiny_data, tmp_path):
     data = shutil.copytree(tiny_data, tmp_path / 'data')
+    before = file_hashes(data)
     work_dir = tmp_path / 'work'
     result = run_tool(
         'bash',
@@ -26,3 +27,16 @@ def test_demo_converts_trains_tests_and_prints_miou(tiny_data, tmp_path):
     dumped = Config.fromfile(next(work_dir.glob('*.py')))
     assert dumped.randomness.seed == 3
     assert dumped.train_dataloader.dataset.data_root == str(data)
+    assert file_hashes(data) == before
+
+
+def test_a_given_folder_without_cityscapes_layout_is_refused_and_never_written(tmp_path):
+    data = tmp_path / 'my_cityscapes'
+    (data / 'gtFine').mkdir(parents=True)  # leftImg8bit/ not unzipped yet
+    env = {'DATA': str(data), 'ITERS': '2', 'DEMO_DIR': str(tmp_path / 'demo')}
+    result = run_tool('bash', 'demo/mini_cityscapes_demo.sh', tmp_path / 'work', env=env)
+    assert_one_line_error(result, f'DATA={data} holds no leftImg8bit/ and gtFine/ folders')
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob('*'))] == [
+        'my_cityscapes',
+        'my_cityscapes/gtFine',
+    ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers.tools import run_tool_in_process
+from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
 
 CONVERT = 'tools/dataset_converters/synapse.py'
 GENERATE = 'demo/generate_synapse_phantom.py'
@@ -62,3 +62,37 @@ def test_bad_input_exits_2_with_one_line(raw, tmp_path, capsys, monkeypatch, scr
     assert code == 2
     assert err.count('\n') == 1 and err.startswith('error: ')
     assert needle.format(tmp=tmp_path, raw=raw) in err
+
+
+def test_context_3_then_the_twin_config_checks_its_tiff_slices(raw, tmp_path, capsys, monkeypatch):
+    out = tmp_path / 'k3'
+    code, stdout, err = run_tool_in_process(
+        CONVERT, raw, '--save-path', out, '--context', 3, '--no-progress',
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err
+    assert 'wrote 4 train + 4 val slices' in stdout and '3 slice(s) per image' in stdout
+    assert sorted(p.suffix for p in (out / 'img_dir/val').iterdir()) == ['.tiff'] * 4
+    twin = 'configs/unet/unet-s4-d8_fused-dsv_1xb8-1k_synapse-2.5d-k3-phantom-160x160.py'
+    options = [f'{split}_dataloader.dataset.data_root={out}' for split in ('train', 'val')]
+    check = run_tool('tools/misc/check_dataset.py', twin, '--cfg-options', *options)
+    assert check.returncode == 0, check.stderr[-2000:]
+    assert 'data OK: 8 images in 2 datasets' in check.stdout
+    flat = 'configs/unet/unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py'
+    refused = run_tool('tools/misc/check_dataset.py', flat, '--cfg-options', *options)
+    assert_one_line_error(refused, 'holds 3-slice inputs', 'the config reads img_suffix .jpg')
+
+
+@pytest.mark.parametrize(
+    'args, needle',
+    [
+        (['--context', 2], 'context must be an odd whole number >= 1, got 2'),
+        (['--slice-gap', 0], 'slice_gap must be a whole number >= 1, got 0'),
+    ],
+)
+def test_bad_context_exits_2_with_one_line(raw, tmp_path, capsys, monkeypatch, args, needle):
+    code, out, err = run_tool_in_process(
+        CONVERT, raw, '--save-path', tmp_path / 'out', *args, capsys=capsys, monkeypatch=monkeypatch
+    )
+    assert code == 2 and err.count('\n') == 1 and needle in err
+    assert not (tmp_path / 'out').exists()

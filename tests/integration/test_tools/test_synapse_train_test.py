@@ -154,3 +154,45 @@ def test_two_gloo_ranks_give_the_single_process_numbers(trained, synapse_data, t
     )
     assert 0 < single_metrics['DSC.pancreas'] < 100 and single_metrics['HD95.pancreas'] > 0
     assert dist_metrics == single_metrics, output[-3000:]
+
+
+# The 2.5D twins on the tiny phantom converted with --context K: 2 iterations, then the test.
+TWIN_RUNS = {
+    3: 'configs/attn_unet/attn-unet-s4-d8_fused-dsv_1xb8-1k_synapse-2.5d-k3-phantom-160x160.py',
+    5: 'configs/unet/unet-s4-d8_fused-dsv_1xb8-1k_synapse-2.5d-k5-phantom-160x160.py',
+}
+
+
+def tiny_twin_options(data_root: Path) -> list:
+    """``--cfg-options`` turning a fused-dsv phantom twin into a seconds-long run."""
+    shrunk = [o for o in tiny_synapse_options(data_root) if 'head' not in o]
+    return [*shrunk, 'model.decode_head.in_channels=[16,8,4]', 'train_cfg.val_interval=2']
+
+
+@pytest.mark.parametrize('context', TWIN_RUNS, ids=lambda k: f'k{k}')
+def test_2_5d_twin_trains_and_tests_and_its_checkpoint_says_how_to_slice(
+    phantom_converted_k, tmp_path, context
+):
+    import torch
+
+    import attn_unet  # noqa: F401  (lets torch's safe loader read mmengine checkpoints)
+
+    config, data = TWIN_RUNS[context], phantom_converted_k(context)
+    options = ['--cfg-options', *tiny_twin_options(data)]
+    train = run_tool('tools/train.py', config, '--work-dir', tmp_path / 'train', *options)
+    assert train.returncode == 0, train.stderr[-3000:]
+    checkpoint = tmp_path / 'train' / 'iter_2.pth'
+    state = torch.load(checkpoint, map_location='cpu')
+    ct_slices = state['meta']['dataset_meta']['ct_slices']
+    assert (ct_slices['context'], ct_slices['image_suffix']) == (context, '.tiff')
+    assert ct_slices['orientation'] == 'PRS'
+    first_conv = next(v for k, v in state['state_dict'].items() if k.startswith('backbone.'))
+    assert first_conv.shape[1] == context  # the stem convolution reads K slices
+    metrics_path = tmp_path / 'metrics.json'
+    test = run_tool(
+        'tools/test.py', config, checkpoint, '--work-dir', tmp_path / 'test',
+        '--out-metrics', metrics_path, *options,
+    )  # fmt: skip
+    assert test.returncode == 0, test.stderr[-3000:]
+    metrics = json.loads(metrics_path.read_text())['metrics']
+    assert 0.0 <= metrics['mDSC'] <= 100.0 and {f'DSC.{o}' for o in ORGANS} <= set(metrics)

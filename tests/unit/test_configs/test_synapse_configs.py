@@ -1,8 +1,5 @@
 """The Synapse configs follow the published protocol and use the project's fixes."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 from mmengine.config import Config
@@ -13,6 +10,7 @@ import attn_unet  # noqa: F401  (stands in for mmcv._ext, so mmseg imports with 
 from mmseg.datasets import SynapseDataset
 from mmseg.registry import DATASETS
 
+from tests.helpers.mmseg_converters import load_mmseg_converter
 from tests.helpers.tools import REPO
 
 CONFIG_DIR = REPO / 'configs'
@@ -52,10 +50,6 @@ RAW_ORGANS = {
     12: 'right_adrenal_gland',
     13: 'left_adrenal_gland',
 }
-CONVERTER = (
-    Path(importlib.util.find_spec('mmseg').origin).parent
-    / '.mim/tools/dataset_converters/synapse.py'
-)
 
 
 def load(name: str) -> Config:
@@ -65,11 +59,8 @@ def load(name: str) -> Config:
 def test_synapse_dataset_classes_match_the_converter_mapping():
     assert DATASETS.get('SynapseDataset') is SynapseDataset
     assert SynapseDataset.METAINFO['classes'] == SYNAPSE_CLASSES
-    spec = importlib.util.spec_from_file_location('synapse_converter', CONVERTER)
-    converter = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(converter)
     raw = np.arange(14)
-    mapped = converter.label_mapping(raw)
+    mapped = load_mmseg_converter('synapse').label_mapping(raw)
     for raw_id, organ in RAW_ORGANS.items():
         expected = organ if organ in SYNAPSE_CLASSES else 'background'
         assert SYNAPSE_CLASSES[int(mapped[raw_id])] == expected, organ
@@ -88,7 +79,7 @@ def test_protocol_loss_transform_and_metric(name):
     steps = [step['type'] for step in cfg.train_dataloader.dataset.pipeline]
     assert 'RandomRotFlipNearest' in steps and 'RandomRotFlip' not in steps
     for split in ('train', 'val', 'test'):
-        assert cfg[f'{split}_dataloader'].dataset.type == 'SynapseDataset'
+        assert cfg[f'{split}_dataloader'].dataset.type == 'SynapseSliceDataset'
     assert cfg.val_evaluator.type == cfg.test_evaluator.type == 'SynapseVolumeMetric'
     assert cfg.model.data_preprocessor.mean == [0.0] * 3
     assert cfg.model.data_preprocessor.std == [255.0] * 3
@@ -126,3 +117,55 @@ def test_pairs_differ_only_in_the_backbone(pair):
         assert unet[key] == attn[key]
     assert unet.model.decode_head == attn.model.decode_head
     assert (unet.model.backbone.type, attn.model.backbone.type) == ('UNet', 'AttentionUNet')
+
+
+# 2.5D twins: (folder, 2D config stem without its crop/dataset tail, tail)
+TWIN_PAIRS = [
+    ('attn_unet', 'attn-unet-s4-d8_fused-dsv_1xb8-1k_synapse', 'phantom-160x160'),
+    ('unet', 'unet-s4-d8_fused-dsv_1xb8-1k_synapse', 'phantom-160x160'),
+    ('attn_unet', 'attn-unet-s5-d16_fcn_1xb24-14k_synapse', '224x224'),
+    ('unet', 'unet-s5-d16_fcn_1xb24-14k_synapse', '224x224'),
+]
+TWINS = [
+    (f'{folder}/{stem}-2.5d-k{k}-{tail}.py', f'{folder}/{stem}-{tail}.py', k)
+    for folder, stem, tail in TWIN_PAIRS
+    for k in (3, 5)
+]
+_TWIN_KEYS = {'context', 'data_root', 'img_suffix', 'data_preprocessor', 'model'}
+_TWIN_KEYS |= {'train_pipeline', 'test_pipeline'}
+_TWIN_KEYS |= {f'{split}_dataloader' for split in ('train', 'val', 'test')}
+
+
+def _without_input(cfg) -> dict:
+    """``cfg`` as a dict, less what a 2.5D twin changes: the input and where it is read from."""
+    flat = cfg.to_dict()
+    model = flat['model']
+    model['backbone'].pop('in_channels', None)
+    for key in ('mean', 'std'):
+        model['data_preprocessor'].pop(key)
+    loaders = {}
+    for split in ('train', 'val', 'test'):
+        loader = flat[f'{split}_dataloader']
+        for key in ('data_root', 'img_suffix'):
+            loader['dataset'].pop(key, None)
+        loader['dataset']['pipeline'] = loader['dataset']['pipeline'][1:]
+        loaders[split] = loader
+    rest = {k: v for k, v in flat.items() if k not in _TWIN_KEYS}
+    return dict(rest, model=model, loaders=loaders)
+
+
+@pytest.mark.parametrize('twin, base, context', TWINS, ids=[t[0] for t in TWINS])
+def test_2_5d_twins_change_only_the_input_of_their_2d_config(twin, base, context):
+    cfg, base_cfg = load(twin), load(base)
+    assert cfg.model.backbone.in_channels == context
+    preprocessor = cfg.model.data_preprocessor
+    assert preprocessor.mean == [0.0] * context and preprocessor.std == [255.0] * context
+    assert preprocessor.bgr_to_rgb is False
+    root = base_cfg.train_dataloader.dataset.data_root.rstrip('/') + f'_k{context}/'
+    for split in ('train', 'val', 'test'):
+        dataset = cfg[f'{split}_dataloader'].dataset
+        assert dataset.type == 'SynapseSliceDataset'
+        assert (dataset.data_root, dataset.img_suffix) == (root, '.tiff')
+        assert dataset.pipeline[0] == dict(type='LoadImageFromFile', imdecode_backend='tifffile')
+    assert cfg.context == context and '2.5d' not in base
+    assert _without_input(cfg) == _without_input(base_cfg)

@@ -123,3 +123,19 @@ def test_cli_converts_and_reports_bad_input_in_one_line(mini_copy, tmp_path):
         assert 'Traceback' not in bad.stderr
         lines = bad.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith('error: ')
+
+
+def test_a_label_path_that_is_a_folder_is_named_by_the_advised_converter(mini_copy):
+    from attn_unet.datasets import check_cityscapes_layout
+    from tests.helpers.tools import assert_one_line_error, run_tool
+
+    polygons = next(mini_copy.rglob('*_gtFine_polygons.json'))
+    blocked = polygons.with_name(polygons.name.replace('_polygons.json', '_labelTrainIds.png'))
+    blocked.mkdir()
+    with pytest.raises(DatasetLayoutError) as info:  # the layout check advises the converter ...
+        check_cityscapes_layout(mini_copy)
+    assert 'run python3 tools/dataset_converters/cityscapes.py' in str(info.value)
+    result = run_tool(CONVERTER, mini_copy, '--nproc', '1')  # ... which names the folder
+    assert_one_line_error(result, f'label path {blocked} is a folder, not a file')
+    written = [p for p in mini_copy.rglob('*_labelTrainIds.png') if p.is_file()]
+    assert blocked.is_dir() and not written  # refused before any label was written

@@ -1,6 +1,7 @@
-"""DRIVE zips -> mmseg layout through mmseg's own converter; bad input in one line."""
+"""DRIVE zips -> mmseg's layout, byte for byte as mmseg's converter; bad input in one line."""
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -9,9 +10,12 @@ import pytest
 from PIL import Image
 
 from attn_unet.datasets import check_dataset_cfg, check_drive_layout
+from attn_unet.datasets.conversion_record import RECORD_NAME
 from attn_unet.datasets.drive_convert import convert_drive
 from attn_unet.errors import DatasetLayoutError
 from tests.helpers.fundus import NUM_TEST, NUM_TRAIN, make_fundus_zips
+from tests.helpers.mmseg_converters import run_mmseg_converter
+from tests.helpers.tools import file_hashes
 
 
 @pytest.fixture(scope='module')
@@ -34,13 +38,80 @@ def test_converted_names_and_labels(zips, tmp_path):
     assert np.asarray(Image.open(out / 'images/training/21.png')).shape == (64, 64, 3)
 
 
-def _rezip(source: Path, target: Path, drop: str = '', replace: dict | None = None) -> Path:
+def _rezip(
+    source: Path, target: Path, drop: str = '', replace: dict | None = None, add: dict | None = None
+) -> Path:
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, 'w') as new:
         for name in old.namelist():
             if drop and name.startswith(drop):
                 continue
             new.writestr(name, (replace or {}).get(name, old.read(name)))
+        for name, data in (add or {}).items():
+            new.writestr(name, data)
     return target
+
+
+def test_output_is_byte_identical_to_mmsegs_unpatched_converter(zips, tmp_path):
+    with zipfile.ZipFile(zips['test']) as archive:  # a second observer, as DRIVE's test set has
+        second = archive.read('test/1st_manual/01_manual1.gif')
+    test_zip = _rezip(
+        zips['test'], tmp_path / 'test.zip', add={'test/2nd_manual/01_manual2.gif': second}
+    )
+    run_mmseg_converter('drive', zips['training'], test_zip, '-o', tmp_path / 'mmseg', cwd=tmp_path)
+    convert_drive(zips['training'], test_zip, tmp_path / 'ours')
+    ours, reference = file_hashes(tmp_path / 'ours'), file_hashes(tmp_path / 'mmseg')
+    assert ours.pop(RECORD_NAME)
+    assert 'annotations/validation/01_manual2.png' in reference
+    assert len(reference) == 2 * (NUM_TRAIN + NUM_TEST) + 1
+    assert ours == reference
+    record = json.loads((tmp_path / 'ours' / RECORD_NAME).read_text())
+    assert record['converter'] == 'drive'
+    assert record['splits'] == {'training': ['21.png', '22.png'], 'validation': ['01.png']}
+    assert record['files'] == sorted(reference)
+
+
+def test_a_test_zip_without_its_manual_annotations_is_refused(zips, tmp_path):
+    unlabelled = _rezip(zips['test'], tmp_path / 'test.zip', drop='test/1st_manual/')
+    with pytest.raises(DatasetLayoutError) as info:
+        convert_drive(zips['training'], unlabelled, tmp_path / 'out')
+    message = str(info.value)
+    assert "test.zip holds no 'test/1st_manual/' files (the validation set is scored" in message
+    assert "pass DRIVE's test.zip as released, with test/images/, test/1st_manual/" in message
+    assert '\n' not in message and not (tmp_path / 'out').exists()
+
+
+def test_a_photograph_without_its_annotation_is_refused(zips, tmp_path):
+    with zipfile.ZipFile(zips['training']) as archive:
+        extra = archive.read('training/images/21_training.tif')
+    training = _rezip(
+        zips['training'], tmp_path / 'training.zip', add={'training/images/23_training.tif': extra}
+    )
+    with pytest.raises(DatasetLayoutError) as info:
+        convert_drive(training, zips['test'], tmp_path / 'out')
+    assert str(info.value).startswith(
+        'training.zip: training/images/23_training.tif has no annotation '
+        'training/1st_manual/23_manual1.gif'
+    )
+
+
+def test_reconverting_replaces_the_earlier_set_whole(zips, tmp_path):
+    out = tmp_path / 'DRIVE'
+    convert_drive(zips['training'], zips['test'], out)
+    fewer = _rezip(zips['training'], tmp_path / 'training.zip', drop='training/images/22_')
+    fewer = _rezip(fewer, tmp_path / 'training1.zip', drop='training/1st_manual/22_')
+    convert_drive(fewer, zips['test'], out)
+    assert sorted(p.name for p in (out / 'images/training').iterdir()) == ['21.png']
+    assert sorted(p.name for p in (out / 'annotations/training').iterdir()) == ['21_manual1.png']
+
+
+def test_a_folder_the_converter_did_not_write_is_refused(zips, tmp_path):
+    out = tmp_path / 'DRIVE'
+    (out / 'images/training').mkdir(parents=True)
+    (out / 'images/training/99.png').write_bytes(b'an earlier copy')
+    before = file_hashes(out)
+    with pytest.raises(DatasetLayoutError, match=f'-o {out} holds files but no conversion.json'):
+        convert_drive(zips['training'], zips['test'], out)
+    assert file_hashes(out) == before
 
 
 @pytest.mark.parametrize(

@@ -377,3 +377,80 @@ def test_every_dataset_names_each_fault_and_its_fix(tmp_path, dataset, fault, pr
     assert '\n' not in message
     assert message.startswith(problem.format(root=copy.root) + ': ')
     assert fix.format(root=copy.root) in message.split(': ', 1)[1]
+
+
+# Synapse: the config must read the slices the converter recorded (conversion.json).
+def _synapse_2_5d_cfg(root, suffix):
+    return dict(_synapse_cfg(root), type='SynapseSliceDataset', img_suffix=suffix)
+
+
+def _model(channels):
+    return dict(
+        backbone=dict(type='UNet', in_channels=channels),
+        data_preprocessor=dict(mean=[0.0] * channels, std=[255.0] * channels),
+    )
+
+
+@pytest.mark.parametrize('context', [3, 5])
+def test_a_config_for_the_recorded_context_passes(phantom_converted_k, context):
+    root = phantom_converted_k(context)
+    check_dataset_cfg(_synapse_2_5d_cfg(root, '.tiff'), _model(context))
+    check_dataset_cfg(_synapse_2_5d_cfg(phantom_converted_k(1), '.jpg'), _model(3))
+
+
+@pytest.mark.parametrize(
+    'context, suffix, channels, needles',
+    [
+        (
+            3,
+            '.jpg',
+            3,
+            [
+                'holds 3-slice inputs (3-channel *.tiff; conversion.json) but the config reads '
+                'img_suffix .jpg:',
+                'the *_synapse-2.5d-k3-* twins',
+                '--context 1 into a new folder',
+            ],
+        ),
+        (
+            5,
+            '.tiff',
+            3,
+            [
+                'holds 5-slice inputs (5-channel *.tiff',
+                'model.backbone.in_channels 3, model.data_preprocessor.mean of length 3',
+                '--context 3',
+            ],
+        ),
+        (
+            1,
+            '.tiff',
+            5,
+            [
+                'holds 1-slice inputs (3-channel *.jpg; conversion.json) but the config reads '
+                'img_suffix .tiff, model.backbone.in_channels 5',
+                'a 2D Synapse config',
+                '--context 5',
+            ],
+        ),
+    ],
+)
+def test_a_config_for_another_context_is_refused_in_one_line(
+    phantom_converted_k, context, suffix, channels, needles
+):
+    root = phantom_converted_k(context)
+    with pytest.raises(DatasetLayoutError) as info:
+        check_dataset_cfg(_synapse_2_5d_cfg(root, suffix), _model(channels))
+    message = str(info.value)
+    assert '\n' not in message and message.startswith(f'{root} holds')
+    for needle in needles:
+        assert needle in message
+
+
+def test_a_set_without_a_record_is_2d_jpeg(phantom_converted, tmp_path):
+    root = tmp_path / 'synapse'
+    shutil.copytree(phantom_converted, root)
+    (root / 'conversion.json').unlink()  # converted before the record existed
+    check_dataset_cfg(_synapse_2_5d_cfg(root, '.jpg'), _model(3))
+    with pytest.raises(DatasetLayoutError, match="no conversion.json: mmseg's 2D slices"):
+        check_dataset_cfg(_synapse_2_5d_cfg(root, '.tiff'), _model(3))

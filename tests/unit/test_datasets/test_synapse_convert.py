@@ -1,11 +1,21 @@
+"""Raw Synapse volumes -> mmseg's slices, written by the converter itself, one whole run."""
+
+import json
+
 import nibabel as nib
 import numpy as np
 import pytest
+import tifffile
 from PIL import Image
 
 from attn_unet.datasets import check_synapse_layout
+from attn_unet.datasets.conversion_record import RECORD_NAME
+from attn_unet.datasets.ct_slices import SliceSpec
 from attn_unet.datasets.synapse_convert import SynapseConvertError, convert_synapse
-from tests.helpers.data_fixtures import PHANTOM_SIZE, PHANTOM_SLICES
+from attn_unet.errors import DatasetLayoutError
+from tests.helpers.data_fixtures import PHANTOM_SIZE, PHANTOM_SLICES, PHANTOM_TRAIN, PHANTOM_VAL
+from tests.helpers.mmseg_converters import run_mmseg_converter
+from tests.helpers.tools import file_hashes
 
 CASES = {'train': ['0005', '0006'], 'val': ['0001']}
 
@@ -97,3 +107,143 @@ def test_bad_raw_folders_raise_one_line(phantom_copy, tmp_path, make, needles):
     assert '\n' not in message
     for needle in needles:
         assert needle.format(raw=phantom_copy) in message
+
+
+# --- the converter writes mmseg's files itself, byte for byte --------------------------------
+
+
+def test_k1_output_is_byte_identical_to_mmsegs_unpatched_converter(phantom_raw, tmp_path):
+    run_mmseg_converter(
+        'synapse', '--dataset-path', phantom_raw, '--save-path', tmp_path / 'mmseg', cwd=tmp_path
+    )
+    convert_synapse(phantom_raw, tmp_path / 'ours', progress=False)
+    ours, reference = file_hashes(tmp_path / 'ours'), file_hashes(tmp_path / 'mmseg')
+    assert ours.pop(RECORD_NAME)
+    assert len(reference) == 2 * (PHANTOM_TRAIN + PHANTOM_VAL) * PHANTOM_SLICES
+    assert ours == reference
+
+
+def test_the_record_says_what_was_converted(phantom_raw, phantom_converted):
+    record = json.loads((phantom_converted / RECORD_NAME).read_text())
+    assert record['converter'] == 'synapse'
+    assert record['ct_slices'] == dict(
+        SliceSpec().to_dict(), image_suffix='.jpg', orientation='PRS'
+    )
+    assert record['splits'] == CASES
+    on_disk = sorted(str(p.relative_to(phantom_converted)) for p in phantom_converted.rglob('*.*'))
+    assert record['files'] == [f for f in on_disk if f != RECORD_NAME]
+
+
+def _expected_planes(raw, case: str) -> np.ndarray:
+    """The 8-bit ``(Z, X, Y)`` planes of a case, by mmseg's arithmetic restated."""
+    hu = nib.load(raw / f'img/img{case}.nii.gz').get_fdata()
+    scaled = np.flip(np.transpose((np.clip(hu, -125, 275) + 125) / 400 * 255, [2, 0, 1]), 2)
+    return np.stack([np.asarray(Image.fromarray(plane).convert('L')) for plane in scaled])
+
+
+@pytest.mark.parametrize('context, gap', [(3, 1), (5, 1), (3, 2)])
+def test_context_k_stacks_the_neighbouring_slices_losslessly(
+    phantom_raw, phantom_converted, tmp_path, context, gap
+):
+    out = tmp_path / f'k{context}'
+    convert_synapse(phantom_raw, out, progress=False, spec=SliceSpec(context, gap))
+    planes = _expected_planes(phantom_raw, '0005')
+    half = (context - 1) // 2
+    for z in (0, 2, PHANTOM_SLICES - 1):
+        stack = tifffile.imread(out / f'img_dir/train/case0005_slice{z:03d}.tiff')
+        assert stack.shape == (*PHANTOM_SIZE, context) and stack.dtype == np.uint8
+        neighbours = [min(max(z + k * gap, 0), PHANTOM_SLICES - 1) for k in range(-half, half + 1)]
+        np.testing.assert_array_equal(stack, np.moveaxis(planes[neighbours], 0, -1))
+    assert not list(out.rglob('*.jpg'))
+    labels = {k: v for k, v in file_hashes(out).items() if k.startswith('ann_dir')}
+    assert labels == {k: v for k, v in file_hashes(phantom_converted).items() if 'ann_dir' in k}
+    record = json.loads((out / RECORD_NAME).read_text())['ct_slices']
+    assert (record['context'], record['slice_gap'], record['image_suffix']) == (
+        context,
+        gap,
+        '.tiff',
+    )
+
+
+# --- a converted set is one whole run; a folder the converter did not write is refused -------
+
+
+def test_a_case_moved_to_val_leaves_no_slices_in_train(phantom_copy, tmp_path):
+    out = tmp_path / 'out'
+    convert_synapse(phantom_copy, out, progress=False)
+    (phantom_copy / 'train.txt').write_text('img0005.nii.gz\n')
+    (phantom_copy / 'val.txt').write_text('img0001.nii.gz\nimg0006.nii.gz\n')
+    counts = convert_synapse(phantom_copy, out, progress=False)
+    assert counts == {'train': PHANTOM_SLICES, 'val': 2 * PHANTOM_SLICES}
+    assert not list((out / 'img_dir/train').glob('case0006_*'))
+    assert not list((out / 'ann_dir/train').glob('case0006_*'))
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob('*.*'))
+    assert json.loads((out / RECORD_NAME).read_text())['files'] == [
+        f for f in on_disk if f != RECORD_NAME
+    ]
+
+
+def _overlap(raw):
+    (raw / 'val.txt').write_text('img0001.nii.gz\nimg0006.nii.gz\n')
+    return raw
+
+
+def _listed_twice(raw):
+    (raw / 'train.txt').write_text('img0005.nii.gz\nimg0006.nii.gz\nimg0005.nii.gz\n')
+    return raw
+
+
+def _truncated_image(raw):
+    path = raw / 'img/img0006.nii.gz'
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return raw
+
+
+def _label_is_a_folder(raw):
+    (raw / 'label/label0006.nii.gz').unlink()
+    (raw / 'label/label0006.nii.gz').mkdir()
+    return raw
+
+
+def _reoriented_case(raw):
+    for kind in ('img', 'label'):
+        path = raw / f'{kind}/{kind}0006.nii.gz'
+        volume = nib.load(path)
+        flipped = volume.affine @ np.diag([-1.0, 1.0, 1.0, 1.0])
+        nib.save(nib.Nifti1Image(np.asarray(volume.dataobj), flipped), path)
+    return raw
+
+
+REFUSED_INPUTS = [
+    (_overlap, ['case 0006 is listed in both train.txt and val.txt', 'remove it from one list']),
+    (_listed_twice, ['case 0005 is listed twice in {raw}/train.txt']),
+    (_truncated_image, ['case 0006: cannot read {raw}/img/img0006.nii.gz', 'truncated']),
+    (_label_is_a_folder, ['case 0006: {raw}/label/label0006.nii.gz is a folder']),
+    (_reoriented_case, ['cases 0005 and 0006 are in different orientations (PRS and ARS']),
+]
+
+
+@pytest.mark.parametrize('make, needles', REFUSED_INPUTS, ids=lambda v: getattr(v, '__name__', ''))
+def test_refused_raw_sets_leave_an_earlier_conversion_as_it_was(
+    phantom_raw, phantom_copy, tmp_path, make, needles
+):
+    out = tmp_path / 'out'
+    convert_synapse(phantom_raw, out, progress=False)
+    before = file_hashes(out)
+    with pytest.raises(SynapseConvertError) as info:
+        convert_synapse(make(phantom_copy), out, progress=False)
+    message = str(info.value)
+    assert '\n' not in message
+    for needle in needles:
+        assert needle.format(raw=phantom_copy) in message
+    assert file_hashes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['out', 'raw']  # no staging left
+
+
+def test_a_folder_the_converter_did_not_write_is_refused(phantom_raw, tmp_path):
+    out = tmp_path / 'mine'
+    out.mkdir()
+    (out / 'notes.txt').write_text('my own file')
+    with pytest.raises(DatasetLayoutError, match='holds files but no conversion.json'):
+        convert_synapse(phantom_raw, out, progress=False)
+    assert [p.name for p in out.iterdir()] == ['notes.txt']

@@ -1,5 +1,6 @@
-"""One file's facts as the loader sees them: EXIF rotation, a truncated JPEG."""
+"""One file's facts as the loader sees them: EXIF rotation, a truncated JPEG, K-channel TIFF."""
 
+import shutil
 from pathlib import Path
 
 import cv2
@@ -30,3 +31,29 @@ def test_rotated_image_size_follows_exif(tmp_path, ext):
     assert file_facts.read_image_facts(str(path), 'cv2', 'color')['size'] == [24, 16]
     assert file_facts.read_image_facts(str(path), 'cv2', 'unchanged')['size'] == [16, 24]
     assert cv2.imread(str(path), cv2.IMREAD_COLOR).shape[:2] == (24, 16)
+
+
+@pytest.mark.parametrize('context', [3, 5])
+def test_k_channel_tiff_slices_are_sized_from_the_header_and_decoded(
+    phantom_converted_k, tmp_path, context
+):
+    from mmengine.config import Config
+
+    from attn_unet.datasets import check_data
+    from attn_unet.errors import DataIntegrityError
+    from tests.helpers.data_fixtures import PHANTOM_SIZE
+    from tests.helpers.tools import REPO
+
+    root = shutil.copytree(phantom_converted_k(context), tmp_path / 'synapse')
+    slice_path = root / 'img_dir/val/case0001_slice002.tiff'
+    assert file_facts.read_image_facts(str(slice_path), 'tifffile') == {'size': list(PHANTOM_SIZE)}
+    name = f'attn-unet-s4-d8_fused-dsv_1xb8-1k_synapse-2.5d-k{context}-phantom-160x160.py'
+    cfg = Config.fromfile(REPO / 'configs/attn_unet' / name)
+    for split in ('train', 'val'):
+        cfg[f'{split}_dataloader'].dataset.data_root = str(root)
+    cfg.data_check = dict(cache_dir=str(tmp_path / 'cache'))
+    reports = check_data(cfg, 'train')
+    assert [r.images for r in reports] == [12, 6] and not any(r.problems for r in reports)
+    truncate(slice_path)
+    with pytest.raises(DataIntegrityError, match='case0001_slice002.tiff does not decode'):
+        check_data(cfg, 'train')

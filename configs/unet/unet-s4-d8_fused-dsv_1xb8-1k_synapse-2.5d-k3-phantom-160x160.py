@@ -1,0 +1,31 @@
+# UNet-S4-D8 + fused deep supervision on the CT phantoms, 2.5D:
+# each input holds K = 3 neighbouring slices (z-1, z, z+1) of the CT volume as its channels, as
+# `tools/dataset_converters/synapse.py --context 3` writes them (lossless 3-channel TIFF, read by
+# tifffile; JPEG's chroma subsampling would blur the slices into each other). Everything else is
+# the 2D twin's (unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py).
+_base_ = ['./unet-s4-d8_fused-dsv_1xb8-1k_synapse-phantom-160x160.py']
+context = 3
+data_root = 'data/synapse_phantom_k3/'
+img_suffix = '.tiff'
+img_scale = (160, 160)
+# mean 0 / std 255 per slice, as the 2D configs; the channels are slices, not colours: no swap.
+data_preprocessor = dict(mean=[0.0] * context, std=[255.0] * context, bgr_to_rgb=False)
+model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=context))
+train_pipeline = [
+    dict(type='LoadImageFromFile', imdecode_backend='tifffile'),
+    dict(type='LoadAnnotations'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='RandomRotFlipNearest', rotate_prob=0.5, flip_prob=0.5, degree=20),
+    dict(type='PackSegInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', imdecode_backend='tifffile'),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='LoadAnnotations'),
+    dict(type='PackSegInputs')
+]
+train_dataloader = dict(
+    dataset=dict(data_root=data_root, img_suffix=img_suffix, pipeline=train_pipeline))
+val_dataloader = dict(
+    dataset=dict(data_root=data_root, img_suffix=img_suffix, pipeline=test_pipeline))
+test_dataloader = val_dataloader
