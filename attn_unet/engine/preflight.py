@@ -18,6 +18,7 @@ from attn_unet.errors import InputSizeError, ToolError
 
 __all__ = [
     'backbone_downsample_rate',
+    'check_dataloaders',
     'check_datasets',
     'check_input_sizes',
     'check_stage_tuples',
@@ -135,6 +136,26 @@ def check_input_sizes(cfg) -> None:
                 f'{where} {h}x{w} is not divisible by the backbone downsample rate {rate} '
                 f'(2^{int(math.log2(rate))} from its downsampling stages): use multiples of '
                 f'{rate}, e.g. {fix_h}x{fix_w}'
+            )
+
+
+def check_dataloaders(cfg) -> None:
+    """Refuse dataloader settings torch rejects only when the loader is built, mid-run.
+
+    ``persistent_workers=True`` needs ``num_workers > 0``: an override of one without the
+    other (``--cfg-options val_dataloader.num_workers=0``) otherwise ends in a traceback
+    after training has started.
+
+    Raises:
+        ToolError: naming the dataloader and both fixes.
+    """
+    for split in ('train', 'val', 'test'):
+        loader = cfg.get(f'{split}_dataloader') or {}
+        if loader.get('persistent_workers') and not loader.get('num_workers'):
+            raise ToolError(
+                f'{split}_dataloader has persistent_workers=True with num_workers='
+                f'{loader.get("num_workers", 0)}: set {split}_dataloader.persistent_workers=False '
+                f'or give it num_workers > 0'
             )
 
 

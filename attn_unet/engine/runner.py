@@ -64,7 +64,7 @@ from .hooks import DivergenceGuardHook, SafeCheckpointHook, diverged_error
 from .log_files import stop_on_log_write_errors
 from .loops import ResumableIterBasedTrainLoop
 from .path_kinds import check_folder_path
-from .preflight import check_datasets, check_input_sizes
+from .preflight import check_dataloaders, check_datasets, check_input_sizes
 from .resume import check_something_left_to_train, find_checkpoint_to_resume
 from .rng import capture_rng_state
 from .staged_folder import StagedFolder
@@ -155,6 +155,7 @@ class AttnUNetRunner(Runner):
         """
         check_folder_path(cfg['work_dir'], 'work dir')
         check_input_sizes(cfg)
+        check_dataloaders(cfg)
         if mode != 'train':
             return super().from_cfg(cfg)
         cfg = copy.deepcopy(cfg)

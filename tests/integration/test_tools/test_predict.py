@@ -26,8 +26,6 @@ from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_pro
 SIZE, SLICES, ITERS = 64, 8, 300
 ORGANS = ('aorta', 'gallbladder', 'left_kidney', 'right_kidney', 'liver', 'pancreas', 'spleen')
 LIVER = 5
-# The phantom's voxel order ('PRS'), until the checkpoint records its training set's.
-ORIENTATION = ('--orientation', 'PRS')
 
 
 @pytest.fixture(scope='module')
@@ -47,7 +45,7 @@ def phantom_model(tmp_path_factory):
 def predict(model, *inputs, out_dir, extra=()):
     return run_tool(
         'tools/predict.py', model['config'], model['checkpoint'], *inputs,
-        '--out-dir', out_dir, '--no-progress', *ORIENTATION, *extra,
+        '--out-dir', out_dir, '--no-progress', *extra,
     )  # fmt: skip
 
 
@@ -65,6 +63,15 @@ def medpy_scores(pred, gt):
         else:
             scores[organ] = (1.0, 0.0) if p.any() else (0.0, 0.0)
     return scores
+
+
+def test_the_checkpoint_records_how_its_training_slices_were_cut(phantom_model):
+    import torch
+
+    meta = torch.load(phantom_model['checkpoint'], weights_only=True)['meta']
+    record = meta['dataset_meta']['ct_slices']
+    assert record['orientation'] == 'PRS' and record['context'] == 1  # the phantom's voxel order
+    assert record['image_suffix'] == '.jpg' and record['hu_window'] == [-125.0, 275.0]
 
 
 def test_volumes_are_test_py_predictions_and_score_the_same(phantom_model, tmp_path):
@@ -144,7 +151,7 @@ def test_two_ranks_write_what_one_process_writes(phantom_model, tmp_path):
     ranks = run_tool(
         'python3', '-m', 'torch.distributed.run', '--nproc_per_node=2',
         f'--master_port={free_port()}', 'tools/predict.py', model['config'],
-        model['checkpoint'], *scans, '--out-dir', tmp_path / 'two', '--no-progress', *ORIENTATION,
+        model['checkpoint'], *scans, '--out-dir', tmp_path / 'two', '--no-progress',
     )  # fmt: skip
     assert ranks.returncode == 0, ranks.stderr[-2000:]
     assert sorted(os.listdir(tmp_path / 'one')) == sorted(os.listdir(tmp_path / 'two'))
@@ -270,3 +277,38 @@ def test_the_onnxruntime_backend_writes_the_same_volume(phantom_model, tmp_path)
     assert (torch_labels == ort_labels).mean() > 0.9999 and (ort_labels == LIVER).any()
     record = json.loads((tmp_path / 'ort' / f'img{case}.json').read_text())
     assert record['backend'] == 'onnxruntime'
+
+
+K5_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_1xb24-14k_synapse-2.5d-k5-224x224.py'
+
+
+@pytest.fixture(scope='module')
+def k5_model(phantom_model):
+    """The same phantom converted with --context 5, and a 2.5D model trained on it."""
+    from attn_unet.datasets.ct_slices import SliceSpec
+    from attn_unet.datasets.synapse_convert import convert_synapse
+
+    root = phantom_model['root']
+    convert_synapse(phantom_model['raw'], root / 'k5', progress=False, spec=SliceSpec(context=5))
+    checkpoint = train_phantom(K5_CONFIG, root / 'k5', root / 'work_k5', SIZE, ITERS, lr=0.1)
+    config = root / 'work_k5' / Path(K5_CONFIG).name
+    return dict(phantom_model, config=config, checkpoint=checkpoint)
+
+
+def test_a_2_5d_model_predicts_from_the_scan_what_it_tests_on_its_stacks(k5_model, tmp_path):
+    model = k5_model
+    tested = run_tool(
+        'tools/test.py', model['config'], model['checkpoint'], '--work-dir', tmp_path / 'test',
+        '--out', tmp_path / 'slices',
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stderr[-2000:]
+    case = model['val'][0]
+    result = predict(model, scan(model, case), out_dir=tmp_path / 'pred')
+    assert result.returncode == 0, result.stderr[-2000:]
+    predicted = np.asarray(nib.load(tmp_path / 'pred' / f'img{case}.nii.gz').dataobj)
+    slices = [tmp_path / 'slices' / f'case{case}_slice{z:03d}.png' for z in range(SLICES)]
+    from_test = from_slice_axes(np.stack([np.asarray(Image.open(p)) for p in slices]))
+    np.testing.assert_array_equal(predicted, from_test)
+    assert (predicted == LIVER).any()
+    record = json.loads((tmp_path / 'pred' / f'img{case}.json').read_text())['preprocessing']
+    assert record['context'] == 5 and record['image_suffix'] == '.tiff'

@@ -3,7 +3,11 @@
 import pytest
 from mmengine.config import Config
 
-from attn_unet.engine.preflight import backbone_downsample_rate, check_input_sizes
+from attn_unet.engine.preflight import (
+    backbone_downsample_rate,
+    check_dataloaders,
+    check_input_sizes,
+)
 from attn_unet.errors import InputSizeError, ToolError
 
 
@@ -109,3 +113,13 @@ def test_stage_tuples_that_do_not_fit(backbone, words):
         backbone_downsample_rate(dict(backbone=backbone))
     for word in words:
         assert word in str(error.value)
+
+
+@pytest.mark.parametrize('split', ['train', 'val', 'test'])
+def test_persistent_workers_without_workers_are_refused(split):
+    cfg = Config({f'{s}_dataloader': dict(num_workers=2, persistent_workers=True) for s in
+                  ('train', 'val', 'test')})  # fmt: skip
+    check_dataloaders(cfg)
+    cfg[f'{split}_dataloader'].num_workers = 0
+    with pytest.raises(ToolError, match=f'{split}_dataloader has persistent_workers=True'):
+        check_dataloaders(cfg)
