@@ -25,7 +25,6 @@ On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner` otherwise.
 """
 
 import copy
-import glob
 import logging
 import os
 import os.path as osp
@@ -47,16 +46,14 @@ from mmengine.runner import IterBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
 from attn_unet.errors import disk_full_error, disk_full_reason
+from attn_unet.fileio import atomic_write, is_partial_name
 from attn_unet.registry import MODEL_WRAPPERS, RUNNERS
 
 from .checkpoint import (
-    PARTIAL_SUFFIX,
     check_state_dict_fits,
     checkpoint_step,
     first_non_finite,
     load_checkpoint_file,
-    partial_path,
-    publish_file,
 )
 from .config_pipelines import pipeline_copies_disagree, reconcile_pipelines
 from .dist import check_launcher_env, init_cpu_dist, launcher_rank
@@ -67,7 +64,7 @@ from .path_kinds import check_folder_path
 from .preflight import check_dataloaders, check_datasets, check_input_sizes
 from .resume import check_something_left_to_train, find_checkpoint_to_resume
 from .rng import capture_rng_state
-from .staged_folder import StagedFolder
+from .staged_test_output import StagedTestOutput
 from .sync_bn import convert_sync_bn_to_cpu
 from .work_dir import check_fresh_start, claim_work_dir
 from .work_dir_lock import WorkDirLock
@@ -262,9 +259,10 @@ class AttnUNetRunner(Runner):
                     keep=(self.timestamp,),
                 )
             # Left by a run killed while saving; this run holds the lock, nobody writes them.
-            for stale in glob.glob(osp.join(self.work_dir, f'.*{PARTIAL_SUFFIX}')):
-                if osp.isfile(stale):  # a hidden test output folder is not ours to clear
-                    os.remove(stale)
+            for name in os.listdir(self.work_dir):
+                stale = osp.join(self.work_dir, name)
+                if is_partial_name(name) and osp.isfile(stale):  # a hidden test output folder
+                    os.remove(stale)  # is not ours to clear
         if self._claim_note:
             self.logger.info(self._claim_note)
         self._work_dir_ready = True
@@ -327,7 +325,7 @@ class AttnUNetRunner(Runner):
 
     @master_only
     def _write_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
-        """Write under a hidden ``.NAME.partial`` name, flush, rename; the random state in meta.
+        """Write under a hidden ``.NAME.partial.pth`` name, flush, rename; the random state in meta.
 
         ``out_dir/filename`` is never a truncated file.
         """
@@ -336,13 +334,10 @@ class AttnUNetRunner(Runner):
         path = osp.join(out_dir, filename)
         if '://' in out_dir:  # remote backends write objects whole
             return super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
-        partial = partial_path(path)
         try:
-            super().save_checkpoint(out_dir, osp.basename(partial), *args, meta=meta, **kwargs)
-            publish_file(partial, path)
+            with atomic_write(path) as partial:
+                super().save_checkpoint(out_dir, osp.basename(partial), *args, meta=meta, **kwargs)
         except BaseException as exc:
-            if osp.exists(partial):
-                os.remove(partial)
             if disk_full_reason(exc):
                 raise disk_full_error(exc, f'checkpoint {path}') from exc
             raise
@@ -414,7 +409,7 @@ class AttnUNetRunner(Runner):
         Raises:
             PathKindError: ``out_dir`` is a file or a folder that holds files.
         """
-        staged = StagedFolder(out_dir, what)
+        staged = StagedTestOutput(out_dir, what)
         staged.check()
         evaluators = self._test_evaluator
         for evaluator in evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]:

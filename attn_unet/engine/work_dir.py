@@ -24,8 +24,9 @@ import time
 from typing import List, Tuple
 
 from attn_unet.errors import PreviousRunError, ToolError
+from attn_unet.fileio import write_text_atomically
 
-from .checkpoint import checkpoint_step, write_text_atomically
+from .checkpoint import checkpoint_step
 from .work_dir_lock import WorkDirLock
 
 __all__ = [

@@ -53,7 +53,7 @@ def _assert_stopped_cleanly(process, stderr, signum, work_dir):
     saved = torch.load(work_dir / 'iter_2.pth', map_location='cpu', weights_only=True)
     assert saved['meta']['iter'] == 2
     assert (work_dir / 'last_checkpoint').read_text().strip() == str(work_dir / 'iter_2.pth')
-    assert not list(work_dir.glob('.*.partial')) and not (work_dir / 'iter_4.pth').exists()
+    assert not list(work_dir.glob('.*.partial*')) and not (work_dir / 'iter_4.pth').exists()
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_sigterm_while_saving_removes_the_half_written_checkpoint(tiny_data, tmp
     )  # fmt: skip
     try:
         wait_for_file(work_dir / 'saving.marker', process)  # iter_4 is half written now
-        assert list(work_dir.glob('.iter_4.pth.partial'))
+        assert list(work_dir.glob('.iter_4.partial.pth'))
         os.kill(process.pid, signal.SIGTERM)
         stderr = _finish(process)
     finally:
