@@ -32,19 +32,22 @@ def publish_file(partial: str, path: str) -> None:
 
 
 @contextmanager
-def atomic_write(path: str, unique: bool = False) -> Iterator[str]:
+def atomic_write(path: str, unique: bool = False, keep_suffix: bool = True) -> Iterator[str]:
     """Give the name to write ``path`` under; publish it when the block ends without error.
 
     Args:
         path: the file to write.
         unique: a partial name of this process only (see
             :func:`~.partial_name.partial_name`).
+        keep_suffix: end the partial name in ``path``'s suffix, for writers that pick
+            the format from the name (nibabel); False for files a ``*.pth``-style glob
+            must never take for complete ones (checkpoints).
 
     Yields:
         The hidden partial name to write to. Whatever the block raises, the
         partial file is removed and ``path`` is left as it was.
     """
-    partial = partial_name(path, unique=unique)
+    partial = partial_name(path, keep_suffix=keep_suffix, unique=unique)
     try:
         yield partial
         publish_file(partial, path)

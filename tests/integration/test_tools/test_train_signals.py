@@ -102,7 +102,7 @@ def test_sigterm_while_saving_removes_the_half_written_checkpoint(tiny_data, tmp
     )  # fmt: skip
     try:
         wait_for_file(work_dir / 'saving.marker', process)  # iter_4 is half written now
-        assert list(work_dir.glob('.iter_4.partial.pth'))
+        assert list(work_dir.glob('.iter_4.pth.partial'))
         os.kill(process.pid, signal.SIGTERM)
         stderr = _finish(process)
     finally:
