@@ -20,6 +20,7 @@ from attn_unet.deployment import (
 )
 from attn_unet.engine.preflight import backbone_downsample_rate
 from attn_unet.errors import InputSizeError, ToolError
+from attn_unet.fileio import atomic_write
 
 from .config import load_config
 from .segmentor import load_segmentor
@@ -41,7 +42,7 @@ def export_onnx(
 ) -> list[LogitCheck]:
     """Export, check with onnxruntime against torch, and only then write ``out``.
 
-    The model is written to a temporary file beside ``out``, run by
+    The model is written to its hidden partial name beside ``out``, run by
     onnxruntime at the export shape (batch ``batch_size``) and at each verify
     shape (batch ``batch_size + 1``, so the batch axis is exercised too), and
     renamed to ``out`` when every size passes.
@@ -88,10 +89,9 @@ def export_onnx(
 
     model = load_segmentor(config, checkpoint, 'cpu', cfg_options)
     proto = export_onnx_model(model, shape, size_divisor=rate, batch_size=batch_size)
-    temporary = osp.join(osp.dirname(osp.abspath(out)), f'.{osp.basename(out)}.tmp-{os.getpid()}')
-    try:
-        onnx.save(proto, temporary)
-        backend = OnnxSegmentor(temporary)
+    with atomic_write(out) as partial:  # removed, whatever fails before it is renamed
+        onnx.save(proto, partial)
+        backend = OnnxSegmentor(partial)
         checks = []
         for batch, size in [(batch_size, shape)] + [(batch_size + 1, s) for s in verify_shapes]:
             checks.append(_compare(model, backend, batch, size, tolerance, out))
@@ -105,10 +105,6 @@ def export_onnx(
                 'that is rounding, else report it with the config'
             )
         _check_out(out, overwrite)
-        os.replace(temporary, out)
-    finally:
-        if osp.exists(temporary):
-            os.remove(temporary)
     opset = next(o.version for o in proto.opset_import if o.domain in ('', 'ai.onnx'))
     log(f'ONNX model saved to {out} (opset {opset}, dynamic N, H, W)')
     return checks

@@ -14,6 +14,7 @@ from cityscapesscripts.preparation.json2labelImg import json2labelImg
 from mmengine.utils import mkdir_or_exist, scandir, track_parallel_progress, track_progress
 
 from attn_unet.errors import DatasetError, DatasetLayoutError
+from attn_unet.fileio import write_text_atomically
 
 __all__ = ['convert_cityscapes']
 
@@ -81,8 +82,9 @@ def convert_cityscapes(
         split_path = osp.join(gt_path, split)
         stems = sorted(f[: -len(_POLYGONS)] for f in _polygon_files(split_path))
         if stems:
-            with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
-                f.writelines(stem + '\n' for stem in stems)
+            write_text_atomically(
+                osp.join(out_dir, f'{split}.txt'), ''.join(stem + '\n' for stem in stems)
+            )
     return len(files)
 
 

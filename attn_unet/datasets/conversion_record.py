@@ -12,10 +12,10 @@ holds mmseg's 2D JPEG slices.
 """
 
 import json
-import os
 import os.path as osp
 
 from attn_unet.errors import DatasetLayoutError
+from attn_unet.fileio import write_text_atomically
 
 __all__ = ['RECORD_NAME', 'read_ct_slices', 'read_record', 'write_record']
 
@@ -69,9 +69,5 @@ def write_record(root, record: dict) -> str:
         The record's path.
     """
     path = osp.join(str(root), RECORD_NAME)
-    partial = path + '.partial'
-    with open(partial, 'w', encoding='utf-8') as f:
-        json.dump(record, f, indent=1)
-        f.write('\n')
-    os.replace(partial, path)
+    write_text_atomically(path, json.dumps(record, indent=1) + '\n')
     return path

@@ -1,12 +1,13 @@
 """Convert into a fresh folder, then put it in place whole: what a converter leaves is one run.
 
 :class:`StagedOutput` gives a converter a hidden staging folder beside its
-``--save-path`` (``.NAME.converting-XXXX``). The converter writes every file
-there and calls :meth:`StagedOutput.commit` with its record; the record
+``--save-path`` (``.NAME.partial-XXXX``, a :class:`~attn_unet.fileio.StagedFolder`
+of this run only). The converter writes every file there and calls
+:meth:`StagedOutput.commit` with its record; the record
 (:mod:`.conversion_record`, listing every file written) goes in last, then the
-staging folder is renamed into place. An earlier conversion by the same
-converter is first moved aside and removed only once the new one is in place.
-So:
+staging folder is swapped in. The policy, on top of that primitive: an earlier
+conversion by the same converter is replaced (moved aside, removed only once
+the new one is in place), nothing else is. So:
 
 - no file of an earlier run survives (a case moved from train.txt to val.txt
   leaves no slices in ``img_dir/train``);
@@ -19,11 +20,10 @@ So:
 
 import os
 import os.path as osp
-import shutil
-import tempfile
 from pathlib import Path
 
 from attn_unet.errors import DatasetError, DatasetLayoutError, disk_full_reason
+from attn_unet.fileio import StagedFolder
 
 from .conversion_record import RECORD_NAME, read_record, write_record
 
@@ -51,17 +51,13 @@ class StagedOutput:
         self.converter = converter
         self.option = option
         self.path: Path | None = None
+        self._staged = StagedFolder(str(self.target), unique=True)
         self._committed = False
 
     def __enter__(self) -> 'StagedOutput':
         self._refuse_foreign_target()
-        parent = self.target.parent
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self.path = Path(
-                tempfile.mkdtemp(prefix=f'.{self.target.name}.converting-', dir=parent)
-            )
-            os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the set from others
+            self.path = Path(self._staged.prepare())
         except OSError as exc:
             raise DatasetLayoutError(
                 f'cannot create a folder beside {self.option} {self.given} '
@@ -70,8 +66,8 @@ class StagedOutput:
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> bool:
-        if not self._committed and self.path is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
+        if not self._committed:
+            self._staged.discard()
         reason = disk_full_reason(exc) if exc is not None else None
         if reason:
             raise DatasetError(
@@ -89,21 +85,8 @@ class StagedOutput:
         files = sorted(_files_under(self.path))
         write_record(self.path, {'converter': self.converter, **record, 'files': files})
         self._refuse_foreign_target()  # a folder that appeared meanwhile is not ours either
-        aside = None
-        if self.target.exists():
-            aside = Path(
-                tempfile.mkdtemp(prefix=f'.{self.target.name}.replaced-', dir=self.target.parent)
-            )
-            os.replace(self.target, aside)
-        try:
-            os.replace(self.path, self.target)
-        except OSError:
-            if aside is not None:
-                os.replace(aside, self.target)
-            raise
+        self._staged.swap_in(replace=True)
         self._committed = True
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)
         return self.target
 
     def _refuse_foreign_target(self) -> None:
@@ -139,9 +122,3 @@ def _files_under(root: Path) -> list:
         for folder, _, names in os.walk(root)
         for name in names
     ]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -12,7 +12,8 @@ from .hooks import (
     SafeCheckpointHook,
 )
 from .loops import ResumableIterBasedTrainLoop
-from .runner import AttnUNetRunner, apply_memory_format
+from .memory_format import apply_memory_format
+from .runner import AttnUNetRunner
 from .sync_bn import CPUSyncBatchNorm
 
 __all__ = [

@@ -3,14 +3,12 @@
 Reading: :func:`load_checkpoint_file` loads a file once with torch's safe
 loader and turns every failure into one line (a folder, a damaged file, a
 whole pickled model, non-finite weights); :func:`check_state_dict_fits`
-refuses weights that do not fit the model. Writing: :func:`publish_file`
-moves a finished temporary file into place (fsync, then rename), so a file
-under its final name is always complete. :func:`find_resume_checkpoint` picks
-the newest loadable checkpoint of a work dir.
+refuses weights that do not fit the model. :func:`find_resume_checkpoint`
+picks the newest loadable checkpoint of a work dir. Writing one whole is
+:mod:`attn_unet.fileio`'s (see ``AttnUNetRunner.save_checkpoint``).
 """
 
 import glob
-import os
 import os.path as osp
 import re
 import sys
@@ -22,19 +20,14 @@ import torch.nn as nn
 from attn_unet.errors import CheckpointError
 
 __all__ = [
-    'PARTIAL_SUFFIX',
     'check_state_dict_fits',
     'checkpoint_step',
     'find_resume_checkpoint',
     'first_non_finite',
     'load_checkpoint_file',
     'model_state_dict',
-    'partial_path',
-    'publish_file',
-    'write_text_atomically',
 ]
 
-PARTIAL_SUFFIX = '.partial'
 # Keys a UNet checkpoint lacks when it initialises an AttentionUNet (the documented path):
 # the gates start fresh, everything else must fit.
 FRESH_WHEN_FROM_UNET = 'backbone.attention_gates.'
@@ -45,44 +38,6 @@ _SHOWN_KEYS = 3
 _TERMINAL_CODES = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 # torch's weights-only loader names the class it refused: "Unsupported global: GLOBAL a.b.C"
 _REFUSED_GLOBAL = re.compile(r'GLOBAL ([\w.]+)')
-
-
-def partial_path(path: str) -> str:
-    """Where ``path`` is written before it is complete: a hidden sibling."""
-    folder, name = osp.split(path)
-    return osp.join(folder, f'.{name}{PARTIAL_SUFFIX}')
-
-
-def _fsync_dir(folder: str) -> None:
-    fd = os.open(folder or '.', os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def publish_file(partial: str, path: str) -> None:
-    """Flush ``partial`` to disk and rename it to ``path`` in one step.
-
-    A reader (or a crash) sees either the old ``path`` or the complete new one.
-    """
-    with open(partial, 'rb+') as f:
-        os.fsync(f.fileno())
-    os.replace(partial, path)
-    _fsync_dir(osp.dirname(path))
-
-
-def write_text_atomically(path: str, text: str) -> None:
-    """Replace the text file ``path`` so that it is never seen half written."""
-    partial = partial_path(path)
-    try:
-        with open(partial, 'w') as f:
-            f.write(text)
-        publish_file(partial, path)
-    except BaseException:
-        if osp.exists(partial):
-            os.remove(partial)
-        raise
 
 
 def _reason(exc: BaseException) -> str:

@@ -17,12 +17,20 @@ ambiguous the overrides are refused.
 """
 
 import copy
+import os.path as osp
 from typing import List
+
+from mmengine.config import Config
 
 from attn_unet.datasets.dataset_cfgs import split_dataset_cfgs
 from attn_unet.errors import ConfigValueError
 
-__all__ = ['PIPELINE_GROUPS', 'pipeline_copies_disagree', 'reconcile_pipelines']
+__all__ = [
+    'PIPELINE_GROUPS',
+    'pipeline_copies_disagree',
+    'reconcile_pipelines',
+    'reconcile_with_config_file',
+]
 
 # top-level name -> the dataloader splits that receive it, the one it describes first
 PIPELINE_GROUPS = (('train_pipeline', ('train',)), ('test_pipeline', ('test', 'val')))
@@ -96,6 +104,19 @@ def reconcile_pipelines(cfg, written) -> None:
                 c.set(values[0])
             continue
         _follow_primary(group, changed, splits[0])
+
+
+def reconcile_with_config_file(cfg) -> None:
+    """Reconcile pipeline copies that ``--cfg-options`` merged elsewhere left apart.
+
+    This repository's tools reconcile as they merge (``attn_unet.apis.load_config``);
+    mmseg's own ``tools/train.py`` merges itself, so its config is compared with the
+    file it came from.
+    """
+    filename = getattr(cfg, 'filename', None)
+    if not pipeline_copies_disagree(cfg) or not filename or not osp.isfile(filename):
+        return
+    reconcile_pipelines(cfg, Config.fromfile(filename))
 
 
 def _follow_primary(group: List[_Copy], changed: List[_Copy], primary_split: str) -> None:

@@ -25,85 +25,43 @@ On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner` otherwise.
 """
 
 import copy
-import glob
 import logging
-import os
 import os.path as osp
 
-import torch
 import torch.nn as nn
-from mmengine.config import Config
-from mmengine.dist import barrier, is_distributed, master_only
+from mmengine.dist import barrier, master_only
 from mmengine.hooks import CheckpointHook
 from mmengine.logging import print_log
-from mmengine.model import (
-    BaseTTAModel,
-    MMDistributedDataParallel,
-    convert_sync_batchnorm,
-    is_model_wrapper,
-    revert_sync_batchnorm,
-)
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.runner import IterBasedTrainLoop, Runner
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
 
 from attn_unet.errors import disk_full_error, disk_full_reason
-from attn_unet.registry import MODEL_WRAPPERS, RUNNERS
+from attn_unet.fileio import atomic_write
+from attn_unet.registry import RUNNERS
 
 from .checkpoint import (
-    PARTIAL_SUFFIX,
     check_state_dict_fits,
     checkpoint_step,
     first_non_finite,
     load_checkpoint_file,
-    partial_path,
-    publish_file,
 )
-from .config_pipelines import pipeline_copies_disagree, reconcile_pipelines
-from .dist import check_launcher_env, init_cpu_dist, launcher_rank
+from .config_pipelines import reconcile_with_config_file
+from .cpu_ddp import needs_cpu_ddp, setup_cpu_dist, wrap_cpu_ddp
 from .hooks import DivergenceGuardHook, SafeCheckpointHook, diverged_error
 from .log_files import stop_on_log_write_errors
 from .loops import ResumableIterBasedTrainLoop
+from .memory_format import apply_memory_format
 from .path_kinds import check_folder_path
 from .preflight import check_dataloaders, check_datasets, check_input_sizes
 from .resume import check_something_left_to_train, find_checkpoint_to_resume
 from .rng import capture_rng_state
-from .staged_folder import StagedFolder
-from .sync_bn import convert_sync_bn_to_cpu
-from .work_dir import check_fresh_start, claim_work_dir
-from .work_dir_lock import WorkDirLock
+from .staged_test_output import StagedTestOutput
+from .work_dir import claim_for_training, claim_work_dir, config_copy_name, remove_stale_partials
 
-__all__ = ['AttnUNetRunner', 'apply_memory_format']
+__all__ = ['AttnUNetRunner']
 
 DIVERGENCE_GUARD = 'divergence_guard'  # the default hook's name in default_hooks
-MEMORY_FORMATS = {'channels_last': torch.channels_last, 'contiguous': torch.contiguous_format}
-
-
-def _inputs_to(memory_format: torch.memory_format):
-    def hook(module: nn.Module, args, output):
-        inputs = output.get('inputs') if isinstance(output, dict) else None
-        if torch.is_tensor(inputs) and inputs.dim() == 4:
-            output['inputs'] = inputs.contiguous(memory_format=memory_format)
-        return output
-
-    return hook
-
-
-def apply_memory_format(model: nn.Module, name: str) -> nn.Module:
-    """Put ``model``'s weights and its preprocessed inputs in memory format ``name``.
-
-    Args:
-        model: a segmentor; if it has a ``data_preprocessor``, the batch it
-            returns (``inputs`` of shape (N, C, H, W)) is converted too.
-        name: ``'channels_last'`` or ``'contiguous'``.
-    """
-    if name not in MEMORY_FORMATS:
-        raise ValueError(f'model_memory_format must be one of {list(MEMORY_FORMATS)}, got {name!r}')
-    memory_format = MEMORY_FORMATS[name]
-    model.to(memory_format=memory_format)
-    preprocessor = getattr(model, 'data_preprocessor', None)
-    if isinstance(preprocessor, nn.Module):
-        preprocessor.register_forward_hook(_inputs_to(memory_format))
-    return model
 
 
 @RUNNERS.register_module()
@@ -159,8 +117,8 @@ class AttnUNetRunner(Runner):
         if mode != 'train':
             return super().from_cfg(cfg)
         cfg = copy.deepcopy(cfg)
-        _reconcile_with_config_file(cfg)
-        lock, note, found = _claim_for_training(cfg)
+        reconcile_with_config_file(cfg)
+        lock, note, found = claim_for_training(cfg)
         try:
             runner = super().from_cfg(cfg)
         except BaseException:
@@ -258,13 +216,10 @@ class AttnUNetRunner(Runner):
                     self.work_dir,
                     resume=bool(self._resume),
                     overwrite=bool(self.cfg.get('overwrite')),
-                    config_copy=_config_copy_name(self.cfg),
+                    config_copy=config_copy_name(self.cfg),
                     keep=(self.timestamp,),
                 )
-            # Left by a run killed while saving; this run holds the lock, nobody writes them.
-            for stale in glob.glob(osp.join(self.work_dir, f'.*{PARTIAL_SUFFIX}')):
-                if osp.isfile(stale):  # a hidden test output folder is not ours to clear
-                    os.remove(stale)
+            remove_stale_partials(self.work_dir)  # this run holds the lock: nobody writes them
         if self._claim_note:
             self.logger.info(self._claim_note)
         self._work_dir_ready = True
@@ -273,6 +228,48 @@ class AttnUNetRunner(Runner):
         if self._work_dir_lock is not None:
             self._work_dir_lock.release()
             self._work_dir_lock = None
+
+    def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
+        """mmengine's save_checkpoint, refused for non-finite weights, written complete.
+
+        Every rank checks the weights (they are the same under DDP), so that all stop
+        together; rank 0 writes.
+
+        Raises:
+            TrainingDivergedError: a weight or buffer is nan or inf (nothing is written).
+            ToolError: the disk is full (the partial file is removed).
+        """
+        bad = first_non_finite(self._bare_model().state_dict())
+        if bad:
+            step = checkpoint_step(filename)
+            raise diverged_error(
+                step if step >= 0 else self.iter,
+                f'the weights are no longer finite ({bad[0]} holds {bad[1]}), so {filename} '
+                'is not written',
+                self.work_dir,
+            )
+        self._write_checkpoint(out_dir, filename, *args, **kwargs)
+
+    @master_only
+    def _write_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
+        """Write under a hidden ``.NAME.pth.partial`` name, flush, rename; the random state in meta.
+
+        ``out_dir/filename`` is never a truncated file.
+        """
+        meta = dict(meta or {})
+        meta['rng_state'] = capture_rng_state()
+        path = osp.join(out_dir, filename)
+        if '://' in out_dir:  # remote backends write objects whole
+            return super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
+        try:
+            with atomic_write(path, keep_suffix=False) as partial:  # .iter_N.pth.partial
+                super().save_checkpoint(out_dir, osp.basename(partial), *args, meta=meta, **kwargs)
+        except BaseException as exc:
+            if disk_full_reason(exc):
+                raise disk_full_error(exc, f'checkpoint {path}') from exc
+            raise
+
+    # -- building: hooks, the train loop, gloo and CPU DDP where there is no CUDA ----------
 
     def register_default_hooks(self, hooks=None) -> None:
         """Register hooks, with :class:`SafeCheckpointHook` where ``CheckpointHook`` is named.
@@ -304,56 +301,9 @@ class AttnUNetRunner(Runner):
                 loop['type'] = ResumableIterBasedTrainLoop
         return super().build_train_loop(loop)
 
-    def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
-        """mmengine's save_checkpoint, refused for non-finite weights, written complete.
-
-        Every rank checks the weights (they are the same under DDP), so that all stop
-        together; rank 0 writes.
-
-        Raises:
-            TrainingDivergedError: a weight or buffer is nan or inf (nothing is written).
-            ToolError: the disk is full (the partial file is removed).
-        """
-        bad = first_non_finite(self._bare_model().state_dict())
-        if bad:
-            step = checkpoint_step(filename)
-            raise diverged_error(
-                step if step >= 0 else self.iter,
-                f'the weights are no longer finite ({bad[0]} holds {bad[1]}), so {filename} '
-                'is not written',
-                self.work_dir,
-            )
-        self._write_checkpoint(out_dir, filename, *args, **kwargs)
-
-    @master_only
-    def _write_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
-        """Write under a hidden ``.NAME.partial`` name, flush, rename; the random state in meta.
-
-        ``out_dir/filename`` is never a truncated file.
-        """
-        meta = dict(meta or {})
-        meta['rng_state'] = capture_rng_state()
-        path = osp.join(out_dir, filename)
-        if '://' in out_dir:  # remote backends write objects whole
-            return super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
-        partial = partial_path(path)
-        try:
-            super().save_checkpoint(out_dir, osp.basename(partial), *args, meta=meta, **kwargs)
-            publish_file(partial, path)
-        except BaseException as exc:
-            if osp.exists(partial):
-                os.remove(partial)
-            if disk_full_reason(exc):
-                raise disk_full_error(exc, f'checkpoint {path}') from exc
-            raise
-
     def setup_env(self, env_cfg: dict) -> None:
         if self.distributed:
-            check_launcher_env(self.launcher)
-        if self.distributed and not is_distributed() and not torch.cuda.is_available():
-            dist_cfg = dict(env_cfg.get('dist_cfg') or {})
-            dist_cfg.pop('init_backend', None)
-            init_cpu_dist(self.launcher, dist_cfg.pop('backend', 'gloo'), **dist_cfg)
+            setup_cpu_dist(self.launcher, env_cfg)
         super().setup_env(env_cfg)
 
     def wrap_model(self, model_wrapper_cfg, model: nn.Module) -> nn.Module:
@@ -361,33 +311,11 @@ class AttnUNetRunner(Runner):
         if memory_format and not is_model_wrapper(model):
             apply_memory_format(model, memory_format)
             self.logger.info(f'model and inputs use memory format {memory_format}')
-        if not self.distributed or torch.cuda.is_available() or is_model_wrapper(model):
-            return super().wrap_model(model_wrapper_cfg, model)
-        return self._wrap_cpu_ddp(model_wrapper_cfg, model)
+        if needs_cpu_ddp(self.distributed, model):
+            return wrap_cpu_ddp(model, self.cfg, model_wrapper_cfg, self.logger)
+        return super().wrap_model(model_wrapper_cfg, model)
 
-    def _wrap_cpu_ddp(self, model_wrapper_cfg, model: nn.Module) -> nn.Module:
-        if self.cfg.get('sync_bn') is not None:
-            model = convert_sync_batchnorm(model, self.cfg.sync_bn)
-        if self.cfg.get('cpu_sync_bn', 'sync') == 'local':
-            model = revert_sync_batchnorm(model)
-            self.logger.info(
-                'CPU distributed training: SyncBN converted to BN, each rank normalises '
-                'with the statistics of its own batch'
-            )
-        else:
-            model = convert_sync_bn_to_cpu(model)
-            self.logger.info(
-                'CPU distributed training: SyncBN kept synchronised across ranks '
-                '(gloo all-reduce of batch statistics)'
-            )
-        if model_wrapper_cfg is None:
-            return MMDistributedDataParallel(
-                module=model,
-                broadcast_buffers=False,
-                find_unused_parameters=self.cfg.get('find_unused_parameters', False),
-            )
-        model_wrapper_cfg.setdefault('type', 'MMDistributedDataParallel')
-        return MODEL_WRAPPERS.build(model_wrapper_cfg, default_args=dict(module=model))
+    # -- running: train, val, test ---------------------------------------------------------
 
     def train(self) -> nn.Module:
         # The work dir was taken in from_cfg (before anything was written there); the
@@ -414,7 +342,7 @@ class AttnUNetRunner(Runner):
         Raises:
             PathKindError: ``out_dir`` is a file or a folder that holds files.
         """
-        staged = StagedFolder(out_dir, what)
+        staged = StagedTestOutput(out_dir, what)
         staged.check()
         evaluators = self._test_evaluator
         for evaluator in evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]:
@@ -442,52 +370,3 @@ class AttnUNetRunner(Runner):
             for staged in self._staged_outputs:
                 staged.publish()
         return metrics
-
-
-def _config_copy_name(cfg) -> str | None:
-    """The file name mmengine's ``dump_config`` gives the config copy in the work dir."""
-    return osp.basename(cfg.filename) if getattr(cfg, 'filename', None) else None
-
-
-def _claim_for_training(cfg) -> tuple:
-    """The refusals a training run gets before anything is written, then its work dir.
-
-    Returns:
-        ``(lock, note, found)``: the held lock and the ``--overwrite`` note (None on
-        ranks other than 0) and the checkpoint a resume continues from (see
-        :func:`~attn_unet.engine.resume.find_checkpoint_to_resume`).
-    """
-    launcher = cfg.get('launcher', 'none')
-    if launcher != 'none':
-        check_launcher_env(launcher)
-    work_dir, resume, overwrite = (
-        cfg['work_dir'],
-        bool(cfg.get('resume')),
-        bool(cfg.get('overwrite')),
-    )
-    is_rank_0 = launcher_rank(launcher) == 0
-    if is_rank_0:  # the busy work dir first: its checkpoints are another run's, live
-        WorkDirLock(work_dir).refuse_if_held()
-        check_fresh_start(work_dir, resume, overwrite)
-    found = (None, None, None)
-    if resume:
-        found = find_checkpoint_to_resume(cfg)
-        if found[0] is not None:
-            check_something_left_to_train(cfg.get('train_cfg'), found[0], found[1])
-    if not is_rank_0:
-        return None, None, found
-    lock, note = claim_work_dir(work_dir, resume, overwrite, config_copy=_config_copy_name(cfg))
-    return lock, note, found
-
-
-def _reconcile_with_config_file(cfg) -> None:
-    """Reconcile pipeline copies that ``--cfg-options`` merged elsewhere left apart.
-
-    This repository's tools reconcile as they merge (``attn_unet.apis.load_config``);
-    mmseg's own ``tools/train.py`` merges itself, so its config is compared with the
-    file it came from.
-    """
-    filename = getattr(cfg, 'filename', None)
-    if not pipeline_copies_disagree(cfg) or not filename or not osp.isfile(filename):
-        return
-    reconcile_pipelines(cfg, Config.fromfile(filename))

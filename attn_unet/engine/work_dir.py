@@ -13,7 +13,8 @@ of a run already in the work dir, it replaces that run's ``iter_N.pth`` and
    ``last_checkpoint``, log folders, the config copy the new run would replace) are moved
    into ``<work_dir>/replaced_<timestamp>/`` first, so nothing is lost and nothing mixes.
 
-A refusal writes nothing: no folder, no lock file, no log.
+A refusal writes nothing: no folder, no lock file, no log. :func:`claim_for_training` is
+what ``AttnUNetRunner.from_cfg`` calls: the refusals every rank gets, then the claim on rank 0.
 """
 
 import glob
@@ -24,15 +25,21 @@ import time
 from typing import List, Tuple
 
 from attn_unet.errors import PreviousRunError, ToolError
+from attn_unet.fileio import is_partial_name, write_text_atomically
 
-from .checkpoint import checkpoint_step, write_text_atomically
+from .checkpoint import checkpoint_step
+from .dist import check_launcher_env, launcher_rank
+from .resume import check_something_left_to_train, find_checkpoint_to_resume
 from .work_dir_lock import WorkDirLock
 
 __all__ = [
     'REPLACED_PREFIX',
     'check_fresh_start',
+    'claim_for_training',
     'claim_work_dir',
+    'config_copy_name',
     'previous_run_checkpoints',
+    'remove_stale_partials',
     'set_previous_run_aside',
 ]
 
@@ -175,3 +182,55 @@ def claim_work_dir(
         lock.release()
         raise
     return lock, note
+
+
+def config_copy_name(cfg) -> str | None:
+    """The file name mmengine's ``dump_config`` gives the config copy in the work dir."""
+    return osp.basename(cfg.filename) if getattr(cfg, 'filename', None) else None
+
+
+def claim_for_training(cfg) -> tuple:
+    """The refusals a training run gets before anything is written, then its work dir.
+
+    Every rank checks its launcher environment and the checkpoint a resume continues
+    from; rank 0 also refuses a busy work dir or one holding another run's checkpoints,
+    then claims it (:func:`claim_work_dir`).
+
+    Returns:
+        ``(lock, note, found)``: the held lock and the ``--overwrite`` note (None on
+        ranks other than 0) and the checkpoint a resume continues from (see
+        :func:`~attn_unet.engine.resume.find_checkpoint_to_resume`).
+    """
+    launcher = cfg.get('launcher', 'none')
+    if launcher != 'none':
+        check_launcher_env(launcher)
+    work_dir, resume, overwrite = (
+        cfg['work_dir'],
+        bool(cfg.get('resume')),
+        bool(cfg.get('overwrite')),
+    )
+    is_rank_0 = launcher_rank(launcher) == 0
+    if is_rank_0:  # the busy work dir first: its checkpoints are another run's, live
+        WorkDirLock(work_dir).refuse_if_held()
+        check_fresh_start(work_dir, resume, overwrite)
+    found = (None, None, None)
+    if resume:
+        found = find_checkpoint_to_resume(cfg)
+        if found[0] is not None:
+            check_something_left_to_train(cfg.get('train_cfg'), found[0], found[1])
+    if not is_rank_0:
+        return None, None, found
+    lock, note = claim_work_dir(work_dir, resume, overwrite, config_copy=config_copy_name(cfg))
+    return lock, note, found
+
+
+def remove_stale_partials(work_dir: str) -> None:
+    """Remove the partial files a run killed while saving left (call holding the lock).
+
+    A hidden partial folder (a test's ``--out`` staged in the work dir) is not the
+    training run's to clear and stays.
+    """
+    for name in os.listdir(work_dir):
+        path = osp.join(work_dir, name)
+        if is_partial_name(name) and osp.isfile(path):
+            os.remove(path)

@@ -130,7 +130,7 @@ def _patch_checkpoint_writes(on_nth_write) -> None:
     count = {'n': 0}
 
     def put(self, obj, filepath):
-        if not str(filepath).endswith(('.pth', '.pth.partial')):
+        if not str(filepath).endswith(('.pth', '.pth.partial')):  # .iter_N.pth.partial too
             return original(self, obj, filepath)
         count['n'] += 1
         return on_nth_write(count['n'], original, self, obj, str(filepath))

@@ -1,6 +1,5 @@
 """2D images through mmseg's own ``MMSegInferencer``; each label map saved under its stem."""
 
-import os
 import os.path as osp
 from typing import List
 
@@ -8,8 +7,7 @@ import numpy as np
 from PIL import Image
 
 from attn_unet.errors import ToolError
-
-from .scan_io import hidden_partial_name
+from attn_unet.fileio import atomic_write
 
 __all__ = ['image_output_path', 'segment_images']
 
@@ -46,8 +44,7 @@ def segment_images(
             target = image_output_path(out_dir, path)
             if osp.exists(target) and not overwrite:
                 raise ToolError(f'{target} exists: pass --overwrite to replace it')
-            partial = hidden_partial_name(target)
-            Image.fromarray(np.asarray(labels).astype(np.uint8)).save(partial, format='PNG')
-            os.replace(partial, target)
+            with atomic_write(target) as partial:
+                Image.fromarray(np.asarray(labels).astype(np.uint8)).save(partial, format='PNG')
             written.append(target)
     return written

@@ -6,18 +6,17 @@ written under a hidden temporary name and renamed, and an existing file is repla
 only when asked.
 """
 
-import os
 import os.path as osp
 from dataclasses import dataclass
 
 import numpy as np
 
 from attn_unet.errors import ToolError
+from attn_unet.fileio import atomic_write
 
 __all__ = [
     'NIFTI_SUFFIXES',
     'Scan',
-    'hidden_partial_name',
     'is_nifti_path',
     'open_scan',
     'scan_stem',
@@ -115,7 +114,7 @@ def write_like_scan(path: str, array: np.ndarray, scan: Scan, overwrite: bool = 
     """Write ``array`` (``(X, Y, Z)`` or ``(X, Y, Z, C)``) with ``scan``'s geometry and header.
 
     The data type is the array's (uint8 labels, float32 coefficients); no intensity
-    scaling is applied. Written to a hidden temporary name, then renamed.
+    scaling is applied. Written whole (:func:`~attn_unet.fileio.atomic_write`).
 
     Raises:
         ToolError: ``path`` exists and ``overwrite`` is False.
@@ -132,21 +131,8 @@ def write_like_scan(path: str, array: np.ndarray, scan: Scan, overwrite: bool = 
         matrix, code = getattr(scan.image.header, f'get_{form}')(coded=True)
         if matrix is not None:
             getattr(out.header, f'set_{form}')(matrix, int(code))
-    partial = hidden_partial_name(path)
-    try:
+    with atomic_write(path) as partial:  # .NAME.partial.nii.gz: nibabel picks gzip by the name
         nib.save(out, partial)
-        os.replace(partial, path)
-    except BaseException:
-        if osp.exists(partial):
-            os.remove(partial)
-        raise
-
-
-def hidden_partial_name(path: str) -> str:
-    """``DIR/.NAME.partial.nii.gz`` for ``DIR/NAME.nii.gz``: hidden, the format's suffix kept."""
-    folder, name = osp.split(path)
-    suffix = next((s for s in NIFTI_SUFFIXES if name.endswith(s)), osp.splitext(name)[1])
-    return osp.join(folder, f'.{name[: len(name) - len(suffix)]}.partial{suffix}')
 
 
 def _reason(exc: BaseException) -> str:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import List
 
 from attn_unet.datasets.ct_slices import SYNAPSE_CLASSES, SliceSpec, synapse_to_btcv
-from attn_unet.engine.checkpoint import write_text_atomically
 from attn_unet.errors import ToolError
+from attn_unet.fileio import write_text_atomically
 
 from ..segmentor import load_segmentor
 from .images import image_output_path, segment_images

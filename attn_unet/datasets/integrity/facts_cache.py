@@ -9,8 +9,9 @@ import hashlib
 import json
 import os
 import os.path as osp
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
+
+from attn_unet.fileio import write_text_atomically
 
 from .file_facts import read_file_facts
 from .report import one_line
@@ -91,14 +92,8 @@ class FactsCache:
         folder = osp.dirname(self.path)
         try:
             os.makedirs(folder, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-', suffix='.json')
-            try:
-                with os.fdopen(handle, 'w') as f:
-                    json.dump(dict(version=CACHE_VERSION, entries=entries), f)
-                os.replace(tmp, self.path)
-            finally:
-                if osp.exists(tmp):
-                    os.unlink(tmp)
+            text = json.dumps(dict(version=CACHE_VERSION, entries=entries))
+            write_text_atomically(self.path, text, unique=True)  # other processes may save too
         except OSError:
             pass  # an unwritable cache only costs the next run a re-read
 

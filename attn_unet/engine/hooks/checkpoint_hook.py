@@ -15,9 +15,8 @@ from collections import deque
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
+from attn_unet.fileio import write_text_atomically
 from attn_unet.registry import HOOKS
-
-from ..checkpoint import write_text_atomically
 
 __all__ = ['SafeCheckpointHook']
 

@@ -80,7 +80,7 @@ def test_kill_during_checkpoint_save_keeps_the_last_good_one(tiny_data, tmp_path
     assert result.returncode == 0, result.stderr[-3000:]
     _assert_only_good_checkpoint(work_dir, 4)
     assert not (work_dir / 'iter_2.pth').exists(), 'max_keep_ckpts=1 removes the older one'
-    assert not list(work_dir.glob('.*.partial'))
+    assert not list(work_dir.glob('.*.partial*'))
 
 
 def test_full_disk_during_save_leaves_no_truncated_checkpoint(tiny_data, tmp_path):
@@ -92,7 +92,7 @@ def test_full_disk_during_save_leaves_no_truncated_checkpoint(tiny_data, tmp_pat
     )  # fmt: skip
     _assert_one_line_error(result, 'disk full', 'iter_4.pth', '--resume')
     assert not (work_dir / 'iter_4.pth').exists()
-    assert not list(work_dir.glob('.*.partial'))
+    assert not list(work_dir.glob('.*.partial*'))
     _assert_only_good_checkpoint(work_dir, 2)
 
 

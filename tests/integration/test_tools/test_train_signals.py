@@ -53,7 +53,7 @@ def _assert_stopped_cleanly(process, stderr, signum, work_dir):
     saved = torch.load(work_dir / 'iter_2.pth', map_location='cpu', weights_only=True)
     assert saved['meta']['iter'] == 2
     assert (work_dir / 'last_checkpoint').read_text().strip() == str(work_dir / 'iter_2.pth')
-    assert not list(work_dir.glob('.*.partial')) and not (work_dir / 'iter_4.pth').exists()
+    assert not list(work_dir.glob('.*.partial*')) and not (work_dir / 'iter_4.pth').exists()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ def test_written_records_read_back(tmp_path):
     write_record(tmp_path, record)
     assert read_record(tmp_path) == record
     assert read_ct_slices(tmp_path) == record['ct_slices']
-    assert not list(tmp_path.glob('*.partial'))
+    assert [p.name for p in tmp_path.iterdir()] == [RECORD_NAME]  # no partial file left
 
 
 def test_no_record_is_none(tmp_path):

@@ -1,7 +1,6 @@
-"""Checkpoint files: read once and checked, fit to the model, atomic writes, resume fallback."""
+"""Checkpoint files: read once and checked, fit to the model, resume fallback."""
 
 import argparse
-import os
 
 import pytest
 import torch
@@ -11,9 +10,6 @@ from attn_unet.engine.checkpoint import (
     check_state_dict_fits,
     find_resume_checkpoint,
     load_checkpoint_file,
-    partial_path,
-    publish_file,
-    write_text_atomically,
 )
 from attn_unet.errors import CheckpointError
 
@@ -143,22 +139,6 @@ def test_find_resume_checkpoint_empty_or_all_damaged(tmp_path):
     _truncate(work_dir / 'iter_2.pth')
     with pytest.raises(CheckpointError, match='iter_2.pth is corrupt or truncated'):
         find_resume_checkpoint(str(work_dir))
-
-
-def test_publish_file_and_write_text_atomically(tmp_path):
-    target = tmp_path / 'iter_2.pth'
-    target.write_bytes(b'old')
-    partial = partial_path(str(target))
-    assert os.path.basename(partial) == '.iter_2.pth.partial'
-    with open(partial, 'wb') as f:
-        f.write(b'new')
-    publish_file(partial, str(target))
-    assert target.read_bytes() == b'new' and not os.path.exists(partial)
-    pointer = tmp_path / 'last_checkpoint'
-    write_text_atomically(str(pointer), 'a')
-    write_text_atomically(str(pointer), 'b')
-    assert pointer.read_text() == 'b'
-    assert sorted(p.name for p in tmp_path.iterdir()) == ['iter_2.pth', 'last_checkpoint']
 
 
 def test_load_checkpoint_file_refuses_what_cannot_be_used(tmp_path):

@@ -2,14 +2,14 @@
 
 import pytest
 
-from attn_unet.engine.staged_folder import StagedFolder
+from attn_unet.engine.staged_test_output import StagedTestOutput
 from attn_unet.errors import PathKindError
 
 
 def test_written_under_a_hidden_name_then_renamed(tmp_path):
-    staged = StagedFolder(str(tmp_path / 'preds'))
+    staged = StagedTestOutput(str(tmp_path / 'preds'))
     staged.prepare()
-    (tmp_path / '.preds.partial').mkdir()
+    assert (tmp_path / '.preds.partial').is_dir()
     (tmp_path / '.preds.partial' / 'a.png').write_bytes(b'png')
     assert not (tmp_path / 'preds').exists()
     staged.publish()
@@ -19,27 +19,26 @@ def test_written_under_a_hidden_name_then_renamed(tmp_path):
 
 def test_an_empty_folder_is_taken_one_with_files_refused(tmp_path):
     (tmp_path / 'empty').mkdir()
-    StagedFolder(str(tmp_path / 'empty')).check()
+    StagedTestOutput(str(tmp_path / 'empty')).check()
     (tmp_path / 'full').mkdir()
     (tmp_path / 'full' / 'mine.png').write_bytes(b'user')
     with pytest.raises(PathKindError, match='already holds 1 entry'):
-        StagedFolder(str(tmp_path / 'full')).check()
+        StagedTestOutput(str(tmp_path / 'full')).check()
     assert (tmp_path / 'full' / 'mine.png').read_bytes() == b'user'
 
 
 def test_a_file_is_refused(tmp_path):
     (tmp_path / 'preds').write_text('x')
     with pytest.raises(PathKindError, match='is a file'):
-        StagedFolder(str(tmp_path / 'preds')).check()
+        StagedTestOutput(str(tmp_path / 'preds')).check()
 
 
 def test_what_a_killed_run_left_is_cleared_and_a_failed_run_discarded(tmp_path):
     stale = tmp_path / '.preds.partial'
     stale.mkdir()
     (stale / 'half.png').write_bytes(b'half')
-    staged = StagedFolder(str(tmp_path / 'preds'))
+    staged = StagedTestOutput(str(tmp_path / 'preds'))
     staged.prepare()
-    assert not stale.exists()
-    stale.mkdir()
+    assert stale.is_dir() and not any(stale.iterdir())  # the killed run's half.png is gone
     staged.discard()
     assert not stale.exists() and not (tmp_path / 'preds').exists()

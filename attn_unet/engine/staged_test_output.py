@@ -1,26 +1,25 @@
-"""A folder of outputs that appears complete or not at all.
+"""``tools/test.py --out DIR``: a folder of outputs that appears complete or not at all.
 
-``tools/test.py --out DIR`` writes one PNG per image as the test runs; killed half way it
-would leave a partial set that looks like a result. A :class:`StagedFolder` is written
-under a hidden sibling name (``.DIR.partial``) and renamed to ``DIR`` only when the test
-has finished, so ``DIR`` never holds an incomplete set. An existing ``DIR`` that holds
-files is never replaced.
+The test writes one PNG per image as it runs; killed half way it would leave a
+partial set that looks like a result. :class:`StagedTestOutput` has it written
+into a hidden ``.DIR.partial`` (:class:`~attn_unet.fileio.StagedFolder`) and
+renamed to ``DIR`` only when the test has finished. The policy: an existing
+``DIR`` that holds files is never replaced (an empty one is used).
 """
 
 import os
 import os.path as osp
-import shutil
 
 from attn_unet.errors import PathKindError
+from attn_unet.fileio import StagedFolder
 
-from .checkpoint import PARTIAL_SUFFIX
 from .path_kinds import check_folder_path
 
-__all__ = ['StagedFolder']
+__all__ = ['StagedTestOutput']
 
 
-class StagedFolder:
-    """An output folder written under a hidden name and renamed into place when complete.
+class StagedTestOutput:
+    """A test's output folder, written under a hidden name and renamed into place when complete.
 
     Args:
         path: the folder the user asked for.
@@ -30,8 +29,8 @@ class StagedFolder:
     def __init__(self, path: str, what: str = '--out') -> None:
         self.path = osp.abspath(path)
         self.what = what
-        folder, name = osp.split(self.path)
-        self.partial = osp.join(folder, f'.{name}{PARTIAL_SUFFIX}')
+        self._staged = StagedFolder(self.path)
+        self.partial = self._staged.partial
 
     def check(self) -> None:
         """Refuse a path that is a file, or a folder that already holds files.
@@ -49,19 +48,15 @@ class StagedFolder:
             )
 
     def prepare(self) -> None:
-        """Check, then remove what a killed earlier run left under the hidden name."""
+        """Check, then create the hidden folder empty (clearing what a killed run left)."""
         self.check()
-        if osp.isdir(self.partial):
-            shutil.rmtree(self.partial)
+        self._staged.prepare()
 
     def publish(self) -> None:
         """Rename the complete hidden folder to :attr:`path` (an empty one is replaced)."""
         self.check()
-        os.makedirs(self.partial, exist_ok=True)
-        if osp.isdir(self.path):
-            os.rmdir(self.path)  # empty, or check() had refused
-        os.replace(self.partial, self.path)
+        self._staged.swap_in()
 
     def discard(self) -> None:
         """Remove the hidden folder of a run that did not finish."""
-        shutil.rmtree(self.partial, ignore_errors=True)
+        self._staged.discard()

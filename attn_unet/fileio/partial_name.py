@@ -1,0 +1,47 @@
+"""Where a file or folder is written before it is complete: a hidden sibling of it.
+
+``DIR/.NAME.partial.SUFFIX`` for ``DIR/NAME.SUFFIX``: hidden, so a listing or a
+glob such as ``iter_*.pth`` passes it over, and ending in the format's suffix
+(``.nii.gz``, ``.png``, ``.onnx``, ``.pth``), so a writer that picks the format
+from the name (nibabel) writes the right one.
+"""
+
+import os
+import os.path as osp
+
+__all__ = ['COMPOUND_SUFFIXES', 'PARTIAL_MARK', 'format_suffix', 'is_partial_name', 'partial_name']
+
+PARTIAL_MARK = '.partial'
+COMPOUND_SUFFIXES = ('.nii.gz', '.tar.gz')
+
+
+def format_suffix(name: str) -> str:
+    """``.nii.gz`` of ``case7.nii.gz``, ``.pth`` of ``iter_4.pth``, ``''`` of a bare name."""
+    compound = next((s for s in COMPOUND_SUFFIXES if name.lower().endswith(s)), None)
+    return name[-len(compound) :] if compound else osp.splitext(name)[1]
+
+
+def partial_name(path: str, keep_suffix: bool = True, unique: bool = False) -> str:
+    """The hidden sibling ``path`` is written under until it is complete.
+
+    Args:
+        path: the file (or folder) being written.
+        keep_suffix: end the name in ``path``'s format suffix (files); False
+            gives ``.NAME.partial`` (folders).
+        unique: add this process's id (``.NAME.partial-PID.SUFFIX``), for a
+            file that several processes may write at once.
+
+    Returns:
+        ``DIR/.iter_4.partial.pth`` for ``DIR/iter_4.pth``,
+        ``DIR/.case7.partial.nii.gz`` for ``DIR/case7.nii.gz``,
+        ``DIR/.preds.partial`` for the folder ``DIR/preds``.
+    """
+    folder, name = osp.split(path)
+    suffix = format_suffix(name) if keep_suffix else ''
+    mark = f'{PARTIAL_MARK}-{os.getpid()}' if unique else PARTIAL_MARK
+    return osp.join(folder, f'.{name[: len(name) - len(suffix)]}{mark}{suffix}')
+
+
+def is_partial_name(name: str) -> bool:
+    """Whether the file name ``name`` is one :func:`partial_name` gives."""
+    return name.startswith('.') and PARTIAL_MARK in name

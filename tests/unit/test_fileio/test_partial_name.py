@@ -1,0 +1,32 @@
+"""The hidden name a file or folder is written under: one rule, the format's suffix kept."""
+
+import os
+
+import pytest
+
+from attn_unet.fileio import is_partial_name, partial_name
+
+
+@pytest.mark.parametrize(
+    'path, kwargs, expected',
+    [
+        ('work/iter_2.pth', {}, 'work/.iter_2.partial.pth'),
+        ('out/case7.nii.gz', {}, 'out/.case7.partial.nii.gz'),
+        ('out/CASE7.NII.GZ', {}, 'out/.CASE7.partial.NII.GZ'),
+        ('out/img_01.png', {}, 'out/.img_01.partial.png'),
+        ('model.onnx', {}, '.model.partial.onnx'),
+        ('work/last_checkpoint', {}, 'work/.last_checkpoint.partial'),
+        ('preds', dict(keep_suffix=False), '.preds.partial'),
+        ('run/preds.v2', dict(keep_suffix=False), 'run/.preds.v2.partial'),
+        ('cache/ab.json', dict(unique=True), f'cache/.ab.partial-{os.getpid()}.json'),
+    ],
+)
+def test_a_hidden_sibling_that_keeps_the_format_suffix(path, kwargs, expected):
+    name = partial_name(path, **kwargs)
+    assert name == expected
+    assert is_partial_name(os.path.basename(name))
+
+
+@pytest.mark.parametrize('name', ['iter_2.pth', '.attn_unet.lock', 'partial.png', '.hidden'])
+def test_other_names_are_not_partial(name):
+    assert not is_partial_name(name)
