@@ -92,7 +92,7 @@ for variant in "${VARIANTS[@]}"; do
         run="$net-$variant"
         RUNS+=("$run")
         mkdir -p "$WORK_DIR/$run"
-        OMP_NUM_THREADS=1 python3 tools/train.py "$(config_of "$net" "$variant")" \
+        OMP_NUM_THREADS=1 python3 tools/train.py "$(config_of "$net" "$variant")" --overwrite \
             --work-dir "$WORK_DIR/$run" --cfg-options "${DATA_OPTIONS[@]}" "${ITER_OPTIONS[@]}" \
             > "$WORK_DIR/$run/train.log" 2>&1 &
         pids+=($!)

@@ -54,7 +54,7 @@ if [[ ! -e "$DATA" ]]; then  # the demo's own set, generated and converted whole
     mv "${staging[-1]}/mini_cityscapes" "$DATA"
 fi
 
-python3 tools/train.py "$CONFIG" --work-dir "$WORK_DIR" \
+python3 tools/train.py "$CONFIG" --work-dir "$WORK_DIR" --overwrite \
     --cfg-options "${DATA_OPTIONS[@]}" "${ITER_OPTIONS[@]}"
 train_done=$SECONDS
 

@@ -110,7 +110,7 @@ pids=()
 for name in attn_unet unet; do
     select_run $name
     mkdir -p "$WORK_DIR/$name"
-    OMP_NUM_THREADS=1 python3 tools/train.py "$config" --work-dir "$WORK_DIR/$name" \
+    OMP_NUM_THREADS=1 python3 tools/train.py "$config" --work-dir "$WORK_DIR/$name" --overwrite \
         --cfg-options "${own[@]}" "${TRAIN_OPTIONS[@]}" >"$WORK_DIR/$name/train.log" 2>&1 &
     pids+=($!)
 done

@@ -12,12 +12,8 @@ def test_demo_trains_tests_and_prints_miou_on_a_given_set_it_never_writes(tiny_d
     data = shutil.copytree(tiny_data, tmp_path / 'data')
     before = file_hashes(data)
     work_dir = tmp_path / 'work'
-    result = run_tool(
-        'bash',
-        'demo/mini_cityscapes_demo.sh',
-        work_dir,
-        env={'DATA': str(data), 'ITERS': '2', 'SEED': '3', 'NPROC': '1'},
-    )
+    env = {'DATA': str(data), 'ITERS': '2', 'SEED': '3', 'NPROC': '1'}
+    result = run_tool('bash', 'demo/mini_cityscapes_demo.sh', work_dir, env=env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     miou = re.search(r'mini Cityscapes val: mIoU ([\d.]+)', output)
@@ -28,6 +24,12 @@ def test_demo_trains_tests_and_prints_miou_on_a_given_set_it_never_writes(tiny_d
     assert dumped.randomness.seed == 3
     assert dumped.train_dataloader.dataset.data_root == str(data)
     assert file_hashes(data) == before
+
+    # `make demo` again: the earlier run is set aside in the work dir, not refused, not lost
+    again = run_tool('bash', 'demo/mini_cityscapes_demo.sh', work_dir, env=env)
+    assert again.returncode == 0, (again.stdout + again.stderr)[-3000:]
+    assert [p.name for p in work_dir.glob('replaced_*/iter_2.pth')] == ['iter_2.pth']
+    assert (work_dir / 'last_checkpoint').read_text().endswith('iter_2.pth')
 
 
 def test_a_given_folder_without_cityscapes_layout_is_refused_and_never_written(tmp_path):
