@@ -47,7 +47,7 @@ def format_tool_error(exc: BaseException) -> str | None:
     text = str(exc)
     if isinstance(exc, TypeError) and 'unknown argument' in text:
         return text
-    if isinstance(exc, TypeError):
+    if isinstance(exc, TypeError) and _built_from_config(exc):
         match = _UNEXPECTED_KWARG.search(text)
         if match:
             owner = text.split(':')[0] if text.startswith('class') else 'a config entry'
@@ -66,6 +66,22 @@ def format_tool_error(exc: BaseException) -> str | None:
                 f'use crop / test sizes that are multiples of {rate}'
             )
     return None
+
+
+def _built_from_config(exc: BaseException) -> bool:
+    """Whether ``exc`` came out of mmengine's registry building an object from a config.
+
+    Only then is an unexpected keyword argument a config key; elsewhere it is a bug, whose
+    traceback must stay.
+    """
+    if str(exc).startswith('class `'):  # build_from_cfg prefixes the class it built
+        return True
+    frame = exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_name == 'build_from_cfg':
+            return True
+        frame = frame.tb_next
+    return False
 
 
 def _one_line(message: str) -> str:

@@ -91,3 +91,30 @@ def test_run_cli_ctrl_c_one_line_exit_130_and_later_signals_ignored(capsys, monk
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def _call_with(**kwargs):
+    def takes_nothing():
+        pass
+
+    takes_nothing(**kwargs)
+
+
+def test_an_unexpected_keyword_is_a_config_key_only_when_a_config_built_it():
+    from mmengine.registry import Registry
+
+    try:
+        _call_with(chanels=4)  # a programming error: its traceback must stay
+    except TypeError as exc:
+        assert format_tool_error(exc) is None
+    registry = Registry('probe')
+
+    @registry.register_module()
+    class Head:
+        def __init__(self, channels=1):
+            self.channels = channels
+
+    try:
+        registry.build(dict(type='Head', chanels=4))
+    except TypeError as exc:
+        assert "unknown config key 'chanels'" in format_tool_error(exc)
