@@ -1,11 +1,18 @@
 """Fixtures for the whole suite; the shared data and model fixtures live in ``tests/helpers``."""
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from mmengine.logging import MMLogger
 
 pytest_plugins = ['tests.helpers.data_fixtures', 'tests.helpers.tiny_setup']
+
+# The benchmark scripts import their harness, benchmarks/attn_vs_unet, as a sibling.
+BENCHMARKS = str(Path(__file__).resolve().parents[1] / 'benchmarks')
+if BENCHMARKS not in sys.path:
+    sys.path.insert(0, BENCHMARKS)
 
 
 @pytest.fixture(autouse=True, scope='session')
