@@ -7,23 +7,14 @@ _base_ = ['./unet-s5-d16_fcn_1xb24-14k_synapse-224x224.py']
 context = 3
 data_root = 'data/synapse_k3/'
 img_suffix = '.tiff'
-img_scale = (224, 224)
 # mean 0 / std 255 per slice, as the 2D configs; the channels are slices, not colours: no swap.
 data_preprocessor = dict(mean=[0.0] * context, std=[255.0] * context, bgr_to_rgb=False)
 model = dict(data_preprocessor=data_preprocessor, backbone=dict(in_channels=context))
-train_pipeline = [
-    dict(type='LoadImageFromFile', imdecode_backend='tifffile'),
-    dict(type='LoadAnnotations'),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='RandomRotFlipNearest', rotate_prob=0.5, flip_prob=0.5, degree=20),
-    dict(type='PackSegInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', imdecode_backend='tifffile'),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs')
-]
+# The 2D twin's pipelines, with the slices read by tifffile.
+train_pipeline = _base_.train_pipeline
+train_pipeline[0] = dict(type='LoadImageFromFile', imdecode_backend='tifffile')
+test_pipeline = _base_.test_pipeline
+test_pipeline[0] = dict(type='LoadImageFromFile', imdecode_backend='tifffile')
 train_dataloader = dict(
     dataset=dict(data_root=data_root, img_suffix=img_suffix, pipeline=train_pipeline))
 val_dataloader = dict(
