@@ -1,6 +1,3 @@
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from cityscapesscripts.helpers.labels import id2label
@@ -9,9 +6,7 @@ from PIL import Image
 from attn_unet.datasets.cityscapes_convert import convert_cityscapes
 from attn_unet.errors import DatasetLayoutError
 from tests.helpers.data_fixtures import NUM_TRAIN, NUM_VAL
-from tests.helpers.tools import REPO
 
-CONVERTER = str(REPO / 'tools/dataset_converters/cityscapes.py')
 ID_TO_TRAIN = np.full(256, 255, dtype=np.uint8)
 for _id, _label in id2label.items():
     if _id >= 0:
@@ -103,39 +98,3 @@ def test_unknown_label_names_the_file(mini_copy):
     )
     with pytest.raises(ValueError, match=rf"{bad.name}: Label 'zebra' not known; fix or remove"):
         convert_cityscapes(mini_copy)
-
-
-def test_cli_converts_and_reports_bad_input_in_one_line(mini_copy, tmp_path):
-    ok = subprocess.run(
-        [sys.executable, CONVERTER, str(mini_copy), '--nproc', '2'],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert ok.returncode == 0, ok.stderr
-    assert len(_label_maps(mini_copy)) == NUM_TRAIN + NUM_VAL
-    next(mini_copy.rglob('*_gtFine_polygons.json')).write_text('{not json')
-    for args in ([str(tmp_path / 'absent')], [str(mini_copy), '--nproc', '2']):
-        bad = subprocess.run(
-            [sys.executable, CONVERTER, *args], cwd=REPO, capture_output=True, text=True
-        )
-        assert bad.returncode == 2
-        assert 'Traceback' not in bad.stderr
-        lines = bad.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith('error: ')
-
-
-def test_a_label_path_that_is_a_folder_is_named_by_the_advised_converter(mini_copy):
-    from attn_unet.datasets import check_cityscapes_layout
-    from tests.helpers.tools import assert_one_line_error, run_tool
-
-    polygons = next(mini_copy.rglob('*_gtFine_polygons.json'))
-    blocked = polygons.with_name(polygons.name.replace('_polygons.json', '_labelTrainIds.png'))
-    blocked.mkdir()
-    with pytest.raises(DatasetLayoutError) as info:  # the layout check advises the converter ...
-        check_cityscapes_layout(mini_copy)
-    assert 'run python3 tools/dataset_converters/cityscapes.py' in str(info.value)
-    result = run_tool(CONVERTER, mini_copy, '--nproc', '1')  # ... which names the folder
-    assert_one_line_error(result, f'label path {blocked} is a folder, not a file')
-    written = [p for p in mini_copy.rglob('*_labelTrainIds.png') if p.is_file()]
-    assert blocked.is_dir() and not written  # refused before any label was written

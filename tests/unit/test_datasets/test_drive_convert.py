@@ -145,19 +145,6 @@ def test_bad_training_zip_is_one_line(zips, tmp_path, break_it, message):
     assert '\n' not in str(info.value)
 
 
-def test_tool_prints_one_error_line(zips, tmp_path):
-    from tests.helpers.tools import run_tool
-
-    result = run_tool(
-        'tools/dataset_converters/drive.py', tmp_path / 'nope.zip', zips['test'], '-o', tmp_path
-    )
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        f"error: '{tmp_path / 'nope.zip'}' not found: pass the training zip of the DRIVE "
-        'release (or generate synthetic ones with demo/generate_fundus.py OUT_DIR)'
-    ]
-
-
 @pytest.fixture(scope='module')
 def converted(zips, tmp_path_factory):
     out = tmp_path_factory.mktemp('converted') / 'DRIVE'
