@@ -36,6 +36,7 @@ from .ct_slices import (
     slice_image,
     to_slice_axes,
 )
+from .nifti_whole import nifti_damage
 from .staged_output import StagedOutput
 
 __all__ = ['SPLITS', 'SynapseConvertError', 'convert_synapse']
@@ -128,10 +129,14 @@ def _read_volume(root: str, case: str, kind: str) -> np.ndarray:
     try:
         return nib.load(path).get_fdata()
     except (OSError, EOFError, ValueError, zlib.error, nib.filebasedimages.ImageFileError) as exc:
-        raise SynapseConvertError(
-            f'case {case}: cannot read {path} ({_reason(exc)}): the file is truncated or '
-            'corrupt; copy or download it again (nothing was written)'
-        ) from exc
+        raise SynapseConvertError(_unreadable(case, path, _reason(exc))) from exc
+
+
+def _unreadable(case: str, path: str, reason: str) -> str:
+    return (
+        f'case {case}: cannot read {path} ({reason}): the file is truncated or corrupt; '
+        'copy or download it again (nothing was written)'
+    )
 
 
 def _check_raw_layout(root: str) -> tuple[dict, str]:
@@ -218,6 +223,9 @@ def _check_case_headers(root: str, case: str) -> str:
                 f'case {case}: cannot read the header of {path} ({_reason(exc)}): the file is '
                 'truncated or not NIfTI; copy or download it again'
             ) from exc
+        damage = nifti_damage(path, headers[kind])
+        if damage:
+            raise SynapseConvertError(_unreadable(case, path, damage))
     img_shape, label_shape = headers['img'].shape, headers['label'].shape
     if img_shape != label_shape:
         raise SynapseConvertError(

@@ -4,6 +4,10 @@ A prediction keeps the scan's affine and header (qform and sform with their code
 units, descriptions), so 3D Slicer or ITK-SNAP lay the mask over the scan. Files are
 written under a hidden temporary name and renamed, and an existing file is replaced
 only when asked.
+
+A scan is checked whole before any prediction
+(:func:`~attn_unet.datasets.nifti_whole.nifti_damage`): a cut or damaged ``.nii.gz`` is
+refused before the first slice is segmented, never predicted on wrong voxels.
 """
 
 import os.path as osp
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attn_unet.datasets.nifti_whole import nifti_damage
 from attn_unet.errors import ToolError
 from attn_unet.fileio import atomic_write
 
@@ -55,9 +60,7 @@ class Scan:
         try:
             data = np.asarray(self.image.get_fdata(dtype=np.float64))
         except Exception as exc:  # gzip, zlib, EOF and nibabel errors for damaged files
-            raise ToolError(
-                f'{self.path} is truncated or damaged ({_reason(exc)}): export the scan again'
-            ) from exc
+            raise _truncated(self.path, _reason(exc)) from exc
         return data.reshape(self.shape)
 
 
@@ -75,11 +78,12 @@ def scan_stem(path: str) -> str:
 
 
 def open_scan(path: str) -> Scan:
-    """Open a NIfTI volume and check what can be checked without reading its voxels.
+    """Open a NIfTI volume and check it: header, shape, affine, and that it is whole.
 
     Raises:
         ToolError: not a NIfTI file, not a 3D volume (a trailing axis of length 1 is
-            accepted), or an affine that maps the voxels onto nothing (singular).
+            accepted), an affine that maps the voxels onto nothing (singular), a file
+            shorter than its header says (truncated), or a damaged gzip stream.
     """
     import nibabel as nib
 
@@ -107,7 +111,14 @@ def open_scan(path: str) -> Scan:
             f'{path} has a singular affine (its voxels span no volume): fix the qform/sform of '
             'the file, e.g. by exporting it again'
         )
+    damage = nifti_damage(path, image)
+    if damage:
+        raise _truncated(path, damage)
     return Scan(path=path, image=image, shape=shape)
+
+
+def _truncated(path: str, reason: str) -> ToolError:
+    return ToolError(f'{path} is truncated or damaged ({reason}): export the scan again')
 
 
 def write_like_scan(path: str, array: np.ndarray, scan: Scan, overwrite: bool = False) -> None:

@@ -183,8 +183,9 @@ def _four_d(model, folder):
 
 def _truncated(model, folder):
     whole = scan(model, model['val'][0]).read_bytes()
-    (folder / 'scan.nii.gz').write_bytes(whole[: len(whole) // 2])
-    return [folder / 'scan.nii.gz'], 'truncated or damaged'
+    (folder / 'a_whole.nii.gz').write_bytes(whole)  # sorted first: refused before it is segmented
+    (folder / 'b_cut.nii.gz').write_bytes(whole[: len(whole) // 2])
+    return [folder], 'b_cut.nii.gz is truncated or damaged'
 
 
 def _singular(model, folder):

@@ -199,6 +199,15 @@ def _truncated_image(raw):
     return raw
 
 
+def _damaged_label(raw):
+    path = raw / 'label/label0006.nii.gz'
+    damaged = bytearray(path.read_bytes())
+    middle = len(damaged) * 3 // 4
+    damaged[middle : middle + 32] = bytes(32)  # nibabel would read wrong labels without a word
+    path.write_bytes(bytes(damaged))
+    return raw
+
+
 def _label_is_a_folder(raw):
     (raw / 'label/label0006.nii.gz').unlink()
     (raw / 'label/label0006.nii.gz').mkdir()
@@ -218,6 +227,7 @@ REFUSED_INPUTS = [
     (_overlap, ['case 0006 is listed in both train.txt and val.txt', 'remove it from one list']),
     (_listed_twice, ['case 0005 is listed twice in {raw}/train.txt']),
     (_truncated_image, ['case 0006: cannot read {raw}/img/img0006.nii.gz', 'truncated']),
+    (_damaged_label, ['case 0006: cannot read {raw}/label/label0006.nii.gz', 'corrupt']),
     (_label_is_a_folder, ['case 0006: {raw}/label/label0006.nii.gz is a folder']),
     (_reoriented_case, ['cases 0005 and 0006 are in different orientations (PRS and ARS']),
 ]

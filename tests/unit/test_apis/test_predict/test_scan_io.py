@@ -1,5 +1,6 @@
 """Scans are checked before any work, and predictions keep the scan's geometry and header."""
 
+import gzip
 import os
 
 import nibabel as nib
@@ -91,14 +92,39 @@ def test_bad_scans_are_refused_before_reading(tmp_path, make):
     assert words in str(info.value) and '\n' not in str(info.value)
 
 
-def test_a_truncated_scan_is_named_when_read(tmp_path):
-    data = np.random.default_rng(0).integers(-1000, 1000, (64, 64, 20)).astype(np.int16)
-    whole = open(save(tmp_path / 'whole.nii.gz', data), 'rb').read()
-    cut = tmp_path / 'cut.nii.gz'
+def _volume():
+    return np.random.default_rng(0).integers(-1000, 1000, (64, 64, 20)).astype(np.int16)
+
+
+@pytest.mark.parametrize('name', ['cut.nii.gz', 'cut.nii'])
+def test_a_truncated_scan_is_refused_before_its_voxels_are_read(tmp_path, name):
+    whole = open(save(tmp_path / f'whole{name[3:]}', _volume()), 'rb').read()
+    cut = tmp_path / name
     cut.write_bytes(whole[: len(whole) // 2])
-    scan = open_scan(str(cut))  # the header still reads
-    with pytest.raises(ToolError, match='cut.nii.gz is truncated or damaged'):
-        scan.read()
+    assert nib.load(str(cut)).shape == (64, 64, 20)  # the header alone still reads
+    with pytest.raises(ToolError, match=f'{name} is truncated or damaged') as info:
+        open_scan(str(cut))
+    assert '\n' not in str(info.value)
+
+
+def test_a_gzip_of_several_members_is_whole(tmp_path):
+    plain = open(save(tmp_path / 'plain.nii', _volume()), 'rb').read()
+    two_members = tmp_path / 'two.nii.gz'  # as bgzip or a concatenation writes them
+    two_members.write_bytes(gzip.compress(plain[:1000]) + gzip.compress(plain[1000:]))
+    np.testing.assert_array_equal(open_scan(str(two_members)).read(), _volume())
+
+
+def test_a_damaged_gzip_stream_is_refused_though_nibabel_reads_it(tmp_path):
+    damaged = bytearray(open(save(tmp_path / 'ok.nii.gz', _volume()), 'rb').read())
+    middle = len(damaged) * 3 // 4
+    damaged[middle : middle + 64] = bytes(64)  # the length in gzip's trailer still matches
+    bad = tmp_path / 'bad.nii.gz'
+    bad.write_bytes(bytes(damaged))
+    wrong = nib.load(str(bad)).get_fdata()  # nibabel does not reach the checksum ...
+    assert wrong.shape == (64, 64, 20) and not np.array_equal(wrong, _volume())
+    with pytest.raises(ToolError, match='bad.nii.gz is truncated or damaged') as info:
+        open_scan(str(bad))  # ... so the check reads the whole stream
+    assert 'CRC check failed' in str(info.value)
 
 
 def test_a_trailing_axis_of_one_is_a_volume(tmp_path):
