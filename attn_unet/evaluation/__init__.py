@@ -1,5 +1,5 @@
 """Evaluation: registered metrics."""
 
-from .metrics import SynapseVolumeMetric, VesselMetric
+from .metrics import SynapseVolumeMetric, VesselMetric, VolumeMetric
 
-__all__ = ['SynapseVolumeMetric', 'VesselMetric']
+__all__ = ['SynapseVolumeMetric', 'VesselMetric', 'VolumeMetric']

@@ -1,16 +1,16 @@
-"""Per-volume Dice and HD95 of the Synapse multi-organ CT protocol.
+"""Per-volume DSC and HD95 per class, of 2D slice predictions stacked back into their volumes.
 
-The published Synapse tables (TransUNet, Chen et al. 2021, arXiv 2102.04306;
-Swin-Unet, Cao et al. 2021, arXiv 2105.05537) do not score 2D slices: they
-stack the slices of each test case back into its volume and, per organ and per
-case, compute ``medpy.metric.binary.dc`` and ``hd95``, then average over cases
-per organ and over organs. mmseg's ``IoUMetric`` scores pooled pixels instead.
+Medical segmentation is scored per volume, not per pooled pixel (mmseg's ``IoUMetric``):
+each test case's slices are stacked back into the case's volume and, per class and per case,
+DSC and HD95 are computed (:func:`~.case_scores.score_case`, medpy), then averaged over cases
+per class and over classes. :class:`VolumeMetric` does this for any label set, with HD95 in
+millimetres from each case's voxel spacing as the converter recorded it; how a class absent
+from the reference or the prediction scores is a named rule. :class:`SynapseVolumeMetric`
+(:mod:`.synapse_volume_metric`) is the Synapse protocol's use of it.
 """
 
+import math
 import os.path as osp
-import re
-import zlib
-from collections import defaultdict
 from typing import Sequence
 
 import numpy as np
@@ -23,84 +23,51 @@ from prettytable import PrettyTable
 from attn_unet.errors import ToolError
 from attn_unet.registry import METRICS
 
-__all__ = ['SynapseVolumeMetric', 'case_metrics', 'parse_slice_name']
+from .case_scores import EMPTY_RULES, score_case
+from .slice_volumes import SLICE_NAME, pack, parse_case_slice, stack_cases
 
-SLICE_NAME = re.compile(r'case(\d+)_slice(\d+)')
+__all__ = ['VolumeMetric']
 
-
-def parse_slice_name(path: str) -> tuple[str, int]:
-    """``(case id, slice index)`` from a converter file name ``caseXXXX_sliceYYY.ext``.
-
-    Raises:
-        ToolError: the name does not follow that pattern.
-    """
-    stem = osp.splitext(osp.basename(path))[0]
-    match = SLICE_NAME.fullmatch(stem)
-    if match is None:
-        raise ToolError(
-            f'{path}: SynapseVolumeMetric needs slice files named case<id>_slice<index> '
-            '(as the Synapse converter writes them) to regroup them into volumes'
-        )
-    return match.group(1), int(match.group(2))
-
-
-def case_metrics(
-    pred: np.ndarray, gt: np.ndarray, spacing: Sequence[float] | None = None
-) -> tuple[float, float]:
-    """DSC and HD95 of one organ in one case, with the reference conventions.
-
-    Args:
-        pred (Z, H, W): Predicted mask of the organ (non-zero = organ).
-        gt (Z, H, W): Ground-truth mask of the organ.
-        spacing: Voxel size along (Z, H, W) for HD95; None measures it in voxels.
-
-    Returns:
-        ``(dc, hd95)`` from medpy when both masks are non-empty; ``(1, 0)`` when
-        only the prediction is non-empty; ``(0, 0)`` otherwise (TransUNet's
-        ``calculate_metric_percase``). DSC is a fraction here.
-    """
-    pred = pred.astype(bool)
-    gt = gt.astype(bool)
-    if pred.any() and gt.any():
-        binary = _medpy_binary()
-        pred, gt = _crop_to_union(pred, gt)
-        return float(binary.dc(pred, gt)), float(binary.hd95(pred, gt, voxelspacing=spacing))
-    if pred.any():
-        return 1.0, 0.0
-    return 0.0, 0.0
+# The converter's record in the dataset's metainfo (attn_unet.datasets.decathlon).
+RECORD_KEY = 'volume_slices'
 
 
 @METRICS.register_module()
-class SynapseVolumeMetric(BaseMetric):
-    """Per-volume, per-organ DSC and HD95 of slices regrouped by case.
+class VolumeMetric(BaseMetric):
+    """Per-volume, per-class DSC and HD95 of slices regrouped by case, for any label set.
 
-    Each slice's file name gives its case and index (``caseXXXX_sliceYYY``);
-    :meth:`compute_metrics` stacks the slices of a case in index order into
-    volumes (Z, H, W) and scores every class but the first (background) with
-    :func:`case_metrics`. The score of an organ is its mean over cases; ``mDSC``
-    and ``mHD95`` are the means over organs. DSC is reported in percent, HD95
-    in voxels, or in the NIfTI header's unit (mm) with ``nifti_label_dir``.
+    Each slice's file name gives its case and index (``<case>_slice<index>``);
+    :meth:`compute_metrics` stacks the slices of a case in index order into volumes
+    ``(Z, H, W)`` and scores every class but the first (background). The score of a
+    class is its mean over the cases that count for it; ``mDSC`` and ``mHD95`` are the
+    means over classes (NaN entries skipped). DSC is reported in percent; HD95 in mm
+    when the dataset's metainfo holds the converter's record of every case's spacing
+    (``volume_slices.cases.<case>.spacing``, along the stacked axes), else in voxels.
 
-    Only compressed uint8 label maps and ids are kept per slice, so the results
-    travel through mmengine's cross-rank collection; slices of one case may be
-    scored on different ranks.
+    Only compressed uint8 label maps and ids are kept per slice, so the results travel
+    through mmengine's cross-rank collection; slices of one case may be scored on
+    different ranks.
 
     Args:
-        nifti_label_dir: Folder of the raw labels ``label<case>.nii.gz``; when
-            given, HD95 uses each case's voxel spacing from the header, in the
-            slice layout of mmseg's converter (volume axis 2 becomes the slice
-            axis, so the spacing is ``(sz, sx, sy)``). Defaults to None (voxels).
-        ignore_index: Ground-truth id of unlabelled pixels; they count as
-            background in both prediction and ground truth. Defaults to 255.
+        empty: How a class absent from a case's reference and/or prediction scores:
+            ``'nnunet'`` (default: absent from both -> not counted; from one -> DSC 0,
+            HD95 the volume's diagonal) or ``'transunet'`` (see :mod:`.case_scores`).
+        per_case: Also return ``<case>/DSC.<class>`` and ``<case>/HD95.<class>``.
+        ignore_index: Reference id of unlabelled pixels; they count as background in
+            both prediction and reference. Defaults to 255.
         output_dir: If given, also write each predicted slice as ``<name>.png``.
         keep_results: Accepted for ``tools/test.py --out``; nothing else to keep.
         collect_device: ``'cpu'`` or ``'gpu'``, for cross-rank collection.
         prefix: Prefix of the metric names. Defaults to None.
     """
 
+    slice_name = SLICE_NAME
+    row_name = 'class'
+
     def __init__(
         self,
-        nifti_label_dir: str | None = None,
+        empty: str = 'nnunet',
+        per_case: bool = False,
         ignore_index: int = 255,
         output_dir: str | None = None,
         keep_results: bool = False,
@@ -108,14 +75,27 @@ class SynapseVolumeMetric(BaseMetric):
         prefix: str | None = None,
     ) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.nifti_label_dir = nifti_label_dir
+        if empty not in EMPTY_RULES:
+            raise ToolError(
+                f'{type(self).__name__}(empty={empty!r}): pass one of {", ".join(EMPTY_RULES)}'
+            )
+        self.empty = empty
+        self.per_case = per_case
         self.ignore_index = ignore_index
         self.output_dir = output_dir
         if output_dir:
             mkdir_or_exist(output_dir)
 
+    def parse_slice_name(self, path: str) -> tuple[str, int]:
+        """``(case id, slice index)`` of a slice file."""
+        return parse_case_slice(path, self.slice_name, type(self).__name__)
+
+    def case_name(self, case: str) -> str:
+        """How tables and messages name a case."""
+        return case
+
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
-        """Keep ``(case, slice index, shape, packed prediction, packed gt)`` per slice.
+        """Keep ``(case, slice index, shape, packed prediction, packed reference)`` per slice.
 
         Args:
             data_batch: The batch from the dataloader (unused).
@@ -123,13 +103,13 @@ class SynapseVolumeMetric(BaseMetric):
                 ``pred_sem_seg.data`` (1, H, W) and ``gt_sem_seg.data`` (1, H, W).
         """
         for sample in data_samples:
-            case, index = parse_slice_name(sample['img_path'])
+            case, index = self.parse_slice_name(sample['img_path'])
             pred = sample['pred_sem_seg']['data'].squeeze(0).cpu().numpy()
             gt = sample['gt_sem_seg']['data'].squeeze(0).cpu().numpy()
             unlabelled = gt == self.ignore_index
             pred = np.where(unlabelled, 0, pred).astype(np.uint8)
             gt = np.where(unlabelled, 0, gt).astype(np.uint8)
-            self.results.append((case, index, gt.shape, _pack(pred), _pack(gt)))
+            self.results.append((case, index, gt.shape, pack(pred), pack(gt)))
             if self.output_dir:
                 name = osp.splitext(osp.basename(sample['img_path']))[0]
                 Image.fromarray(pred).save(osp.join(self.output_dir, f'{name}.png'))
@@ -138,118 +118,96 @@ class SynapseVolumeMetric(BaseMetric):
         """Scores from every rank's slices.
 
         Returns:
-            ``mDSC``, ``mHD95``, and ``DSC.<organ>``, ``HD95.<organ>`` per organ.
+            ``mDSC``, ``mHD95``, and ``DSC.<class>``, ``HD95.<class>`` per class (plus
+            the per-case scores with ``per_case``).
 
         Raises:
-            ToolError: no slices, or a case with missing or mixed-size slices.
+            ToolError: no slices, a case with missing or mixed-size slices, or a recorded
+                spacing that does not fit a case's stacked slices.
         """
-        organs = list(self.dataset_meta['classes'])[1:]
-        volumes = _stack_cases(results)
-        dsc = np.zeros((len(volumes), len(organs)))
+        classes = list(self.dataset_meta['classes'])[1:]
+        volumes = stack_cases(results, type(self).__name__, self.case_name)
+        cases = sorted(volumes)
+        dsc = np.zeros((len(cases), len(classes)))
         hd95 = np.zeros_like(dsc)
-        for row, (case, (pred, gt)) in enumerate(sorted(volumes.items())):
-            spacing = self._spacing(case, gt.shape)
-            for col, organ_id in enumerate(range(1, len(organs) + 1)):
-                dsc[row, col], hd95[row, col] = case_metrics(
-                    pred == organ_id, gt == organ_id, spacing
+        spacings = {case: self.spacing(case, volumes[case][1].shape) for case in cases}
+        for row, case in enumerate(cases):
+            pred, gt = volumes[case]
+            for col, class_id in enumerate(range(1, len(classes) + 1)):
+                dsc[row, col], hd95[row, col] = score_case(
+                    pred == class_id, gt == class_id, spacings[case], self.empty
                 )
-        dsc_per_organ = 100 * dsc.mean(axis=0)
-        hd95_per_organ = hd95.mean(axis=0)
-        self._log_table(organs, dsc_per_organ, hd95_per_organ, sorted(volumes), dsc)
-        metrics = dict(mDSC=float(dsc_per_organ.mean()), mHD95=float(hd95_per_organ.mean()))
-        for organ, organ_dsc, organ_hd95 in zip(organs, dsc_per_organ, hd95_per_organ):
-            metrics[f'DSC.{organ}'] = float(organ_dsc)
-            metrics[f'HD95.{organ}'] = float(organ_hd95)
+        dsc_per_class = 100 * _nanmean(dsc, axis=0)
+        hd95_per_class = _nanmean(hd95, axis=0)
+        unit = 'mm' if all(s is not None for s in spacings.values()) else 'voxels'
+        self._log_tables(classes, dsc_per_class, hd95_per_class, cases, dsc, hd95, unit)
+        metrics = dict(mDSC=_mean(dsc_per_class), mHD95=_mean(hd95_per_class))
+        for name, class_dsc, class_hd95 in zip(classes, dsc_per_class, hd95_per_class):
+            metrics[f'DSC.{name}'] = float(class_dsc)
+            metrics[f'HD95.{name}'] = float(class_hd95)
+        if self.per_case:
+            for row, case in enumerate(cases):
+                for col, name in enumerate(classes):
+                    metrics[f'{case}/DSC.{name}'] = float(100 * dsc[row, col])
+                    metrics[f'{case}/HD95.{name}'] = float(hd95[row, col])
         return metrics
 
-    def _spacing(self, case: str, shape: tuple) -> tuple[float, ...] | None:
-        """Voxel size along the stacked (Z, H, W) axes, or None for voxels."""
-        if self.nifti_label_dir is None:
+    def spacing(self, case: str, shape: tuple) -> tuple[float, ...] | None:
+        """Voxel size along the stacked (Z, H, W) axes from the converter's record, or None.
+
+        Raises:
+            ToolError: the record lacks the case, or holds another shape for it.
+        """
+        record = (self.dataset_meta or {}).get(RECORD_KEY)
+        if not record:
             return None
-        try:
-            import nibabel as nib
-        except ImportError as exc:
-            raise ToolError('nifti_label_dir needs nibabel: pip install nibabel') from exc
-        path = osp.join(self.nifti_label_dir, f'label{case}.nii.gz')
-        if not osp.isfile(path):
-            raise ToolError(f'{path} does not exist: nifti_label_dir must hold label<case>.nii.gz')
-        header = nib.load(path).header
-        size_x, size_y, size_z = header.get_data_shape()[:3]
-        if (size_z, size_x, size_y) != tuple(shape):
+        entry = (record.get('cases') or {}).get(case)
+        if entry is None:
             raise ToolError(
-                f'{path} has shape {(size_x, size_y, size_z)} but the slices of case{case} stack '
-                f'to {tuple(shape)} (slices, rows, cols): evaluate at the original resolution'
+                f'the conversion record has no case {case}: test on the set the record '
+                'describes, or convert the raw set again'
             )
-        spacing_x, spacing_y, spacing_z = (float(s) for s in header.get_zooms()[:3])
-        return spacing_z, spacing_x, spacing_y
+        if tuple(entry['shape']) != tuple(shape):
+            raise ToolError(
+                f'case {case} was converted as {tuple(entry["shape"])} (slices, rows, cols) '
+                f'but its slices stack to {tuple(shape)}: evaluate at the converted resolution'
+            )
+        return tuple(float(s) for s in entry['spacing'])
 
-    def _log_table(self, organs, dsc, hd95, cases, dsc_per_case) -> None:
-        unit = 'mm' if self.nifti_label_dir else 'voxels'
-        table = PrettyTable(['organ', 'DSC (%)', f'HD95 ({unit})'])
-        for organ, organ_dsc, organ_hd95 in zip(organs, dsc, hd95):
-            table.add_row([organ, f'{organ_dsc:.2f}', f'{organ_hd95:.2f}'])
-        table.add_row(['mean', f'{dsc.mean():.2f}', f'{hd95.mean():.2f}'])
+    def _log_tables(self, classes, dsc, hd95, cases, dsc_per_case, hd95_per_case, unit) -> None:
+        table = PrettyTable([self.row_name, 'DSC (%)', f'HD95 ({unit})'])
+        for name, class_dsc, class_hd95 in zip(classes, dsc, hd95):
+            table.add_row([name, f'{class_dsc:.2f}', f'{class_hd95:.2f}'])
+        table.add_row(['mean', f'{_mean(dsc):.2f}', f'{_mean(hd95):.2f}'])
         per_case = ', '.join(
-            f'case{case} {100 * row.mean():.2f}' for case, row in zip(cases, dsc_per_case)
+            f'{self.case_name(case)} {100 * _mean(row):.2f}'
+            for case, row in zip(cases, dsc_per_case)
         )
-        print_log(
+        text = (
             f'per-volume scores over {len(cases)} cases:\n{table.get_string()}\n'
-            f'mean DSC (%) per case: {per_case}',
-            logger='current',
+            f'mean DSC (%) per case: {per_case}'
         )
-
-
-def _medpy_binary():
-    try:
-        from medpy.metric import binary
-    except ImportError as exc:
-        raise ToolError('SynapseVolumeMetric needs medpy: pip install medpy') from exc
-    return binary
-
-
-def _pack(label_map: np.ndarray) -> bytes:
-    return zlib.compress(np.ascontiguousarray(label_map).tobytes(), 1)
-
-
-def _unpack(packed: bytes, shape: tuple) -> np.ndarray:
-    return np.frombuffer(zlib.decompress(packed), dtype=np.uint8).reshape(shape)
-
-
-def _stack_cases(results: list) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """``{case: (pred (Z, H, W), gt (Z, H, W))}`` with slices in index order."""
-    if not results:
-        raise ToolError('SynapseVolumeMetric got no slices: the test set is empty')
-    slices = defaultdict(dict)
-    for case, index, shape, pred, gt in results:
-        slices[case][index] = (shape, pred, gt)  # a slice seen twice (sampler padding) counts once
-    volumes = {}
-    for case, by_index in slices.items():
-        indices = sorted(by_index)
-        missing = sorted(set(range(indices[0], indices[-1] + 1)) - set(indices))
-        if missing:
-            raise ToolError(
-                f'case{case} lacks slice {missing[0]} ({len(missing)} missing between '
-                f'{indices[0]} and {indices[-1]}): the volume metric needs every slice of a case'
+        if self.per_case:
+            cells = PrettyTable(
+                ['case'] + [f'{m} {name}' for name in classes for m in ('DSC', 'HD95')]
             )
-        shapes = {by_index[i][0] for i in indices}
-        if len(shapes) > 1:
-            raise ToolError(f'case{case} has slices of different sizes {sorted(shapes)}')
-        preds = [_unpack(by_index[i][1], by_index[i][0]) for i in indices]
-        gts = [_unpack(by_index[i][2], by_index[i][0]) for i in indices]
-        volumes[case] = (np.stack(preds), np.stack(gts))
-    return volumes
+            for case, row_dsc, row_hd95 in zip(cases, dsc_per_case, hd95_per_case):
+                values = [v for pair in zip(100 * row_dsc, row_hd95) for v in pair]
+                cells.add_row([self.case_name(case)] + [f'{v:.2f}' for v in values])
+            text += f'\nper case (DSC %, HD95 {unit}; nan: class in neither):\n{cells}'
+        print_log(text, logger='current')
 
 
-def _crop_to_union(pred: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both masks cut to the bounding box of their union plus one voxel.
+def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Mean along ``axis`` skipping NaN; NaN where every entry is NaN (no warning)."""
+    counted = (~np.isnan(values)).sum(axis=axis)
+    total = np.nansum(values, axis=axis)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return np.where(counted > 0, total / np.maximum(counted, 1), np.nan)
 
-    medpy's surface distances are unchanged: every surface voxel stays inside,
-    and the one-voxel margin (where the array has room) keeps the erosion that
-    finds the surfaces the same.
-    """
-    coords = np.nonzero(pred | gt)
-    box = tuple(
-        slice(max(int(c.min()) - 1, 0), min(int(c.max()) + 2, size))
-        for c, size in zip(coords, pred.shape)
-    )
-    return pred[box], gt[box]
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of the non-NaN ``values``; NaN when none is."""
+    values = np.asarray(values, dtype=float)
+    kept = values[~np.isnan(values)]
+    return float(kept.mean()) if kept.size else math.nan

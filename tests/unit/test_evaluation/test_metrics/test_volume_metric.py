@@ -1,12 +1,12 @@
-"""SynapseVolumeMetric: slices regrouped into volumes, scored by medpy with the reference rules."""
+"""VolumeMetric: any label set scored per volume, HD95 in mm from the converter's record."""
 
-import random
+import math
 
-import nibabel as nib
 import numpy as np
 import pytest
 import torch
 from medpy.metric import binary
+from PIL import Image
 from scipy import ndimage
 
 import attn_unet  # noqa: F401  (stands in for mmcv._ext, so mmseg imports with mmcv-lite)
@@ -15,44 +15,26 @@ import attn_unet  # noqa: F401  (stands in for mmcv._ext, so mmseg imports with 
 from mmseg.registry import METRICS
 
 from attn_unet.errors import ToolError
-from attn_unet.evaluation.metrics import SynapseVolumeMetric, case_metrics, parse_slice_name
+from attn_unet.evaluation.metrics import SynapseVolumeMetric, VolumeMetric
 
-CLASSES = ('background', 'aorta', 'gallbladder', 'pancreas')
-ORGANS = CLASSES[1:]
-
-
-def cube(shape=(20, 20, 20), start=(5, 5, 5), size=10) -> np.ndarray:
-    mask = np.zeros(shape, bool)
-    mask[tuple(slice(s, s + size) for s in start)] = True
-    return mask
+CLASSES = ('background', 'pancreas', 'cancer')
+SHAPE = (5, 12, 14)
+SPACING = (2.5, 0.8, 0.8)
 
 
-def point(index, shape=(12, 16, 16)) -> np.ndarray:
-    mask = np.zeros(shape, bool)
-    mask[index] = True
-    return mask
+def volume_with(pancreas=True, cancer=True) -> np.ndarray:
+    label = np.zeros(SHAPE, np.uint8)
+    if pancreas:
+        label[1:4, 2:9, 3:11] = 1
+    if cancer:
+        label[2:4, 4:7, 5:8] = 2
+    return label
 
 
-def random_label_volume(rng, shape=(10, 24, 24), num_classes=len(CLASSES)) -> np.ndarray:
-    """Blobby organs: smoothed noise, one channel per class, argmax."""
-    scores = ndimage.gaussian_filter(rng.normal(size=(num_classes, *shape)), sigma=(0, 1.5, 2, 2))
-    return scores.argmax(0).astype(np.uint8)
-
-
-def reference_scores(pred: np.ndarray, gt: np.ndarray) -> tuple[float, float]:
-    """TransUNet's calculate_metric_percase, with medpy on the full volumes."""
-    if pred.sum() > 0 and gt.sum() > 0:
-        return binary.dc(pred, gt), binary.hd95(pred, gt)
-    if pred.sum() > 0:
-        return 1, 0
-    return 0, 0
-
-
-def slice_samples(case: str, pred: np.ndarray, gt: np.ndarray) -> list[dict]:
-    """The dicts the evaluator hands to ``process``, one per slice of a (Z, H, W) case."""
+def samples(case: str, pred: np.ndarray, gt: np.ndarray, suffix='.tiff') -> list[dict]:
     return [
         dict(
-            img_path=f'data/synapse/img_dir/val/case{case}_slice{z:03d}.jpg',
+            img_path=f'data/msd/img_dir/val/{case}_slice{z:03d}{suffix}',
             pred_sem_seg=dict(data=torch.from_numpy(pred[z][None].astype(np.int64))),
             gt_sem_seg=dict(data=torch.from_numpy(gt[z][None].astype(np.int64))),
         )
@@ -60,186 +42,103 @@ def slice_samples(case: str, pred: np.ndarray, gt: np.ndarray) -> list[dict]:
     ]
 
 
-def new_metric(**kwargs) -> SynapseVolumeMetric:
-    metric = METRICS.build(dict(type='SynapseVolumeMetric', **kwargs))
-    metric.dataset_meta = dict(classes=CLASSES)
-    return metric
+def record(cases, shape=SHAPE, spacing=SPACING) -> dict:
+    return dict(cases={c: dict(shape=list(shape), spacing=list(spacing)) for c in cases})
 
 
-def evaluate(samples: list[dict], batch_size: int = 3, **kwargs) -> dict:
-    metric = new_metric(**kwargs)
-    for start in range(0, len(samples), batch_size):
-        metric.process({}, samples[start : start + batch_size])
-    return metric.evaluate(len(samples))
+def evaluate(all_samples, meta=None, **kwargs) -> dict:
+    metric = METRICS.build(dict(type='VolumeMetric', **kwargs))
+    metric.dataset_meta = dict(classes=CLASSES, **(meta or {}))
+    for start in range(0, len(all_samples), 4):
+        metric.process({}, all_samples[start : start + 4])
+    return metric.evaluate(len(all_samples))
 
 
-@pytest.mark.parametrize(
-    'path, expected',
-    [
-        ('img_dir/val/case0001_slice000.jpg', ('0001', 0)),
-        ('/abs/case0038_slice147.png', ('0038', 147)),
-        ('case12_slice7.jpg', ('12', 7)),
-    ],
-)
-def test_parse_slice_name(path, expected):
-    assert parse_slice_name(path) == expected
+def test_a_class_absent_from_both_masks_does_not_count_and_a_missed_one_is_the_worst():
+    gt_a, gt_b, gt_c = volume_with(), volume_with(cancer=False), volume_with()
+    pred_a = gt_a.copy()
+    pred_b = gt_b.copy()  # no cancer in the reference nor the prediction: cancer not counted
+    pred_c = np.where(gt_c == 2, 1, gt_c)  # cancer missed
+    all_samples = samples('p_001', pred_a, gt_a) + samples('p_002', pred_b, gt_b)
+    all_samples += samples('p_003', pred_c, gt_c)
+    metrics = evaluate(all_samples, dict(volume_slices=record(['p_001', 'p_002', 'p_003'])))
+    diagonal = math.sqrt(sum(((n - 1) * s) ** 2 for n, s in zip(SHAPE, SPACING)))
+    # cancer: case 1 perfect, case 3 missed (DSC 0, HD95 the diagonal); case 2 not counted
+    assert metrics['DSC.cancer'] == pytest.approx(50.0)
+    assert metrics['HD95.cancer'] == pytest.approx(diagonal / 2)
+    pancreas_3 = binary.dc(pred_c == 1, gt_c == 1), binary.hd95(pred_c == 1, gt_c == 1, SPACING)
+    assert metrics['DSC.pancreas'] == pytest.approx(100 * (2 + pancreas_3[0]) / 3)
+    assert metrics['HD95.pancreas'] == pytest.approx(pancreas_3[1] / 3)
+    assert metrics['mDSC'] == pytest.approx((metrics['DSC.pancreas'] + 50.0) / 2)
 
 
-@pytest.mark.parametrize(
-    'path', ['img_dir/val/img0001_slice000.jpg', 'case0001.jpg', 'case0001_slice0a.jpg']
-)
-def test_bad_slice_name_is_one_line_naming_the_file(path):
-    with pytest.raises(ToolError, match=path) as info:
-        parse_slice_name(path)
-    assert '\n' not in str(info.value)
+def test_hd95_is_in_mm_along_the_stacked_axes_of_the_record():
+    gt = volume_with(cancer=False)
+    pred_z, pred_x = np.zeros_like(gt), np.zeros_like(gt)
+    pred_z[2:5, 2:9, 3:11] = 1  # one slice too far: 2.5 mm
+    pred_x[1:4, 2:9, 4:12] = 1  # one column too far: 0.8 mm
+    for pred, expected in ((pred_z, 2.5), (pred_x, 0.8)):
+        meta = dict(volume_slices=record(['p_001']))
+        assert evaluate(samples('p_001', pred, gt), meta)['HD95.pancreas'] == pytest.approx(
+            expected
+        )
+    assert evaluate(samples('p_001', pred_z, gt))['HD95.pancreas'] == pytest.approx(1.0)  # voxels
 
 
-@pytest.mark.parametrize(
-    'pred, gt, expected',
-    [
-        (cube(), cube(), (1.0, 0.0)),  # perfect overlap
-        (np.zeros((20, 20, 20), bool), cube(), (0.0, 0.0)),  # organ missed
-        (cube(), np.zeros((20, 20, 20), bool), (1.0, 0.0)),  # false organ, reference rule
-        (np.zeros((20, 20, 20), bool), np.zeros((20, 20, 20), bool), (0.0, 0.0)),
-        # 3 voxel shift of a 10^3 cube: overlap 7 * 10 * 10 -> DSC 2 * 700 / 2000
-        (cube(start=(8, 5, 5)), cube(), (0.7, None)),
-        # single voxels (3, 4) apart: every surface distance is 5
-        (point((2, 3, 4)), point((2, 6, 8)), (0.0, 5.0)),
-    ],
-)
-def test_case_metrics_hand_made_volumes(pred, gt, expected):
-    dsc, hd95 = case_metrics(pred, gt)
-    assert dsc == pytest.approx(expected[0])
-    if expected[1] is not None:
-        assert hd95 == pytest.approx(expected[1])
-
-
-def test_case_metrics_spacing_scales_each_axis():
-    pred, gt = point((2, 3, 4)), point((4, 3, 4))
-    assert case_metrics(pred, gt, spacing=(2.5, 0.7, 0.7))[1] == pytest.approx(5.0)
-    assert case_metrics(point((2, 3, 4)), point((2, 3, 7)), spacing=(2.5, 1, 0.5))[1] == 1.5
-
-
-@pytest.mark.parametrize('seed', range(4))
-def test_case_metrics_agree_with_medpy_on_random_volumes(seed):
-    rng = np.random.default_rng(seed)
-    gt = random_label_volume(rng)
-    pred = random_label_volume(rng) if seed % 2 else np.where(rng.random(gt.shape) < 0.1, 0, gt)
-    for organ_id in range(1, len(CLASSES)):
-        expected = reference_scores(pred == organ_id, gt == organ_id)
-        assert case_metrics(pred == organ_id, gt == organ_id) == pytest.approx(expected)
-
-
-def test_metric_means_over_cases_then_organs():
-    rng = np.random.default_rng(0)
-    volumes = {case: random_label_volume(rng) for case in ('0001', '0002', '0003')}
-    predictions = {
-        '0001': volumes['0001'],  # perfect
-        '0002': np.where(volumes['0002'] == 3, 0, volumes['0002']),  # pancreas missed
-        '0003': random_label_volume(rng),  # unrelated
-    }
-    samples = [s for case in volumes for s in slice_samples(case, predictions[case], volumes[case])]
-    metrics = evaluate(samples)
-    per_case = np.array(
-        [
-            [reference_scores(predictions[c] == k, volumes[c] == k) for k in range(1, 4)]
-            for c in volumes
-        ]
-    )  # (case, organ, [dsc, hd95])
-    assert set(metrics) == {'mDSC', 'mHD95'} | {
-        f'{m}.{organ}' for m in ('DSC', 'HD95') for organ in ORGANS
-    }
-    for col, organ in enumerate(ORGANS):
-        assert metrics[f'DSC.{organ}'] == pytest.approx(100 * per_case[:, col, 0].mean())
-        assert metrics[f'HD95.{organ}'] == pytest.approx(per_case[:, col, 1].mean())
-    assert metrics['mDSC'] == pytest.approx(100 * per_case[..., 0].mean())
-    assert metrics['mHD95'] == pytest.approx(per_case[..., 1].mean())
-    assert metrics['DSC.pancreas'] < metrics['DSC.aorta']
-    assert all(isinstance(v, float) for v in metrics.values())
-
-
-def test_empty_prediction_and_false_organ_follow_reference_rules():
-    gt = np.zeros((4, 8, 8), np.uint8)
-    gt[1:3, 2:5, 2:5] = 1  # aorta only
-    pred = np.zeros_like(gt)
-    pred[2, 6:8, 6:8] = 2  # no aorta, a gallbladder where there is none
-    metrics = evaluate(slice_samples('0001', pred, gt))
-    assert (metrics['DSC.aorta'], metrics['HD95.aorta']) == (0.0, 0.0)
-    assert (metrics['DSC.gallbladder'], metrics['HD95.gallbladder']) == (100.0, 0.0)
-    assert (metrics['DSC.pancreas'], metrics['HD95.pancreas']) == (0.0, 0.0)
-
-
-def test_slices_shuffled_and_split_between_ranks_give_the_same_numbers():
-    rng = np.random.default_rng(1)
-    cases = {case: random_label_volume(rng) for case in ('0004', '0008')}
-    samples = [
-        s
-        for case, gt in cases.items()
-        for s in slice_samples(case, np.where(rng.random(gt.shape) < 0.2, 0, gt), gt)
-    ]
-    in_order = evaluate(samples)
-    shuffled = samples[:]
-    random.Random(0).shuffle(shuffled)
-    assert evaluate(shuffled, batch_size=4) == in_order
-    # Two "ranks" each see every other slice (slices of one case on both), results gathered.
-    ranks = [new_metric(), new_metric()]
-    for rank, metric in enumerate(ranks):
-        for sample in shuffled[rank::2]:
-            metric.process({}, [sample])
-    gathered = ranks[0].results + ranks[1].results
-    assert ranks[0].compute_metrics(gathered) == in_order
-    # A slice seen twice (a distributed sampler pads the last batch) counts once.
-    assert ranks[0].compute_metrics(gathered + gathered[:1]) == in_order
-
-
-def test_results_are_small_and_picklable():
-    import pickle
-
-    gt = np.zeros((2, 512, 512), np.uint8)
-    gt[:, 200:260, 180:300] = 5
-    metric = new_metric()
-    metric.process({}, slice_samples('0001', gt, gt))
-    assert len(pickle.dumps(metric.results)) < 0.02 * gt.nbytes
-
-
-def test_missing_slice_and_bad_name_are_refused():
-    gt = np.ones((5, 8, 8), np.uint8)
-    samples = slice_samples('0002', gt, gt)
-    with pytest.raises(ToolError, match='case0002 lacks slice 2'):
-        evaluate(samples[:2] + samples[3:])
-    samples[0]['img_path'] = 'val/frame_0001.jpg'
-    with pytest.raises(ToolError, match='val/frame_0001.jpg'):
-        evaluate(samples)
-
-
-def test_table_printed_through_the_logger(capsys):
+def test_per_case_scores_and_tables(capsys):
     from mmengine.logging import MMLogger
 
-    MMLogger.get_instance('volume_metric_test')
-    gt = random_label_volume(np.random.default_rng(2))
-    evaluate(slice_samples('0001', gt, gt))
+    MMLogger.get_instance('volume_metric_general')
+    gt = volume_with()
+    pred = np.where(gt == 2, 0, gt)
+    meta = dict(volume_slices=record(['p_001', 'p_002']))
+    both = samples('p_001', gt, gt) + samples('p_002', pred, gt)
+    metrics = evaluate(both, meta, per_case=True)
+    assert metrics['p_001/DSC.cancer'] == 100.0 and metrics['p_002/DSC.cancer'] == 0.0
+    assert metrics['p_001/HD95.pancreas'] == 0.0
+    assert set(metrics) == {'mDSC', 'mHD95'} | {
+        f'{prefix}{m}.{c}' for prefix in ('', 'p_001/', 'p_002/') for m in ('DSC', 'HD95')
+        for c in CLASSES[1:]
+    }  # fmt: skip
     out = capsys.readouterr().out
-    assert 'HD95 (voxels)' in out
-    for organ in ORGANS:
-        assert organ in out
-    assert 'case0001 100.00' in out
+    assert 'HD95 (mm)' in out and 'p_002' in out and 'DSC cancer' in out
 
 
-def test_nifti_spacing_in_the_converters_axis_order(tmp_path):
-    # Raw volume (X, Y, Z) = (6, 7, 5) with zooms (0.8, 0.7, 3.0); the converter slices
-    # along Z and writes (X, Y) slices, so the stacked volume is (Z, X, Y).
-    raw = np.zeros((6, 7, 5), np.uint8)
-    image = nib.Nifti1Image(raw, affine=np.diag([0.8, 0.7, 3.0, 1.0]))
-    nib.save(image, tmp_path / 'label0003.nii.gz')
-    gt = np.zeros((5, 6, 7), np.uint8)
-    gt[2, 3, 3] = 1
-    shifted_z, shifted_x = np.zeros_like(gt), np.zeros_like(gt)
-    shifted_z[3, 3, 3] = 1
-    shifted_x[2, 4, 3] = 1
-    for pred, expected in ((shifted_z, 3.0), (shifted_x, 0.8)):
-        metrics = evaluate(slice_samples('0003', pred, gt), nifti_label_dir=str(tmp_path))
-        assert metrics['HD95.aorta'] == pytest.approx(expected)
-    with pytest.raises(ToolError, match='stack'):
-        evaluate(slice_samples('0003', gt[:4], gt[:4]), nifti_label_dir=str(tmp_path))
-    with pytest.raises(ToolError, match='label0001.nii.gz'):
-        evaluate(slice_samples('0001', gt, gt), nifti_label_dir=str(tmp_path))
+def test_a_record_that_does_not_fit_the_slices_is_refused():
+    gt = volume_with()
+    with pytest.raises(ToolError, match=r'p_001 was converted as \(4, 12, 14\)'):
+        evaluate(samples('p_001', gt, gt), dict(volume_slices=record(['p_001'], (4, 12, 14))))
+    with pytest.raises(ToolError, match='the conversion record has no case p_001'):
+        evaluate(samples('p_001', gt, gt), dict(volume_slices=record(['p_009'])))
+    bad = samples('p_001', gt, gt)
+    bad[0]['img_path'] = 'val/p_001.tiff'
+    with pytest.raises(ToolError, match='<case>_slice<index>'):
+        evaluate(bad)
+    with pytest.raises(ToolError, match="empty='dice'"):
+        METRICS.build(dict(type='VolumeMetric', empty='dice'))
+
+
+def test_synapse_is_volume_metric_with_transunets_rule_on_the_phantom(phantom_converted):
+    """Same numbers: SynapseVolumeMetric, VolumeMetric(empty='transunet') and medpy by hand."""
+    names = ('background', 'aorta', 'gallbladder', 'left_kidney', 'right_kidney', 'liver',
+             'pancreas', 'spleen', 'stomach')  # fmt: skip
+    paths = sorted((phantom_converted / 'ann_dir' / 'val').glob('*.png'))
+    gt = np.stack([np.asarray(Image.open(p)) for p in paths])
+    rng = np.random.default_rng(0)
+    pred = ndimage.shift(gt, (0, 1, -1), order=0)
+    pred[rng.random(gt.shape) < 0.01] = 6
+    pred[pred == 3] = 0  # one organ missed
+    case = paths[0].name.split('_')[0]  # case0001
+    synapse, general = SynapseVolumeMetric(), VolumeMetric(empty='transunet')
+    for metric in (synapse, general):
+        metric.dataset_meta = dict(classes=names)
+        metric.process({}, samples(case, pred, gt, '.jpg'))
+    scores = synapse.compute_metrics(synapse.results)
+    assert scores == general.compute_metrics(general.results)
+    for organ_id, organ in enumerate(names[1:], start=1):
+        p, g = pred == organ_id, gt == organ_id
+        if p.any() and g.any():
+            expected = 100 * binary.dc(p, g), binary.hd95(p, g)
+        else:
+            expected = (100.0, 0.0) if p.any() else (0.0, 0.0)
+        assert (scores[f'DSC.{organ}'], scores[f'HD95.{organ}']) == pytest.approx(expected)
