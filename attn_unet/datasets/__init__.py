@@ -1,8 +1,8 @@
-"""Data side: layout and file checks, the registered Synapse dataset and transforms.
+"""Data side: layout and file checks, the registered slice datasets and transforms.
 
-The converters (``attn_unet.datasets.{cityscapes,drive,synapse}_convert``) are
-imported by their tools, not here, so ``import attn_unet`` loads neither
-cityscapesscripts nor nibabel.
+The converters (``attn_unet.datasets.{cityscapes,drive,synapse}_convert`` and
+``attn_unet.datasets.decathlon``) are imported by their tools, not here, so
+``import attn_unet`` loads neither cityscapesscripts nor nibabel.
 """
 
 from .integrity import DATA_CHECK_DEFAULTS, DatasetFilesReport, check_data, check_dataset_files
@@ -14,12 +14,14 @@ from .layout import (
 )
 from .synapse_slice_dataset import SynapseSliceDataset
 from .transforms import RandomRotFlipNearest
+from .volume_slice_dataset import VolumeSliceDataset
 
 __all__ = [
     'DATA_CHECK_DEFAULTS',
     'DatasetFilesReport',
     'RandomRotFlipNearest',
     'SynapseSliceDataset',
+    'VolumeSliceDataset',
     'check_cityscapes_layout',
     'check_data',
     'check_dataset_cfg',

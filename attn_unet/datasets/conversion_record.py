@@ -5,10 +5,11 @@ into (:mod:`.staged_output`), so a folder holding it is one complete run of that
 converter. It names the converter, what it read, the files it wrote and, for
 Synapse, how the CT slices were cut (``ct_slices``: the
 :class:`~.ct_slices.SliceSpec` fields plus ``image_suffix`` and the volumes'
-``orientation``). The Synapse dataset class copies ``ct_slices`` into its
-metainfo, so every checkpoint carries it; the layout check compares it with the
-config. A converted folder without a record predates it: a Synapse one then
-holds mmseg's 2D JPEG slices.
+``orientation``), and for the Decathlon / nnU-Net converter the slice plan and every
+case's grid (``volume_slices``, :mod:`.slice_plan`). The dataset classes copy
+``ct_slices`` / ``volume_slices`` into their metainfo, so every checkpoint carries
+them; the layout check compares them with the config. A converted Synapse folder
+without a record predates it and holds mmseg's 2D JPEG slices.
 """
 
 import json
@@ -17,7 +18,7 @@ import os.path as osp
 from attn_unet.errors import DatasetLayoutError
 from attn_unet.fileio import write_text_atomically
 
-__all__ = ['RECORD_NAME', 'read_ct_slices', 'read_record', 'write_record']
+__all__ = ['RECORD_NAME', 'read_ct_slices', 'read_record', 'read_volume_slices', 'write_record']
 
 RECORD_NAME = 'conversion.json'
 
@@ -60,6 +61,24 @@ def read_ct_slices(root) -> dict | None:
             'again with tools/dataset_converters/synapse.py into a new folder'
         )
     return ct_slices
+
+
+def read_volume_slices(root) -> dict | None:
+    """``volume_slices`` of a Decathlon-converter record in ``root`` (None without one).
+
+    Raises:
+        DatasetLayoutError: the record is the Decathlon converter's but has no slice plan.
+    """
+    record = read_record(root)
+    if record is None or record['converter'] != 'decathlon':
+        return None
+    plan = record.get('volume_slices')
+    if not isinstance(plan, dict) or not isinstance(plan.get('cases'), dict):
+        raise DatasetLayoutError(
+            f'{osp.join(str(root), RECORD_NAME)} has no volume_slices: convert the set again '
+            'with tools/dataset_converters/decathlon.py into a new folder'
+        )
+    return plan
 
 
 def write_record(root, record: dict) -> str:

@@ -54,6 +54,14 @@ class StagedOutput:
         self._staged = StagedFolder(str(self.target), unique=True)
         self._committed = False
 
+    def check(self) -> None:
+        """Refuse ``save_path`` now, before a long read (:meth:`__enter__` checks it again).
+
+        Raises:
+            DatasetLayoutError: as on entering.
+        """
+        self._refuse_foreign_target()
+
     def __enter__(self) -> 'StagedOutput':
         self._refuse_foreign_target()
         try:

@@ -1,4 +1,4 @@
-"""Generated datasets shared across the suite: a mini Cityscapes and a tiny Synapse phantom."""
+"""Generated datasets shared across the suite: mini Cityscapes, Synapse and Decathlon phantoms."""
 
 import shutil
 
@@ -82,4 +82,47 @@ def phantom_copy(phantom_raw, tmp_path):
     """A private, writable copy of the raw phantom."""
     root = tmp_path / 'raw'
     shutil.copytree(phantom_raw, root)
+    return root
+
+
+# Decathlon / nnU-Net: tiny pancreas phantoms in both raw layouts (128 x 128 x 28 voxels each).
+DECATHLON_TRAIN, DECATHLON_TEST = 5, 1
+
+
+@pytest.fixture(scope='session')
+def decathlon_raw(tmp_path_factory):
+    """A raw Decathlon-layout phantom: 5 training cases (case 5 without tumour), 1 test case,
+    stored in three voxel orders; read-only for tests."""
+    from demo.synthetic import generate_decathlon_phantom
+
+    root = tmp_path_factory.mktemp('decathlon') / 'Task99_PancreasPhantom'
+    return generate_decathlon_phantom(
+        root, DECATHLON_TRAIN, DECATHLON_TEST, seed=2, tumour_free_every=5, progress=False
+    )
+
+
+@pytest.fixture(scope='session')
+def decathlon_converted(decathlon_raw, tmp_path_factory):
+    """The Decathlon phantom after the converter (cpu preset, fold 0 of 5); read-only."""
+    from attn_unet.datasets.decathlon import ConvertOptions, convert_decathlon
+
+    root = tmp_path_factory.mktemp('decathlon_converted') / 'task99'
+    convert_decathlon(decathlon_raw, root, ConvertOptions(preset='cpu'), progress=False)
+    return root
+
+
+@pytest.fixture(scope='session')
+def nnunet_raw(tmp_path_factory):
+    """A raw nnU-Net v2 phantom with two channels (CT, T2): 3 training cases, 1 test case."""
+    from demo.synthetic import generate_decathlon_phantom
+
+    root = tmp_path_factory.mktemp('nnunet') / 'Dataset099_PancreasPhantom'
+    return generate_decathlon_phantom(root, 3, 1, 'nnunet', channels=2, seed=2, progress=False)
+
+
+@pytest.fixture
+def decathlon_copy(decathlon_raw, tmp_path):
+    """A private, writable copy of the raw Decathlon phantom."""
+    root = tmp_path / 'Task99_PancreasPhantom'
+    shutil.copytree(decathlon_raw, root)
     return root

@@ -5,6 +5,7 @@ import pytest
 from attn_unet.datasets import check_dataset_cfg
 from attn_unet.datasets.layouts import (
     CITYSCAPES,
+    DECATHLON,
     DRIVE,
     LAYOUTS,
     SYNAPSE,
@@ -48,6 +49,7 @@ def _toy_entry(**kwargs) -> LayoutEntry:
         ('DRIVEDataset', DRIVE),
         ('SynapseDataset', SYNAPSE),
         ('SynapseSliceDataset', SYNAPSE),  # a registered subclass takes its base's entry
+        ('VolumeSliceDataset', DECATHLON),  # the Decathlon / nnU-Net converter's volumes
         ('ADE20KDataset', None),
     ],
 )
@@ -88,7 +90,9 @@ def test_an_entrys_check_stops_the_run_in_its_own_words(own_registry, tmp_path):
     register_layout(_toy_entry(checks=(refuse,)))
     with pytest.raises(DatasetLayoutError, match='was converted for another model'):
         check_dataset_cfg(dict(type='ToySliceDataset', data_root=str(tmp_path)))
-    with pytest.raises(DatasetLayoutError, match="data root '.*nowhere' not found: convert the toy"):
+    with pytest.raises(
+        DatasetLayoutError, match="data root '.*nowhere' not found: convert the toy"
+    ):
         check_dataset_cfg(dict(type='ToySliceDataset', data_root=str(tmp_path / 'nowhere')))
 
 

@@ -1,0 +1,201 @@
+"""A Decathlon or nnU-Net v2 raw folder -> 2D (or 2.5D) slices, folds, a record and configs.
+
+Steps, each from its own module:
+
+1. :func:`~.raw_set.read_raw_set`: ``dataset.json`` and the file names checked;
+2. the split (:mod:`.splits`) and the output folder checked;
+3. :func:`~.case_headers.check_case_headers`: every training case's headers;
+4. :func:`~.fingerprint.fingerprint_case`: every case read once (a bad label value stops
+   here), :func:`~.fingerprint.summarise` pools them;
+5. :func:`~.planner.fit_plan` and :func:`~.planner.fit_crop`: the slice plan and the crop;
+6. only then, in a staging folder swapped in whole (:class:`..staged_output.StagedOutput`):
+   every case's slices (:mod:`..case_slices`, :mod:`..volume_slices`), the fold lists, the
+   configs (:mod:`.config_writer`) and ``conversion.json``.
+
+What is written::
+
+    SAVE/img_dir/<case>_sliceZZZ.tiff   float32 inputs, C channels x K slices
+    SAVE/ann_dir/<case>_sliceZZZ.png    class ids 0..N-1
+    SAVE/splits/fold<i>_{train,val}.txt the slices of each fold (mmseg ann_file lists)
+    SAVE/splits/splits_final.json       the folds by case, in nnU-Net's shape
+    SAVE/configs/<network>-..._<set>-fold<F>-<HxW>.py   AttentionUNet and UNet
+    SAVE/conversion.json                the record: source, fingerprint, plan, folds, files
+"""
+
+import os.path as osp
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..case_slices import input_slices, label_slices
+from ..staged_output import StagedOutput
+from ..volume_slices import encode_image, encode_label, slice_stack, spacing_along
+from .case_headers import check_case_headers
+from .config_writer import NETWORKS, PRESETS, config_name, config_text
+from .fingerprint import fingerprint_case, read_channels, read_label, summarise
+from .planner import fit_crop, fit_plan, slice_shape
+from .raw_set import DecathlonConvertError, read_raw_set
+from .splits import DEFAULT_SEED, k_fold, read_split_file
+
+__all__ = ['CONVERTER', 'ConvertOptions', 'convert_decathlon', 'default_configs_root']
+
+CONVERTER = 'decathlon'
+
+
+def default_configs_root() -> str:
+    """The repository's ``configs/`` folder, beside the package (an editable install)."""
+    return str(Path(__file__).resolve().parents[3] / 'configs')
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """How to convert; the defaults are the command line's.
+
+    Attributes:
+        fold: The fold the written configs train and validate on.
+        num_folds: k of the seeded k-fold split (without ``splits_file``).
+        seed: The split's seed.
+        splits_file: A ``splits_final.json`` giving the folds instead.
+        view: ``'auto'`` (across the coarsest axis), ``'axial'``, ``'coronal'``, ``'sagittal'``.
+        context: K slices per channel as input (odd; 1 = 2D).
+        slice_gap: Distance in slices between stacked neighbours.
+        preset: ``'gpu'`` or ``'cpu'`` (:data:`~.config_writer.PRESETS`).
+        max_crop: Largest crop side; None takes the preset's.
+        configs_root: The ``configs/`` folder the written configs inherit from.
+    """
+
+    fold: int = 0
+    num_folds: int = 5
+    seed: int = DEFAULT_SEED
+    splits_file: str | None = None
+    view: str = 'auto'
+    context: int = 1
+    slice_gap: int = 1
+    preset: str = 'gpu'
+    max_crop: int | None = None
+    configs_root: str = field(default_factory=default_configs_root)
+
+
+def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOptions(),
+                      progress: bool = True) -> dict:  # fmt: skip
+    """Convert a raw Decathlon / nnU-Net folder; nothing is written before every check passed.
+
+    Returns:
+        ``{'cases': N, 'slices': S, 'configs': [paths], 'fold': F, 'view': view}``.
+
+    Raises:
+        DecathlonConvertError: One line naming the problem and the fix (see the steps).
+        DatasetLayoutError: ``save_path`` holds files this converter did not write.
+    """
+    from tqdm import tqdm
+
+    raw = read_raw_set(raw_path)
+    case_ids = [c.case_id for c in raw.training]
+    if options.splits_file:
+        folds = read_split_file(options.splits_file, case_ids)
+        why_split = f'fold {options.fold} of the {len(folds)} in {options.splits_file}'
+    else:
+        folds = k_fold(case_ids, options.num_folds, options.seed)
+        why_split = (
+            f'fold {options.fold} of a {options.num_folds}-fold split of the {len(case_ids)} '
+            f'training cases, seed {options.seed}'
+        )
+    if not 0 <= options.fold < len(folds):
+        raise DecathlonConvertError(
+            f'--fold {options.fold}: the split has folds 0..{len(folds) - 1}; pass one of them'
+        )
+    preset = PRESETS[options.preset]
+    base = osp.join(options.configs_root, '_base_', 'datasets', 'volume_slices.py')
+    if not osp.isfile(base):
+        raise DecathlonConvertError(
+            f'no {base}: pass --configs-root, the configs/ folder of the attn-unet repository'
+        )
+    staged = StagedOutput(save_path, CONVERTER)
+    staged.check()
+    bar = dict(unit='case', disable=not progress)
+    geometries = [check_case_headers(c, raw) for c in tqdm(raw.training, 'headers', **bar)]
+    prints = [
+        fingerprint_case(case, geometry, raw, options.seed)
+        for case, geometry in tqdm(list(zip(raw.training, geometries)), 'fingerprint', **bar)
+    ]
+    fingerprint = summarise(raw, prints)
+    plan, reasons = fit_plan(raw, fingerprint, options.view, options.context, options.slice_gap)
+    shapes = [slice_shape(plan, p.spacing, p.shape_lps)[0] for p in prints]
+    crop, reasons['crop'] = fit_crop(
+        [s[1:] for s in shapes], preset.rate, options.max_crop or preset.max_crop
+    )
+    reasons['split'] = why_split
+    data_root = osp.realpath(str(save_path))
+    with staged:
+        out = staged.path
+        for folder in ('img_dir', 'ann_dir', 'splits', 'configs'):
+            (out / folder).mkdir()
+        stems, cases = {}, {}
+        for case, geometry in tqdm(list(zip(raw.training, geometries)), 'slices', **bar):
+            stems[case.case_id], cases[case.case_id] = _write_case(out, case, geometry, raw, plan)
+        _write_folds(out, folds, stems)
+        configs = []
+        for network in NETWORKS:
+            name = config_name(network, preset, osp.basename(raw.root), options.fold, crop)
+            text = config_text(network, preset, plan, options.configs_root, data_root,
+                               options.fold, len(folds), crop, reasons, raw.name)  # fmt: skip
+            (out / 'configs' / name).write_text(text)
+            configs.append(osp.join('configs', name))
+        staged.commit(
+            dict(
+                source=osp.abspath(raw.root),
+                dataset=dict(
+                    layout=raw.layout,
+                    name=raw.name,
+                    labels={str(v): n for v, n in raw.labels.items()},
+                    channels=list(raw.channels),
+                    training=case_ids,
+                    test=[c.case_id for c in raw.test],
+                ),
+                fingerprint=fingerprint,
+                volume_slices=dict(plan.to_record(), cases=cases),
+                reasons=reasons,
+                splits=dict(folds=folds, fold=options.fold, why=why_split),
+                configs=configs,
+                crop_size=list(crop),
+                preset=options.preset,
+            )
+        )
+    return dict(
+        cases=len(case_ids),
+        slices=sum(len(s) for s in stems.values()),
+        configs=[osp.join(data_root, c) for c in configs],
+        fold=options.fold,
+        view=plan.view,
+    )
+
+
+def _write_case(out: Path, case, geometry, raw, plan) -> tuple[list, dict]:
+    """Write one case's slices; returns their stems and the case's grid in slice order."""
+    inputs = input_slices(plan, read_channels(case, raw), geometry.affine)
+    labels = label_slices(plan, read_label(case, raw), geometry.affine)
+    depth = inputs.shape[1]
+    width = max(3, len(str(depth - 1)))
+    stems = []
+    for z in range(depth):
+        stem = f'{case.case_id}_slice{z:0{width}d}'
+        stack = slice_stack(inputs, z, plan.context, plan.slice_gap)
+        (out / 'img_dir' / f'{stem}{plan.image_suffix}').write_bytes(encode_image(stack))
+        (out / 'ann_dir' / f'{stem}.png').write_bytes(encode_label(labels[z]))
+        stems.append(stem)
+    canonical = spacing_along(geometry.affine, plan.orientation)
+    grid = dict(
+        shape=list(inputs.shape[1:]),
+        spacing=[canonical[2], canonical[1], canonical[0]],
+        stored_orientation=geometry.axcodes,
+    )
+    return stems, grid
+
+
+def _write_folds(out: Path, folds: list, stems: dict) -> None:
+    import json
+
+    for index, fold in enumerate(folds):
+        for part in ('train', 'val'):
+            lines = [stem for case in fold[part] for stem in stems[case]]
+            (out / 'splits' / f'fold{index}_{part}.txt').write_text('\n'.join(lines) + '\n')
+    (out / 'splits' / 'splits_final.json').write_text(json.dumps(folds, indent=1) + '\n')
