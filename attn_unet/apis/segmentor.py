@@ -110,8 +110,9 @@ def load_segmentor(
 def _dataset_meta(ckpt: dict, num_classes: int) -> dict:
     """Classes and palette from the checkpoint's meta, else Cityscapes' or numbered ones.
 
-    The training set's ``ct_slices`` record (how its CT slices were cut, see
-    :mod:`attn_unet.datasets.ct_slices`) is kept when the meta has one.
+    The training set's record of how its slices were cut is kept when the meta has one:
+    ``ct_slices`` (Synapse, :mod:`attn_unet.datasets.ct_slices`) or ``volume_slices``
+    (the Decathlon / nnU-Net converter's plan, :mod:`attn_unet.datasets.slice_plan`).
     """
     from mmseg.utils import get_classes, get_palette
 
@@ -125,8 +126,9 @@ def _dataset_meta(ckpt: dict, num_classes: int) -> dict:
             else np.random.default_rng(0).integers(0, 256, (num_classes, 3)).tolist(),
         )
     kept = dict(classes=list(meta['classes']), palette=list(meta['palette']))
-    if meta.get('ct_slices'):
-        kept['ct_slices'] = dict(meta['ct_slices'])
+    for record in ('ct_slices', 'volume_slices'):
+        if meta.get(record):
+            kept[record] = dict(meta[record])
     return kept
 
 

@@ -1,23 +1,28 @@
 """One case through a slice plan: its channel volumes to normalised slices, labels to and fro.
 
 The converter writes what :func:`input_slices` and :func:`label_slices` give, and the
-predictor feeds the network from :func:`input_slices` of a new scan and puts its
-prediction back on the scan's grid with :func:`labels_on_scan_grid`, so the two never
-differ by a step.
+predictor feeds the network :func:`input_images` of a new scan (the same slices, through the
+same file encoding and decoding the training loader read) and puts its prediction back on
+the scan's grid with :func:`labels_on_scan_grid`, so the two never differ by a step.
 """
+
+from typing import Iterator
 
 import numpy as np
 
 from .slice_plan import SlicePlan
 from .volume_slices import (
+    decode_image,
+    encode_image,
     from_canonical,
     from_slice_axes,
     normalise_channel,
+    slice_stack,
     to_canonical,
     to_slice_axes,
 )
 
-__all__ = ['input_slices', 'label_slices', 'labels_on_scan_grid']
+__all__ = ['input_images', 'input_slices', 'label_slices', 'labels_on_scan_grid']
 
 
 def input_slices(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> np.ndarray:
@@ -33,6 +38,18 @@ def input_slices(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> n
         canonical = to_canonical(volume, affine, plan.orientation)
         out.append(to_slice_axes(normalise_channel(canonical, channel)))
     return np.stack(out)
+
+
+def input_images(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> Iterator:
+    """A case's network inputs, slice by slice, exactly as the training loader read them.
+
+    Each is :func:`~.volume_slices.slice_stack` of :func:`input_slices`, encoded as the
+    converter writes it and decoded as ``LoadImageFromFile(imdecode_backend='tifffile')``
+    reads it: ``(H, W)`` float32 for one channel and K = 1, else ``(H, W, C K)``.
+    """
+    slices = input_slices(plan, channels, affine)
+    for z in range(slices.shape[1]):
+        yield decode_image(encode_image(slice_stack(slices, z, plan.context, plan.slice_gap)))
 
 
 def label_slices(plan: SlicePlan, label: np.ndarray, affine: np.ndarray) -> np.ndarray:

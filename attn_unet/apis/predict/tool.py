@@ -24,6 +24,7 @@ from ..segmentor import load_segmentor
 from .images import image_output_path, segment_images
 from .inputs import find_inputs, rank_share
 from .orientation import voxel_order
+from .planned import checkpoint_slice_plan, predict_planned
 from .scan_io import open_scan, scan_stem, write_like_scan
 from .slice_segmentor import SliceSegmentor
 from .volume import VolumePredictor
@@ -75,6 +76,8 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ToolError: one line naming the first bad input and the fix.
     """
     _check_options(options)
+    if checkpoint_slice_plan(checkpoint) is not None:  # a Decathlon / nnU-Net model
+        return predict_planned(config, checkpoint, paths, options)
     inputs = find_inputs(paths)
     scans, images = rank_share(inputs.scans), rank_share(inputs.images)
     _prepare_out_dir(options.out_dir)

@@ -9,7 +9,7 @@ and in ``tools/test.py``.
 """
 
 from dataclasses import dataclass
-from typing import Dict, Iterator
+from typing import Dict, Iterable, Iterator
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from attn_unet.datasets.ct_slices import (
 
 from .slice_segmentor import SliceSegmentor
 
-__all__ = ['VolumePrediction', 'VolumePredictor']
+__all__ = ['VolumePrediction', 'VolumePredictor', 'segment_slices']
 
 TTA_MODES = ('none', 'flip')
 
@@ -82,34 +82,66 @@ class VolumePredictor:
         Returns:
             :class:`VolumePrediction` in the same voxel order as ``volume``.
         """
-        labels, maps = [], []
-        batch = []
-        for image in self.slice_images(volume):
-            batch.append(image)
-            if len(batch) == self.batch_size:
-                self._run(batch, attention, labels, maps, progress)
-                batch = []
-        if batch:
-            self._run(batch, attention, labels, maps, progress)
-        label_volume = from_slice_axes(np.concatenate(labels)).astype(np.uint8)
-        attention_volume = None
-        if attention and maps and maps[0]:
-            stages = sorted(maps[0])
-            stacked = np.concatenate([np.stack([m[s] for s in stages], -1) for m in maps])
-            attention_volume = from_slice_axes(stacked).astype(np.float32)
+        labels, maps = segment_slices(
+            self.segmentor, self.slice_images(volume), self.batch_size, self.tta, attention,
+            progress,
+        )  # fmt: skip
+        label_volume = from_slice_axes(labels)
+        attention_volume = None if maps is None else from_slice_axes(maps)
         return VolumePrediction(np.ascontiguousarray(label_volume), attention_volume)
 
-    def _run(self, batch, attention: bool, labels: list, maps: list, progress) -> None:
-        prediction = self.segmentor(batch, attention=attention)
-        probs = prediction.probs
-        if self.tta == 'flip':
-            mirrored = self.segmentor([np.ascontiguousarray(image[:, ::-1]) for image in batch])
-            probs = (probs + mirrored.probs[..., ::-1]) / 2
-        labels.append(probs.argmax(axis=1))
-        if attention:
-            maps.append(_per_stage(prediction.attention))
-        if progress is not None:
-            progress(len(batch))
+
+def segment_slices(
+    segmentor: SliceSegmentor,
+    images: Iterable[np.ndarray],
+    batch_size: int = 8,
+    tta: str = 'none',
+    attention: bool = False,
+    progress=None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Segment slice images in batches, in order; the one loop every volume predictor runs.
+
+    Args:
+        segmentor: runs batches of slice images.
+        images: each ``(H, W)`` or ``(H, W, C)`` as the training loader gives a slice.
+        batch_size: slices per forward pass.
+        tta: ``'flip'`` averages the softmax of each slice and of its horizontal mirror.
+        attention: also return the gate coefficients.
+        progress: optional callable given the number of slices done after each batch.
+
+    Returns:
+        ``(labels (Z, H, W) uint8, attention (Z, H, W, S) float32 or None)``, in slice order.
+    """
+    if tta not in TTA_MODES:
+        raise ValueError(f'tta must be one of {TTA_MODES}, got {tta!r}')
+    labels, maps, batch = [], [], []
+    for image in images:
+        batch.append(image)
+        if len(batch) == batch_size:
+            _run(segmentor, batch, tta, attention, labels, maps, progress)
+            batch = []
+    if batch:
+        _run(segmentor, batch, tta, attention, labels, maps, progress)
+    label_slices = np.concatenate(labels).astype(np.uint8)
+    attention_slices = None
+    if attention and maps and maps[0]:
+        stages = sorted(maps[0])
+        stacked = np.concatenate([np.stack([m[s] for s in stages], -1) for m in maps])
+        attention_slices = stacked.astype(np.float32)
+    return label_slices, attention_slices
+
+
+def _run(segmentor, batch, tta: str, attention: bool, labels: list, maps: list, progress) -> None:
+    prediction = segmentor(batch, attention=attention)
+    probs = prediction.probs
+    if tta == 'flip':
+        mirrored = segmentor([np.ascontiguousarray(image[:, ::-1]) for image in batch])
+        probs = (probs + mirrored.probs[..., ::-1]) / 2
+    labels.append(probs.argmax(axis=1))
+    if attention:
+        maps.append(_per_stage(prediction.attention))
+    if progress is not None:
+        progress(len(batch))
 
 
 def _per_stage(attention: Dict[int, np.ndarray]) -> Dict[int, np.ndarray]:

@@ -1,0 +1,182 @@
+"""A Decathlon-layout set end to end: convert, train with the written config, test, predict.
+
+A tiny model (8 base channels, 6 iterations) is trained with the config the converter wrote
+for the generated phantom; ``tools/test.py`` scores the fold's validation case per volume,
+and ``tools/predict.py`` segments scans as the converter prepared them: a training scan gets
+exactly the labels ``tools/test.py`` predicted for its slices, in the scan's own voxel order
+and with the dataset's own label values, and ``imagesTs`` comes out on each scan's grid. The
+multi-channel path (nnU-Net channel files, a Decathlon 4D file) is checked on a 2-channel set.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+import pytest
+import torch
+from medpy.metric import binary
+from PIL import Image
+
+from attn_unet.datasets.case_slices import labels_on_scan_grid
+from attn_unet.datasets.slice_plan import SlicePlan
+from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
+
+ITERS = 6
+TINY = [
+    'model.backbone.base_channels=8',
+    'model.decode_head.in_channels=[32,16,8]',
+    'train_dataloader.batch_size=2',
+    'model.data_preprocessor.size=(64,64)',
+    'train_dataloader.dataset.pipeline.2.crop_size=(64,64)',
+    f'train_cfg.max_iters={ITERS}',
+    f'train_cfg.val_begin={ITERS + 1}',
+    f'default_hooks.checkpoint.interval={ITERS}',
+    *(f'{s}_dataloader.num_workers=0' for s in ('train', 'val', 'test')),
+    *(f'{s}_dataloader.persistent_workers=False' for s in ('train', 'val', 'test')),
+]
+
+
+def train(converted: Path, work: Path) -> dict:
+    """The AttentionUNet config the converter wrote into ``converted``, trained tiny."""
+    record = json.loads((converted / 'conversion.json').read_text())
+    config = converted / record['configs'][0]
+    result = run_tool('tools/train.py', config, '--work-dir', work, '--cfg-options', *TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(
+        converted=converted,
+        record=record,
+        config=work / config.name,  # the config the run dumped
+        checkpoint=Path((work / 'last_checkpoint').read_text().strip()),
+    )
+
+
+@pytest.fixture(scope='module')
+def trained(decathlon_raw, decathlon_converted, tmp_path_factory):
+    return dict(train(decathlon_converted, tmp_path_factory.mktemp('msd_run')), raw=decathlon_raw)
+
+
+def predict(model, *inputs, out_dir, capsys=None, monkeypatch=None):
+    args = ('tools/predict.py', model['config'], model['checkpoint'], *inputs,
+            '--out-dir', out_dir, '--no-progress')  # fmt: skip
+    if capsys is None:
+        return run_tool(*args)
+    return run_tool_in_process(*args, capsys=capsys, monkeypatch=monkeypatch)
+
+
+def _stack(paths) -> np.ndarray:
+    return np.stack([np.asarray(Image.open(p)) for p in sorted(paths)])
+
+
+def test_the_checkpoint_carries_the_plan(trained):
+    meta = torch.load(trained['checkpoint'], weights_only=False)['meta']['dataset_meta']
+    assert meta['volume_slices'] == trained['record']['volume_slices']
+    assert tuple(meta['classes']) == ('background', 'pancreas', 'cancer')
+
+
+def test_scored_per_volume_and_predicted_as_tested(trained, tmp_path, capsys, monkeypatch):
+    tested = run_tool_in_process(
+        'tools/test.py', trained['config'], trained['checkpoint'], '--work-dir', tmp_path / 't',
+        '--out', tmp_path / 'slices', '--out-metrics', tmp_path / 'metrics.json',
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stderr[-2000:]
+    metrics = json.loads((tmp_path / 'metrics.json').read_text())['metrics']
+    plan_record = trained['record']['volume_slices']
+    plan = SlicePlan.from_record(plan_record)
+    (case,) = trained['record']['splits']['folds'][0]['val']
+    grid = plan_record['cases'][case]
+    predicted = _stack((tmp_path / 'slices').glob(f'{case}_slice*.png'))
+    gt = _stack((trained['converted'] / 'ann_dir').glob(f'{case}_slice*.png'))
+    diagonal = math.sqrt(sum(((n - 1) * s) ** 2 for n, s in zip(grid['shape'], grid['spacing'])))
+    # per class and case: medpy on the stacked volume, HD95 in mm from the recorded spacing
+    for class_id, name in enumerate(plan.classes[1:], start=1):
+        p, g = predicted == class_id, gt == class_id
+        if p.any() and g.any():
+            expected = 100 * binary.dc(p, g), binary.hd95(p, g, voxelspacing=grid['spacing'])
+        else:
+            expected = (0.0, diagonal) if p.any() or g.any() else (math.nan, math.nan)
+        got = metrics[f'{case}/DSC.{name}'], metrics[f'{case}/HD95.{name}']
+        assert got == pytest.approx(expected, nan_ok=True), name
+        assert metrics[f'DSC.{name}'] == pytest.approx(expected[0], nan_ok=True)
+    # the same case through predict.py: test.py's labels, on the scan's grid, dataset values
+    scan_path = trained['raw'] / 'imagesTr' / f'{case}.nii.gz'
+    result = predict(trained, scan_path, out_dir=tmp_path / 'p')  # as users run it
+    assert result.returncode == 0, result.stderr[-2000:]
+    scan = nib.load(scan_path)
+    written = nib.load(tmp_path / 'p' / f'{case}.nii.gz')
+    np.testing.assert_array_equal(written.affine, scan.affine)
+    assert written.shape == scan.shape
+    expected = labels_on_scan_grid(plan, predicted, scan.affine)
+    np.testing.assert_array_equal(np.asarray(written.dataobj), expected)  # voxel for voxel
+    record = json.loads((tmp_path / 'p' / f'{case}.json').read_text())
+    assert record['classes'] == {'background': 0, 'pancreas': 1, 'cancer': 2}
+    assert record['preprocessing']['orientation'] == 'LPS'
+    assert record['preprocessing']['scan_orientation'] == grid['stored_orientation']
+
+
+def test_imagests_is_segmented_on_each_scans_grid(trained, tmp_path, capsys, monkeypatch):
+    run = predict(trained, trained['raw'] / 'imagesTs', out_dir=tmp_path / 'ts',
+                  capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    for scan_path in sorted((trained['raw'] / 'imagesTs').glob('*.nii.gz')):
+        scan = nib.load(scan_path)
+        written = nib.load(tmp_path / 'ts' / scan_path.name)
+        assert written.shape == scan.shape and np.array_equal(written.affine, scan.affine)
+        assert set(np.unique(np.asarray(written.dataobj))) <= {0, 1, 2}
+
+
+def test_btcv_ids_and_another_orientation_are_refused(trained, tmp_path, capsys, monkeypatch):
+    scan = trained['raw'] / 'imagesTs'
+    for extra, words in (
+        (['--label-ids', 'btcv'], "writes its dataset's own label values"),
+        (['--orientation', 'PRS'], 'puts every scan into its recorded order'),
+    ):
+        run = run_tool_in_process(
+            'tools/predict.py', trained['config'], trained['checkpoint'], scan, '--out-dir',
+            tmp_path / 'x', *extra, capsys=capsys, monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert_one_line_error(run, words)
+        assert not (tmp_path / 'x').exists()
+
+
+@pytest.fixture(scope='module')
+def two_channel(nnunet_raw, tmp_path_factory):
+    """The 2-channel (CT, T2) nnU-Net phantom, converted and trained tiny."""
+    from attn_unet.datasets.decathlon import ConvertOptions, convert_decathlon
+
+    root = tmp_path_factory.mktemp('nnunet_run')
+    options = ConvertOptions(num_folds=3, preset='cpu')
+    convert_decathlon(nnunet_raw, root / 'converted', options, progress=False)
+    return dict(train(root / 'converted', root / 'work'), raw=nnunet_raw)
+
+
+def test_channel_files_and_one_4d_file_are_one_case(two_channel, tmp_path, capsys, monkeypatch):
+    raw = two_channel['raw']
+    channels = [raw / 'imagesTs' / f'PANC_004_000{c}.nii.gz' for c in (0, 1)]
+    run = predict(two_channel, *channels, out_dir=tmp_path / 'files',
+                  capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    by_files = nib.load(tmp_path / 'files' / 'PANC_004.nii.gz')  # named as nnU-Net names it
+    first = nib.load(channels[0])
+    assert by_files.shape == first.shape and np.array_equal(by_files.affine, first.affine)
+    # the same case as one Decathlon-style 4D file gives the same labels
+    stacked = np.stack([np.asarray(nib.load(p).get_fdata(dtype=np.float32)) for p in channels], -1)
+    nib.save(nib.Nifti1Image(stacked, first.affine), tmp_path / 'case4d.nii.gz')
+    run = predict(two_channel, tmp_path / 'case4d.nii.gz', out_dir=tmp_path / 'stacked',
+                  capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    np.testing.assert_array_equal(
+        np.asarray(nib.load(tmp_path / 'stacked' / 'case4d.nii.gz').dataobj),
+        np.asarray(by_files.dataobj),
+    )
+    # one channel file alone, or a 3D scan, does not feed a 2-channel model: one line each
+    for inputs, words in (
+        ([channels[0]], 'case PANC_004 lacks'),
+        ([tmp_path / 'case4d.nii.gz', channels[0].parent / 'x.nii.gz'], 'does not exist'),
+    ):
+        run = predict(two_channel, *inputs, out_dir=tmp_path / 'bad',
+                      capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
+        assert_one_line_error(run, words)
+        assert not (tmp_path / 'bad').exists()
