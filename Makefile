@@ -2,9 +2,10 @@
 #   make demo   set up, then train and test on the mini Cityscapes and print its mIoU
 #   make test   set up, then run the test suite (slow tests excluded)
 #   make synapse-demo / make drive-demo   the CT and retinal-vessel demos, AttentionUNet vs UNet
+#   make msd-demo   your own dataset: a Decathlon-layout phantom converted, trained, tested, predicted
 # Set-up: the active virtual environment, else ./.venv (created here); the README's install
 # command runs once, and again only when setup.py, pyproject.toml or requirements/ change.
-.PHONY: install test lint demo synapse-demo drive-demo bench
+.PHONY: install test lint demo synapse-demo drive-demo msd-demo bench
 
 PYTHON ?= python3
 VENV := $(if $(VIRTUAL_ENV),$(VIRTUAL_ENV),.venv)
@@ -29,6 +30,9 @@ synapse-demo: $(STAMP)
 
 drive-demo: $(STAMP)
 	. $(BIN)/activate && bash demo/drive_demo.sh
+
+msd-demo: $(STAMP)
+	. $(BIN)/activate && bash demo/msd_demo.sh
 
 test: $(STAMP)
 	. $(BIN)/activate && python -m pytest -q

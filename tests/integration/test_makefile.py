@@ -42,6 +42,7 @@ def venv(tmp_path) -> Path:
         ('demo', 'bash demo/mini_cityscapes_demo.sh'),
         ('synapse-demo', 'bash demo/synapse_demo.sh'),
         ('drive-demo', 'bash demo/drive_demo.sh'),
+        ('msd-demo', 'bash demo/msd_demo.sh'),
     ],
 )
 def test_installs_once_then_runs(venv, target, command):

@@ -108,6 +108,7 @@ def _logits_fn(options):
 
 
 def _predict_case(case, out, segmentor, plan: SlicePlan, options, sources) -> List[str]:
+    import nibabel as nib
     from tqdm import tqdm
 
     channels = case.read()
@@ -127,8 +128,6 @@ def _predict_case(case, out, segmentor, plan: SlicePlan, options, sources) -> Li
         attention = labels_on_scan_grid(plan, maps, case.affine).astype(np.float32)
         write_like_scan(out['attention'], attention, case.scan, options.overwrite)
         written.append(out['attention'])
-    import nibabel as nib
-
     record = dict(
         case=case.case_id,
         inputs=list(case.files),

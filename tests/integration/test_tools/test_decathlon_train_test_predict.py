@@ -143,13 +143,24 @@ def test_btcv_ids_and_another_orientation_are_refused(trained, tmp_path, capsys,
 
 @pytest.fixture(scope='module')
 def two_channel(nnunet_raw, tmp_path_factory):
-    """The 2-channel (CT, T2) nnU-Net phantom, converted and trained tiny."""
+    """The 2-channel (CT, T2) nnU-Net phantom, converted, and an untrained tiny model of the
+    config written for it, saved as a training run saves it (the plan in its meta)."""
+    from attn_unet.apis import build_segmentor, load_config, parse_cfg_options
     from attn_unet.datasets.decathlon import ConvertOptions, convert_decathlon
+    from attn_unet.registry import DATASETS
 
     root = tmp_path_factory.mktemp('nnunet_run')
     options = ConvertOptions(num_folds=3, preset='cpu')
     convert_decathlon(nnunet_raw, root / 'converted', options, progress=False)
-    return dict(train(root / 'converted', root / 'work'), raw=nnunet_raw)
+    record = json.loads((root / 'converted' / 'conversion.json').read_text())
+    cfg = load_config(str(root / 'converted' / record['configs'][0]), parse_cfg_options(TINY))
+    cfg.dump(str(root / 'config.py'))
+    torch.manual_seed(0)
+    model = build_segmentor(cfg)
+    metainfo = DATASETS.build(cfg.val_dataloader.dataset).metainfo
+    meta = dict(dataset_meta={k: v for k, v in metainfo.items() if k != 'label_map'})
+    torch.save(dict(state_dict=model.state_dict(), meta=meta), root / 'model.pth')
+    return dict(raw=nnunet_raw, config=root / 'config.py', checkpoint=root / 'model.pth')
 
 
 def test_channel_files_and_one_4d_file_are_one_case(two_channel, tmp_path, capsys, monkeypatch):
