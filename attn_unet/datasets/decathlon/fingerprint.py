@@ -1,12 +1,14 @@
 """The training set's fingerprint: every case read once, before any slice is written.
 
-As nnU-Net's fingerprint extraction: per case its stored shape and voxel order, its
-spacing along the world axes (left-right, posterior-anterior, inferior-superior: ``'LPS'``
-order), its label's class voxel counts, and per channel up to 10,000 foreground voxels
-(label > 0) drawn at random (seeded) plus the case's own mean and std. Pooled over the
-cases they give the CT window and z-score (:mod:`.planner`). Reading the labels here is
-also where a label value ``dataset.json`` does not name, or a non-integer value, is
-refused: before anything is written.
+In the manner of nnU-Net's fingerprint extraction: per case its stored shape and voxel
+order, its spacing along the world axes (left-right, posterior-anterior, inferior-superior:
+``'LPS'`` order), its label's class voxel counts, and per channel up to 10,000 foreground
+voxels (label > 0) drawn at random without replacement (seeded; every one of a smaller
+foreground) plus the case's own mean and std. (nnU-Net v2 draws 10^8 foreground voxels in
+all, the same number from every case, with replacement.) Pooled over the cases they give
+the CT window and z-score (:mod:`.planner`). Reading the labels here is also where a label
+value ``dataset.json`` does not name, or a non-integer value, is refused: before anything
+is written.
 """
 
 import os.path as osp
@@ -28,7 +30,7 @@ __all__ = [
     'summarise',
 ]
 
-FOREGROUND_SAMPLES = 10_000  # per case and channel, as nnU-Net v2
+FOREGROUND_SAMPLES = 10_000  # per case and channel, without replacement
 WORLD_ORDER = 'LPS'
 
 
