@@ -1,17 +1,17 @@
-"""Training and testing machinery: the runner, its loop and hooks, CPU mixed precision.
+"""Training and testing machinery: the runner, its hooks, mixed precision on any device.
 
-Importing it registers what configs name: ``AttnUNetRunner``,
-``ResumableIterBasedTrainLoop``, ``AutoAmpOptimWrapper`` and the hooks.
+Importing it registers what configs name: ``AttnUNetRunner``, ``AutoAmpOptimWrapper`` and
+the hooks.
 """
 
 from .amp import AutoAmpOptimWrapper
 from .hooks import (
     AttentionVisualizationHook,
     DivergenceGuardHook,
+    ExactResumeHook,
     LabelIdGuardHook,
     SafeCheckpointHook,
 )
-from .loops import ResumableIterBasedTrainLoop
 from .memory_format import apply_memory_format
 from .runner import AttnUNetRunner
 from .sync_bn import CPUSyncBatchNorm
@@ -22,8 +22,8 @@ __all__ = [
     'AutoAmpOptimWrapper',
     'CPUSyncBatchNorm',
     'DivergenceGuardHook',
+    'ExactResumeHook',
     'LabelIdGuardHook',
-    'ResumableIterBasedTrainLoop',
     'SafeCheckpointHook',
     'apply_memory_format',
 ]

@@ -10,7 +10,7 @@ import torch
 
 from tests.helpers.distributed import free_port
 from tests.helpers.mini_runs import probe_config, tiny_options
-from tests.helpers.tools import run_tool
+from tests.helpers.tools import REPO, run_tool
 
 
 def test_dist_train_two_cpu_ranks_agree(tiny_data, tmp_path):
@@ -70,3 +70,21 @@ def test_dist_scripts_refuse_a_busy_port(script):
             'bash', f'tools/{script}', *_script_args(script, '2'), env={'PORT': str(port)}
         )
     _assert_script_refuses(result, f'PORT {port} is busy', 'PORT=')
+
+
+@pytest.mark.parametrize('script', ['dist_train.sh', 'dist_test.sh'])
+def test_dist_scripts_refuse_more_processes_than_visible_gpus(script, tmp_path):
+    """On a 1-GPU machine 8 ranks would die in mmengine, one traceback each; refused instead."""
+    fake = tmp_path / 'one_gpu'
+    fake.mkdir()
+    (fake / 'sitecustomize.py').write_text(
+        'import torch\ntorch.cuda.is_available = lambda: True\ntorch.cuda.device_count = lambda: 1\n'
+    )
+    result = run_tool(
+        'bash', f'tools/{script}', *_script_args(script, '8'),
+        env={'PYTHONPATH': f'{fake}:{REPO}', 'CUDA_VISIBLE_DEVICES': '0'},
+    )  # fmt: skip
+    _assert_script_refuses(
+        result, '8 processes per node but 1 GPU visible (CUDA_VISIBLE_DEVICES=0)',
+        f'at most 1 (e.g. bash tools/{script} CONFIG ', 'several nodes',
+    )  # fmt: skip

@@ -57,12 +57,18 @@ def test_config_table_is_complete():
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
-def test_config_loads_and_builds(path):
+def test_config_loads_and_builds(path, monkeypatch):
     from mmseg.registry import MODELS
+
+    from attn_unet.engine import named_hooks
 
     cfg = Config.fromfile(path)
     init_default_scope(cfg.default_scope)
     assert cfg.runner_type == 'AttnUNetRunner'
+    warnings = []
+    monkeypatch.setattr(named_hooks, 'print_log', lambda line, **kwargs: warnings.append(line))
+    named_hooks.check_named_hooks(cfg)  # SafeCheckpointHook and every guard are named
+    assert warnings == []
     check_input_sizes(cfg)
     model = MODELS.build(_with_bn(cfg.model.to_dict()))
     assert not any(isinstance(m, torch.nn.SyncBatchNorm) for m in model.modules())
