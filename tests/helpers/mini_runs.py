@@ -9,7 +9,7 @@ MINI_ATTN_CONFIG = 'configs/attn_unet/attn-unet-s4-d8_fcn_1xb4-1k_mini-cityscape
 
 
 def probe_config(folder: Path, hooks) -> Path:
-    """A config in ``folder``: the mini AttentionUNet config, its guards plus the probe ``hooks``."""
+    """A config in ``folder``: the mini AttentionUNet config (guards kept) plus probe ``hooks``."""
     path = folder / 'probe_config.py'
     path.write_text(
         f"_base_ = ['{REPO / MINI_ATTN_CONFIG}']\n"

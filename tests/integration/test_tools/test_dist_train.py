@@ -78,7 +78,9 @@ def test_dist_scripts_refuse_more_processes_than_visible_gpus(script, tmp_path):
     fake = tmp_path / 'one_gpu'
     fake.mkdir()
     (fake / 'sitecustomize.py').write_text(
-        'import torch\ntorch.cuda.is_available = lambda: True\ntorch.cuda.device_count = lambda: 1\n'
+        'import torch\n'
+        'torch.cuda.is_available = lambda: True\n'
+        'torch.cuda.device_count = lambda: 1\n'
     )
     result = run_tool(
         'bash', f'tools/{script}', *_script_args(script, '8'),

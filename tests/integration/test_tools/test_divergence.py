@@ -57,4 +57,6 @@ def test_diverging_run_stops_at_the_iteration_keeping_the_finite_checkpoint(
     kept = torch.load(work_dir / 'iter_1.pth', map_location='cpu', weights_only=True)
     assert all(v.isfinite().all() for v in kept['state_dict'].values() if v.is_floating_point())
     assert not re.search(r'Iter\(train\) \[3/4\]', run.stdout + run.stderr), 'it trained on'
-    assert ('custom_hooks has no DivergenceGuardHook' in run.stdout + run.stderr) == (guard == 'off')
+    assert ('custom_hooks has no DivergenceGuardHook' in run.stdout + run.stderr) == (
+        guard == 'off'
+    )

@@ -5,7 +5,8 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from attn_unet.engine.preflight import backbone_downsample_rate, check_input_sizes
+from attn_unet.engine.preflight import check_input_sizes
+from attn_unet.models import backbone_downsample_rate
 from tests.helpers.tools import REPO
 
 CONFIG_DIR = REPO / 'configs'
