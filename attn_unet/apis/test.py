@@ -74,6 +74,10 @@ def prepare_test_cfg(args) -> Config:
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
+    if getattr(args, 'fast', False):
+        loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
+        cfg.test_cfg = dict(loop, type='FastTestLoop')
+        cfg.model_memory_format = 'channels_last'
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True

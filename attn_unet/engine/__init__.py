@@ -1,10 +1,11 @@
 """Training and testing machinery: the runner, its hooks, mixed precision on any device.
 
-Importing it registers what configs name: ``AttnUNetRunner``, ``AutoAmpOptimWrapper`` and
-the hooks.
+Importing it registers what configs name: ``AttnUNetRunner``, ``AutoAmpOptimWrapper``,
+``FastTestLoop`` and the hooks.
 """
 
 from .amp import AutoAmpOptimWrapper
+from .fast_inference import FastTestLoop, fast_inference_dtype, prepare_fast_inference
 from .hooks import (
     AttentionVisualizationHook,
     DivergenceGuardHook,
@@ -23,7 +24,10 @@ __all__ = [
     'CPUSyncBatchNorm',
     'DivergenceGuardHook',
     'ExactResumeHook',
+    'FastTestLoop',
     'LabelIdGuardHook',
     'SafeCheckpointHook',
     'apply_memory_format',
+    'fast_inference_dtype',
+    'prepare_fast_inference',
 ]
