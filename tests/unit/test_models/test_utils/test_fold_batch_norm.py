@@ -44,10 +44,9 @@ def test_conv_module(kwargs, folded):
 
 @pytest.mark.parametrize('channels_last', [False, True])
 def test_attention_unet_keeps_its_output_and_memory_format(channels_last):
-    backbone = _randomise_bn(AttentionUNet(base_channels=4, num_stages=4,
-                                           strides=(1, 1, 1, 1), downsamples=(True,) * 3,
-                                           enc_num_convs=(2,) * 4, dec_num_convs=(2,) * 3,
-                                           enc_dilations=(1,) * 4, dec_dilations=(1,) * 3))  # fmt: skip
+    s4 = dict(num_stages=4, strides=(1,) * 4, downsamples=(True,) * 3, enc_num_convs=(2,) * 4,
+              dec_num_convs=(2,) * 3, enc_dilations=(1,) * 4, dec_dilations=(1,) * 3)  # fmt: skip
+    backbone = _randomise_bn(AttentionUNet(base_channels=4, **s4))
     x = torch.randn(1, 3, 32, 32)
     if channels_last:
         backbone.to(memory_format=torch.channels_last)
