@@ -169,6 +169,7 @@ def format_report(report: dict) -> str:
             f'| {run["model"]} | {run["variant"]} | {loop["images_per_s"]:.2f} | '
             f'{step["images_per_s"]:.2f} | {loop["images_per_s"] / step["images_per_s"]:.2f} | '
             f'{loop["outside_step_ms"]:.1f} | {loop["loader_wait_ms"]:.1f} | '
+            f'{loop["hooks_ms"]:.1f} | {loop["loop_ms"]:.1f} | '
             f'{"-" if memory is None else f"{memory:.0f}"} |'
         )
     lines += ['', 'host ms per iteration by hook (first run):']

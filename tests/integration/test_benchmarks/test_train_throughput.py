@@ -28,6 +28,8 @@ def test_small_run_reports_the_loop_the_step_the_loader_and_inference(tmp_path):
     assert loop['iterations'] == 3 and loop['images_per_s'] > 0
     assert 0 < loop['train_step_ms'] < loop['iteration_ms']
     assert loop['outside_step_ms'] >= loop['hooks_ms'] > 0
+    parts = loop['loader_wait_ms'] + loop['loop_ms'] + loop['hooks_ms'] + loop['train_step_ms']
+    assert abs(parts - loop['iteration_ms']) < 0.05 * loop['iteration_ms']  # run_iter's rest
     # the guards run in the loop and are timed like every other hook
     for hook in ('DivergenceGuardHook', 'LabelIdGuardHook', 'ExactResumeHook',
                  'SafeCheckpointHook', 'RuntimeInfoHook', 'LoggerHook'):  # fmt: skip
