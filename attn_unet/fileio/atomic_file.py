@@ -13,6 +13,8 @@ import os.path as osp
 from contextlib import contextmanager
 from typing import Iterator
 
+from attn_unet.errors import disk_full_reason
+
 from .partial_name import partial_name
 from .staging_claim import claim_new_file
 
@@ -75,9 +77,12 @@ def name_the_given_path(exc: BaseException, hidden: str, path: str) -> None:
     """Make an ``OSError`` about the hidden staging name ``hidden`` name ``path`` instead.
 
     A user who passed ``ro/metrics.json`` is told about that path, not about
-    ``ro/.metrics.partial.json``, a name they never gave.
+    ``ro/.metrics.partial.json``, a name they never gave. A full disk that a writer
+    reports without a file name (gzip, zlib) is named ``path`` too.
     """
     if isinstance(exc, OSError):
+        if exc.filename is None and disk_full_reason(exc):
+            exc.filename = path
         if exc.filename == hidden:
             exc.filename = path
         if exc.filename2 == hidden:

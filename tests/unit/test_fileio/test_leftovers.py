@@ -1,7 +1,6 @@
 """What a killed run left is removed by the next run; a live run's staging and user files stay."""
 
 import os
-import subprocess
 
 import pytest
 
@@ -13,6 +12,7 @@ from attn_unet.fileio import (
     remove_leftovers,
 )
 from tests.helpers.held_staging import writer_process
+from tests.helpers.small_disks import read_only_folder, small_disk
 
 DEAD_PID = 4194304 + 7  # above Linux's largest pid: never a running process
 
@@ -159,29 +159,26 @@ def test_a_busy_shared_stage_is_refused_not_cleared(tmp_path):
         assert (tmp_path / '.preds.partial' / 'a.png').is_file()
 
 
-@pytest.fixture()
-def read_only_dir(tmp_path):
-    """A folder nobody may write into: a read-only tmpfs as root, else chmod 555."""
-    folder = tmp_path / 'ro'
-    folder.mkdir()
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
-        return
-    mount = ['mount', '-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', str(folder)]
-    if subprocess.run(mount, capture_output=True).returncode != 0:
-        pytest.skip('root without mount rights: cannot make a read-only folder')
-    yield folder
-    subprocess.run(['umount', str(folder)], check=True)
+def test_errors_name_the_path_the_caller_gave_not_the_hidden_one(tmp_path):
+    with read_only_folder(tmp_path / 'ro') as read_only:
+        target = str(read_only / 'metrics.json')
+        with pytest.raises(OSError) as info:
+            with atomic_write(target) as partial:
+                open(partial, 'w').close()
+        assert info.value.filename == target
+        with pytest.raises(OSError) as info:
+            StagedFolder(str(read_only / 'preds')).prepare()
+        assert info.value.filename == str(read_only / 'preds')
 
 
-def test_errors_name_the_path_the_caller_gave_not_the_hidden_one(read_only_dir):
-    target = str(read_only_dir / 'metrics.json')
-    with pytest.raises(OSError) as info:
-        with atomic_write(target) as partial:
-            open(partial, 'w').close()
-    assert info.value.filename == target
-    with pytest.raises(OSError) as info:
-        StagedFolder(str(read_only_dir / 'preds')).prepare()
-    assert info.value.filename == str(read_only_dir / 'preds')
+def test_a_full_disk_unnamed_by_the_writer_names_the_file(tmp_path):
+    import gzip
+
+    with small_disk(tmp_path / 'disk', 16) as disk:
+        target = str(disk / 'case7.nii.gz')
+        with pytest.raises(OSError) as info:
+            with atomic_write(target) as partial:
+                with gzip.open(partial, 'wb', compresslevel=0) as f:
+                    f.write(os.urandom(64 * 1024))
+        assert info.value.errno == 28 and info.value.filename == target
+        assert os.listdir(disk) == []  # no partial file left
