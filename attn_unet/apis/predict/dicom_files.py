@@ -101,7 +101,7 @@ def find_dicom_files(folder: str) -> List[str]:
             path = osp.join(parent, name)
             if not name.startswith('.') and osp.isfile(path) and is_dicom_file(path):
                 found.append(path)
-    return found
+    return sorted(found)
 
 
 def import_pydicom():
