@@ -4,13 +4,15 @@
 glob such as ``iter_*.pth`` passes it over, and ending in the format's suffix
 (``.nii.gz``, ``.png``, ``.onnx``, ``.pth``), so a writer that picks the format
 from the name (nibabel) writes the right one. A name of one process only carries
-its id (``.NAME.partial-PID.SUFFIX``; a staging folder ``.NAME.partial-PID-XXXX``).
+its id (``.NAME.partial-PID.SUFFIX``, ``-PID-TID`` off the main thread; a staging folder
+``.NAME.partial-PID-XXXX``).
 :func:`parse_partial_name` reads such a name back: the final name and the pid.
 """
 
 import os
 import os.path as osp
 import re
+import threading
 from typing import NamedTuple
 
 __all__ = [
@@ -45,8 +47,9 @@ def partial_name(path: str, keep_suffix: bool = True, unique: bool = False) -> s
         path: the file (or folder) being written.
         keep_suffix: end the name in ``path``'s format suffix (files); False
             gives ``.NAME.partial`` (folders).
-        unique: add this process's id (``.NAME.partial-PID.SUFFIX``), for a
-            file that several processes may write at once.
+        unique: add this process's id (``.NAME.partial-PID.SUFFIX``), and off the
+            main thread the thread's too (``.NAME.partial-PID-TID.SUFFIX``), for a
+            file that several processes or threads may write at once.
 
     Returns:
         ``DIR/.iter_4.partial.pth`` for ``DIR/iter_4.pth``,
@@ -55,7 +58,11 @@ def partial_name(path: str, keep_suffix: bool = True, unique: bool = False) -> s
     """
     folder, name = osp.split(path)
     suffix = format_suffix(name) if keep_suffix else ''
-    mark = f'{PARTIAL_MARK}-{os.getpid()}' if unique else PARTIAL_MARK
+    mark = PARTIAL_MARK
+    if unique:
+        thread = threading.current_thread()
+        on_main = thread is threading.main_thread()
+        mark += f'-{os.getpid()}' if on_main else f'-{os.getpid()}-{threading.get_native_id()}'
     return osp.join(folder, f'.{name[: len(name) - len(suffix)]}{mark}{suffix}')
 
 

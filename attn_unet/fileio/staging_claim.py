@@ -18,8 +18,12 @@ from attn_unet.errors import ToolError
 __all__ = ['StagingBusyError', 'StagingClaim', 'claim_new_file', 'try_claim']
 
 
-class StagingBusyError(ToolError):
-    """Another live process holds the staging a run was about to write."""
+class StagingBusyError(ToolError, OSError):
+    """Another live writer holds the staging a run was about to write.
+
+    An ``OSError`` too: a caller that treats a failed write as a skipped one (a cache)
+    does so here as well.
+    """
 
 
 class StagingClaim:
