@@ -24,10 +24,9 @@ from attn_unet.datasets.ct_slices import (
 )
 
 from .slice_segmentor import SliceSegmentor
+from .tta import TTA_MODES, segment_batch
 
 __all__ = ['VolumePrediction', 'VolumePredictor']
-
-TTA_MODES = ('none', 'flip')
 
 
 @dataclass
@@ -100,12 +99,8 @@ class VolumePredictor:
         return VolumePrediction(np.ascontiguousarray(label_volume), attention_volume)
 
     def _run(self, batch, attention: bool, labels: list, maps: list, progress) -> None:
-        prediction = self.segmentor(batch, attention=attention)
-        probs = prediction.probs
-        if self.tta == 'flip':
-            mirrored = self.segmentor([np.ascontiguousarray(image[:, ::-1]) for image in batch])
-            probs = (probs + mirrored.probs[..., ::-1]) / 2
-        labels.append(probs.argmax(axis=1))
+        prediction = segment_batch(self.segmentor, batch, attention, self.tta)
+        labels.append(prediction.probs.argmax(axis=1))
         if attention:
             maps.append(_per_stage(prediction.attention))
         if progress is not None:
