@@ -2,17 +2,17 @@
 
 mmengine's ``AmpOptimWrapper`` refuses machines without an accelerator, and on CUDA it
 builds a ``GradScaler`` whatever the dtype: with bf16 that is an unscale pass and a host
-sync every step for nothing, since bf16 has fp32's exponent range. :class:`AutoAmpOptimWrapper`
-picks the autocast dtype for the device the run trains on:
+sync every step for nothing, since bf16 has fp32's exponent range. ``AutoAmpOptimWrapper``
+(what ``tools/train.py --amp`` names) builds the wrapper for the device the run trains on:
 
 - ``dtype=None`` (``tools/train.py --amp``): bf16 on a CUDA card that has it (Ampere and
   newer) and on the CPU, fp16 on other accelerators;
 - ``dtype='bfloat16'``: bf16, no loss scaler (refused on a CUDA card without bf16);
 - ``dtype='float16'``: fp16 with mmengine's dynamic loss scaling (accelerators only).
 
-Only the fp16 path has a ``loss_scaler``; the divergence guard's skipped-step allowance
-applies only there. bf16 on a CPU without AVX512-BF16 or AMX is slower than fp32: a
-warning says so when the wrapper is built.
+Only the fp16 path (mmengine's ``AmpOptimWrapper``) has a ``loss_scaler``, so the divergence
+guard's skipped-step allowance applies only there; bf16 gets an :class:`AutocastOptimWrapper`.
+bf16 on a CPU without AVX512-BF16 or AMX is slower than fp32: a warning says so.
 """
 
 import warnings
@@ -26,7 +26,7 @@ from mmengine.optim import AmpOptimWrapper, OptimWrapper
 from attn_unet.errors import ConfigValueError
 from attn_unet.registry import OPTIM_WRAPPERS
 
-__all__ = ['AutoAmpOptimWrapper', 'amp_dtype', 'cpu_has_native_bf16']
+__all__ = ['AutoAmpOptimWrapper', 'AutocastOptimWrapper', 'amp_dtype', 'cpu_has_native_bf16']
 
 SLOW_BF16_WARNING = (
     '--amp on a CPU without AVX512-BF16 or AMX: bf16 autocast is likely slower than fp32 here; '
@@ -76,58 +76,52 @@ def amp_dtype(dtype, device: str) -> torch.dtype:
     return dtype
 
 
-@OPTIM_WRAPPERS.register_module()
-class AutoAmpOptimWrapper(AmpOptimWrapper):
-    """Autocast in the device's best half precision; a loss scaler only for fp16.
+class AutocastOptimWrapper(OptimWrapper):
+    """mmengine's ``OptimWrapper`` under autocast to ``dtype``, with no loss scaler (bf16).
 
     Args:
-        loss_scale: as ``AmpOptimWrapper``, for fp16 only.
-        dtype: ``None`` (by device), ``'bfloat16'`` or ``'float16'`` (see module doc).
-        use_fsdp: as ``AmpOptimWrapper``, for fp16 only.
+        dtype: the autocast dtype (``torch.bfloat16``).
+        device_type: ``'cuda'`` or ``'cpu'``.
         **kwargs: passed to :class:`~mmengine.optim.OptimWrapper`.
     """
 
-    def __init__(self, loss_scale='dynamic', dtype=None, use_fsdp=False, **kwargs):
-        self.device_type = get_device()
-        self.cast_dtype = amp_dtype(dtype, self.device_type)
-        if self.cast_dtype == torch.float16:
-            super().__init__(loss_scale=loss_scale, dtype='float16', use_fsdp=use_fsdp, **kwargs)
-            return
-        OptimWrapper.__init__(self, **kwargs)
+    def __init__(self, dtype: torch.dtype, device_type: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.cast_dtype = dtype
+        self.device_type = device_type
         self.loss_scaler = None
-        if self.device_type == 'cpu' and not cpu_has_native_bf16():
-            warnings.warn(SLOW_BF16_WARNING, RuntimeWarning, stacklevel=2)
-
-    def backward(self, loss: torch.Tensor, **kwargs) -> None:
-        if self.loss_scaler is None:
-            return OptimWrapper.backward(self, loss, **kwargs)
-        return super().backward(loss, **kwargs)
-
-    def step(self, **kwargs) -> None:
-        if self.loss_scaler is None:
-            return OptimWrapper.step(self, **kwargs)
-        return super().step(**kwargs)
-
-    def state_dict(self) -> dict:
-        if self.loss_scaler is None:
-            return OptimWrapper.state_dict(self)
-        return super().state_dict()
 
     def load_state_dict(self, state_dict: dict) -> None:
-        if self.loss_scaler is None:
-            state_dict.pop('loss_scaler', None)  # a checkpoint of an fp16 run
-            return OptimWrapper.load_state_dict(self, state_dict)
-        return super().load_state_dict(state_dict)
+        state_dict.pop('loss_scaler', None)  # a checkpoint of an fp16 run
+        super().load_state_dict(state_dict)
 
     @contextmanager
     def optim_context(self, model: nn.Module):
         """Gradient-accumulation context plus autocast to :attr:`cast_dtype`."""
-        if self.loss_scaler is not None:
-            with super().optim_context(model):
-                yield
-            return
-        with (
-            OptimWrapper.optim_context(self, model),
-            torch.autocast(self.device_type, dtype=self.cast_dtype),
-        ):
+        with super().optim_context(model), torch.autocast(self.device_type, self.cast_dtype):
             yield
+
+
+@OPTIM_WRAPPERS.register_module(name='AutoAmpOptimWrapper')
+def AutoAmpOptimWrapper(loss_scale='dynamic', dtype=None, use_fsdp=False, **kwargs) -> OptimWrapper:  # noqa: N802
+    """The mixed-precision wrapper for this device: see the module doc.
+
+    Args:
+        loss_scale: as ``AmpOptimWrapper``, for fp16 only.
+        dtype: ``None`` (by device), ``'bfloat16'`` or ``'float16'``.
+        use_fsdp: as ``AmpOptimWrapper``, for fp16 only.
+        **kwargs: passed to :class:`~mmengine.optim.OptimWrapper`.
+
+    Returns:
+        mmengine's ``AmpOptimWrapper`` for fp16, else an :class:`AutocastOptimWrapper`.
+
+    Raises:
+        ConfigValueError: a dtype the device cannot run.
+    """
+    device_type = get_device()
+    cast_dtype = amp_dtype(dtype, device_type)
+    if cast_dtype == torch.float16:
+        return AmpOptimWrapper(loss_scale=loss_scale, dtype='float16', use_fsdp=use_fsdp, **kwargs)
+    if device_type == 'cpu' and not cpu_has_native_bf16():
+        warnings.warn(SLOW_BF16_WARNING, RuntimeWarning, stacklevel=2)
+    return AutocastOptimWrapper(cast_dtype, device_type, **kwargs)

@@ -57,9 +57,8 @@ from .memory_format import apply_memory_format
 from .named_hooks import check_named_hooks
 from .path_kinds import check_folder_path
 from .preflight import check_dataloaders, check_datasets, check_input_sizes
-from .resume import find_checkpoint_to_resume
 from .staged_test_output import StagedTestOutput
-from .work_dir import claim_for_training, claim_work_dir, config_copy_name, remove_stale_partials
+from .work_dir import claim_for_training, remove_stale_partials
 
 __all__ = ['AttnUNetRunner']
 
@@ -150,8 +149,7 @@ class AttnUNetRunner(Runner):
             return
         check_datasets(self.cfg, mode)
         if mode == 'train' and self._resume:
-            path, checkpoint, note = self._resume_found or find_checkpoint_to_resume(self.cfg)
-            self._resume_found = None
+            path, checkpoint, note = self._resume_found or (None, None, None)
             if note:
                 print_log(note, logger='current', level=logging.WARNING)
             if path is not None:
@@ -206,14 +204,6 @@ class AttnUNetRunner(Runner):
 
     def _take_work_dir(self) -> None:
         if self.rank == 0:
-            if self._work_dir_lock is None:  # built without from_cfg
-                self._work_dir_lock, self._claim_note = claim_work_dir(
-                    self.work_dir,
-                    resume=bool(self._resume),
-                    overwrite=bool(self.cfg.get('overwrite')),
-                    config_copy=config_copy_name(self.cfg),
-                    keep=(self.timestamp,),
-                )
             remove_stale_partials(self.work_dir)  # this run holds the lock: nobody writes them
         if self._claim_note:
             self.logger.info(self._claim_note)
@@ -295,6 +285,11 @@ class AttnUNetRunner(Runner):
     def train(self) -> nn.Module:
         # The work dir was taken in from_cfg (before anything was written there); the
         # lock is held until training ends, whatever ends it.
+        if self._resume_found is None:
+            raise RuntimeError(
+                'build AttnUNetRunner with AttnUNetRunner.from_cfg(cfg) (as RUNNERS.build does) '
+                'to train: it takes the work dir first'
+            )
         try:
             self.preflight('train')
             self._take_work_dir()
