@@ -12,10 +12,9 @@ import os.path as osp
 from mmengine.config import Config
 from mmengine.dist import is_main_process
 
-from attn_unet.engine.path_kinds import check_file_path, check_folder_path
 from attn_unet.engine.staged_test_output import StagedTestOutput
 from attn_unet.errors import ToolError
-from attn_unet.fileio import write_text_atomically
+from attn_unet.fileio import check_file_path, check_folder_path, write_text_atomically
 
 from .config import load_config
 from .runner import build_runner, set_work_dir

@@ -7,7 +7,6 @@ Importing it registers what configs name: ``AttnUNetRunner``, ``AutoAmpOptimWrap
 from .amp import AutoAmpOptimWrapper
 from .fast_inference import FastTestLoop, fast_inference_dtype, prepare_fast_inference
 from .hooks import (
-    AttentionVisualizationHook,
     DivergenceGuardHook,
     ExactResumeHook,
     LabelIdGuardHook,
@@ -15,13 +14,10 @@ from .hooks import (
 )
 from .memory_format import apply_memory_format
 from .runner import AttnUNetRunner
-from .sync_bn import CPUSyncBatchNorm
 
 __all__ = [
-    'AttentionVisualizationHook',
     'AttnUNetRunner',
     'AutoAmpOptimWrapper',
-    'CPUSyncBatchNorm',
     'DivergenceGuardHook',
     'ExactResumeHook',
     'FastTestLoop',

@@ -1,35 +1,23 @@
 """A Runner that checks its input once, trains distributed on CPU and loses nothing.
 
-Selected by ``runner_type = 'AttnUNetRunner'`` in ``configs/_base_/default_runtime.py``.
-Who builds it: this repository's ``tools/train.py`` and ``tools/test.py``, and mmseg
-1.2.2's own ``tools/train.py``, which calls ``RUNNERS.build(cfg)`` when the config names a
-runner type. mmseg's own ``tools/test.py`` does not: it calls mmengine's
-``Runner.from_cfg``, so it runs the plain Runner, without the preflight and without the
-staged ``--out`` folder; the hooks the config names run there too (see
-``docs/en/train_test.md``).
+Selected by ``runner_type`` in ``configs/_base_/default_runtime.py``. This repository's
+``tools/train.py`` and ``tools/test.py`` build it, and so does mmseg 1.2.2's own
+``tools/train.py`` (``RUNNERS.build``); mmseg's ``tools/test.py`` builds mmengine's plain
+Runner (``Runner.from_cfg``), without the preflight and the staged ``--out`` folder.
 
-What it adds to mmengine's Runner:
+What it adds to mmengine's Runner, and nothing else (the guards that are hooks are named by
+the config, :mod:`.named_hooks`):
 
-- one preflight: what the config alone decides (stage tuples, input sizes, the guard
-  hooks it names) before the model is built, then the data and the checkpoint (read
-  once, checked to fit the model, then used for loading without a second read) before
-  anything is trained or evaluated;
-- checkpoints written complete or not at all (a hidden partial file, renamed), never
-  with non-finite weights (checked with one fused reduction before each write);
-- a work dir taken before anything is written into it: locked while a training run
-  writes there, and a fresh run refused where another run's checkpoints lie unless it
-  resumes or overwrites (:mod:`.work_dir`); a resume continues with the saved seed;
+- one preflight: what the config alone decides before the model is built, then the data
+  and the checkpoint (read once, checked to fit, loaded without a second read);
+- a work dir claimed before anything is written into it (:mod:`.work_dir`), a resume that
+  continues with the saved seed;
+- checkpoints written whole (a hidden partial file, renamed) and never with non-finite
+  weights;
 - gloo and CPU DDP where there is no CUDA, ``model_memory_format``, and the
-  ``after_build_dataloader`` hook event (so that a hook can change a dataset before the
-  loader's workers start: :class:`~.hooks.LabelIdGuardHook`);
-- one copy of each pipeline in the config it runs and dumps (:mod:`.config_pipelines`),
-  and test outputs that appear only complete.
-
-Everything else runs as the config names it: the guarantees that live in hooks
-(:class:`~.hooks.SafeCheckpointHook`, :class:`~.hooks.DivergenceGuardHook`,
-:class:`~.hooks.LabelIdGuardHook`, :class:`~.hooks.ExactResumeHook`) are
-named by every config (:mod:`.named_hooks` refuses mmengine's plain checkpoint hook and
-warns about a guard left out).
+  ``after_build_dataloader`` hook event (a hook may change a dataset before the loader's
+  workers copy it);
+- one copy of each pipeline in the config it runs and dumps, test outputs that appear whole.
 """
 
 import copy
@@ -43,19 +31,18 @@ from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
 
+from attn_unet.datasets.config_pipelines import reconcile_with_config_file
 from attn_unet.errors import disk_full_error, disk_full_reason
-from attn_unet.fileio import atomic_write
+from attn_unet.fileio import atomic_write, check_folder_path
 from attn_unet.registry import RUNNERS
 
 from .checkpoint import check_state_dict_fits, checkpoint_step, load_checkpoint_file
-from .config_pipelines import reconcile_with_config_file
 from .cpu_ddp import needs_cpu_ddp, setup_cpu_dist, wrap_cpu_ddp
 from .dist import check_gpu_per_process
 from .hooks import agree_across_ranks, diverged_error, non_finite_weight
 from .log_files import stop_on_log_write_errors
 from .memory_format import apply_memory_format
 from .named_hooks import check_named_hooks
-from .path_kinds import check_folder_path
 from .preflight import check_dataloaders, check_datasets, check_input_sizes
 from .staged_test_output import StagedTestOutput
 from .work_dir import claim_for_training, remove_stale_partials

@@ -1,7 +1,6 @@
-"""Every hook the project registers: safe checkpoints, the divergence guard, the label-id guard,
-exact resume, attention maps."""
+"""The training guards: safe checkpoints, the divergence guard, the label-id guard, exact
+resume (the attention-map hook is :mod:`attn_unet.visualization`'s)."""
 
-from .attention_visualization_hook import AttentionVisualizationHook
 from .checkpoint_hook import SafeCheckpointHook
 from .divergence_guard_hook import (
     DivergenceGuardHook,
@@ -13,7 +12,6 @@ from .exact_resume_hook import ExactResumeHook
 from .label_id_guard_hook import LabelIdGuardHook
 
 __all__ = [
-    'AttentionVisualizationHook',
     'DivergenceGuardHook',
     'ExactResumeHook',
     'LabelIdGuardHook',
