@@ -35,6 +35,9 @@ setup(
         'lite': read_requirements('lite'),
         # ONNX export (tools/deployment/export_onnx.py) and the onnxruntime backend.
         'deploy': read_requirements('deploy'),
+        # DICOM series in and DICOM Segmentation out (tools/predict.py): pydicom, highdicom
+        # and pydicom's decoder plugins for compressed series.
+        'dicom': read_requirements('dicom'),
         'tests': read_requirements('tests'),
     },
     include_package_data=True,

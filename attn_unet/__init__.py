@@ -3,8 +3,8 @@
 Importing this package (configs do it through ``custom_imports``) makes
 mmseg importable with mmcv-lite, lets torch's safe loader read mmengine
 checkpoints, and registers what configs name: the AttentionUNet backbone and
-its gates, heads and losses, the Synapse transform and metrics, the runner,
-its loop, hooks and CPU mixed-precision wrapper. What only tools need
+its gates, heads and losses, the datasets, transforms and metrics, the runner,
+its hooks, test loop and mixed-precision wrapper, the attention-map hook. What only tools need
 (``attn_unet.apis``, ``attn_unet.analysis``, the converters) is imported by
 the tools.
 """
@@ -14,7 +14,7 @@ from .compat import allow_mmengine_checkpoint_globals, install_missing_ops_stub
 install_missing_ops_stub()
 allow_mmengine_checkpoint_globals()
 
-from . import datasets, engine, evaluation  # noqa: E402, F401
+from . import datasets, engine, evaluation, visualization  # noqa: E402, F401
 from .models import AttentionGate, AttentionUNet  # noqa: E402
 from .version import __version__  # noqa: E402
 

@@ -35,7 +35,20 @@ _DISK_FULL = {errno.ENOSPC: 'disk full', errno.EDQUOT: 'disk quota exceeded'}
 
 
 class ToolError(Exception):
-    """Bad input a tool reports in one line naming the problem and the fix."""
+    """Bad input a tool reports in one line naming the problem and the fix.
+
+    Raised in a data loader worker (a label check in the pipeline, say), it reaches the
+    main process as torch re-raises it: the same type, its message behind the worker's
+    traceback. ``str()`` gives the worker's message alone, so the tool's one line is the
+    same wherever the error was raised.
+    """
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if not text.startswith('Caught ') or 'DataLoader worker process' not in text:
+            return text
+        marker = f'{type(self).__module__}.{type(self).__qualname__}: '
+        return text.rpartition(marker)[2].strip() if marker in text else text
 
 
 class InputSizeError(ToolError, ValueError):

@@ -129,8 +129,8 @@ def model_rows(name: str, config: str, shape, args, folder: str) -> list[Row]:
         export_onnx_model,
         preprocessed_batch,
     )
-    from attn_unet.engine.preflight import backbone_downsample_rate
     from attn_unet.errors import ToolError
+    from attn_unet.models import backbone_downsample_rate
 
     cfg = variant_config(config, args.base_channels)
     check_model_input_sizes(cfg.model, [shape])

@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from mmengine.logging import MMLogger
 
-pytest_plugins = ['tests.helpers.data_fixtures', 'tests.helpers.tiny_setup']
+pytest_plugins = [
+    'tests.helpers.data_fixtures',
+    'tests.helpers.predict_fixtures',
+    'tests.helpers.tiny_setup',
+]
 
 # The benchmark scripts import their harness, benchmarks/attn_vs_unet, as a sibling.
 BENCHMARKS = str(Path(__file__).resolve().parents[1] / 'benchmarks')

@@ -1,8 +1,9 @@
-"""Segment new CT scans (NIfTI) or images with a trained checkpoint; outputs open in any viewer.
+"""Segment CT scans (NIfTI, DICOM series) or images with a checkpoint; outputs open in any viewer.
 
 Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
     python3 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/ --tta flip --save-attention
+    python3 tools/predict.py CONFIG CHECKPOINT dicom/patient7/ --out-dir seg/ --dicom-seg
     torchrun --nproc_per_node 4 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/
 """
 
@@ -10,10 +11,14 @@ import argparse
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description='Segment NIfTI scans or images with a checkpoint')
+    parser = argparse.ArgumentParser(
+        description='Segment NIfTI scans, DICOM series or images with a checkpoint'
+    )
     parser.add_argument('config', help='config file the checkpoint was trained with')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('inputs', nargs='+', help='.nii / .nii.gz scans, images, or folders')
+    parser.add_argument(
+        'inputs', nargs='+', help='.nii / .nii.gz scans, DICOM folders, images, or folders'
+    )
     parser.add_argument('--out-dir', required=True, help='folder for the predictions')
     parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
     parser.add_argument('--device', default='cpu', help='cpu, cuda or cuda:N')
@@ -26,7 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--save-attention',
         action='store_true',
-        help="also write each gated stage's coefficients, <name>_attention.nii.gz",
+        help="also write each gated stage's coefficients, <name>_attention.nii.gz (images: "
+        '<stem>_attention.npy)',
     )
     parser.add_argument(
         '--label-ids',
@@ -41,6 +47,31 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--orientation',
         metavar='AXCODES',
         help="the training volumes' axis codes (e.g. PRS) when the checkpoint does not record them",
+    )
+    parser.add_argument(
+        '--series',
+        action='append',
+        default=[],
+        metavar='UID',
+        help='segment this SeriesInstanceUID of a DICOM folder that holds several (repeatable)',
+    )
+    parser.add_argument(
+        '--all-series', action='store_true', help='segment every CT series of a DICOM folder'
+    )
+    parser.add_argument(
+        '--dicom-seg',
+        action='store_true',
+        help='also write <name>_seg.dcm, a DICOM Segmentation of each DICOM series',
+    )
+    parser.add_argument(
+        '--allow-gantry-tilt',
+        action='store_true',
+        help='place a tilted DICOM series as stored, with a sheared affine (refused otherwise)',
+    )
+    parser.add_argument(
+        '--allow-non-finite',
+        action='store_true',
+        help='segment NaN / inf voxels as air (-1024 HU) instead of refusing the scan',
     )
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args(argv)
@@ -62,6 +93,11 @@ def main(argv=None) -> None:
         onnx=args.onnx,
         orientation=args.orientation,
         progress=not args.no_progress,
+        series=args.series,
+        all_series=args.all_series,
+        allow_gantry_tilt=args.allow_gantry_tilt,
+        dicom_seg=args.dicom_seg,
+        allow_non_finite=args.allow_non_finite,
     )
     written = predict(args.config, args.checkpoint, args.inputs, options)
     print(f'wrote {len(written)} files under {args.out_dir}')
@@ -69,5 +105,6 @@ def main(argv=None) -> None:
 
 if __name__ == '__main__':
     from attn_unet.apis import run_cli
+    from attn_unet.apis.predict import PREDICT_WORDING
 
-    run_cli(main)
+    run_cli(main, PREDICT_WORDING)

@@ -39,6 +39,13 @@ def parse_args() -> argparse.Namespace:
         help='job launcher',
     )
     parser.add_argument('--tta', action='store_true', help='test time augmentation')
+    parser.add_argument(
+        '--fast',
+        action='store_true',
+        help='the inference fast path: BatchNorm folded into the convolutions, channels-last, '
+        'bf16 autocast where the device has fast bf16 (docs/en/benchmarks.md: speed and '
+        'agreement with fp32)',
+    )
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))

@@ -33,7 +33,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--amp',
         action='store_true',
-        help='mixed precision: fp16 with dynamic loss scaling on CUDA, bf16 autocast on CPU',
+        help='mixed precision: bf16 without a loss scaler where the device has it (CUDA '
+        'Ampere and newer, CPU), else fp16 with dynamic loss scaling; '
+        '--cfg-options optim_wrapper.dtype=float16 (or bfloat16) chooses',
     )
     parser.add_argument(
         '--channels-last',

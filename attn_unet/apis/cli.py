@@ -4,7 +4,10 @@ Bad input (missing data, sizes the model cannot take, unknown config keys,
 unreadable checkpoints) must end a tool run in a single ``error: ...`` line
 naming the problem and the fix, not in a traceback from deep inside mmengine.
 :func:`run_cli` does that mapping; set ``ATTN_UNET_DEBUG=1`` to get the full
-traceback instead. Ctrl-C and SIGTERM end in one closing line too.
+traceback instead. Ctrl-C and SIGTERM end in one closing line too. Each tool
+names its own outputs and options in those lines (:class:`ToolWording`): a
+training run speaks of its work dir and checkpoints, ``predict.py`` of its
+``--out-dir``, the ONNX export of its ``--out``.
 """
 
 import errno
@@ -12,11 +15,12 @@ import os
 import re
 import signal
 import sys
+from dataclasses import dataclass
 from typing import Callable
 
-from attn_unet.errors import EXIT_CODE, ToolError, disk_full_error, disk_full_reason
+from attn_unet.errors import EXIT_CODE, ToolError, disk_full_reason
 
-__all__ = ['DEBUG_ENV', 'format_tool_error', 'run_cli']
+__all__ = ['DEBUG_ENV', 'TRAINING_WORDING', 'ToolWording', 'format_tool_error', 'run_cli']
 
 DEBUG_ENV = 'ATTN_UNET_DEBUG'
 # What a shell reports for a process ended by these signals (128 + signal number).
@@ -33,16 +37,55 @@ _DIVISIBLE = re.compile(r'input image size \((\d+), ?(\d+)\).*downsample rate (\
 _TERMINAL_CODES = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 
 
-def format_tool_error(exc: BaseException) -> str | None:
-    """The one-line message for a known bad-input exception, else None."""
+@dataclass(frozen=True)
+class ToolWording:
+    """How a tool's closing lines name what it writes, where, and what a stop leaves.
+
+    Attributes:
+        outputs: what it writes, when an error does not name the file
+            (``'the work dir'``).
+        option: the option that says where, in "pass another ..." (``'--work-dir'``).
+        writable: the options a read-only path is fixed with, in "pass a writable ...".
+        kept: what holds after a full disk, Ctrl-C or SIGTERM (``'finished checkpoints
+            are intact'``).
+        rerun: how to go on after freeing space (``'continue with --resume'``).
+    """
+
+    outputs: str
+    option: str
+    writable: str
+    kept: str
+    rerun: str
+
+
+TRAINING_WORDING = ToolWording(
+    outputs='the work dir',
+    option='--work-dir',
+    writable='--work-dir (or --out / --out-metrics / --show-dir)',
+    kept='finished checkpoints are intact',
+    rerun='continue with --resume',
+)
+
+
+def format_tool_error(exc: BaseException, wording: ToolWording = TRAINING_WORDING) -> str | None:
+    """The one-line message for a known bad-input exception, else None.
+
+    Args:
+        exc: what the tool raised.
+        wording: how the tool names its outputs (a full disk, an unwritable path).
+    """
     if isinstance(exc, ToolError):
         return str(exc)
     if disk_full_reason(exc):
-        return str(disk_full_error(exc, exc.filename or 'the work dir'))
+        return (
+            f'{disk_full_reason(exc)} while writing {exc.filename or wording.outputs}: free '
+            f'space on that disk or pass another {wording.option} ({wording.kept}; '
+            f'{wording.rerun})'
+        )
     if isinstance(exc, OSError) and exc.errno in _UNWRITABLE:
         return (
-            f'cannot write {exc.filename or "the work dir"} ({_UNWRITABLE[exc.errno]}): pass a '
-            'writable --work-dir (or --out / --show-dir)'
+            f'cannot write {exc.filename or wording.outputs} ({_UNWRITABLE[exc.errno]}): pass a '
+            f'writable {wording.writable}'
         )
     text = str(exc)
     if isinstance(exc, TypeError) and 'unknown argument' in text:
@@ -117,7 +160,7 @@ def _stop(line: str, code: int) -> None:
     sys.exit(code)
 
 
-def run_cli(main: Callable[[], object]) -> None:
+def run_cli(main: Callable[[], object], wording: ToolWording = TRAINING_WORDING) -> None:
     """Run a tool's ``main``; known bad input exits with code 2 and one line.
 
     Ctrl-C exits with 130 and SIGTERM with 143, each after one ``stopped: ...``
@@ -127,6 +170,8 @@ def run_cli(main: Callable[[], object]) -> None:
 
     Args:
         main: the tool's entry point, called without arguments.
+        wording: how the closing lines name the tool's outputs; the default is
+            the training tools'.
     """
     debug = os.environ.get(DEBUG_ENV, '') not in ('', '0')
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
@@ -138,11 +183,11 @@ def run_cli(main: Callable[[], object]) -> None:
     except KeyboardInterrupt:
         if debug:
             raise
-        _stop('stopped: interrupted (Ctrl-C); finished checkpoints are intact', INTERRUPTED_EXIT)
+        _stop(f'stopped: interrupted (Ctrl-C); {wording.kept}', INTERRUPTED_EXIT)
     except _Terminated:
-        _stop('stopped: terminated (SIGTERM); finished checkpoints are intact', TERMINATED_EXIT)
+        _stop(f'stopped: terminated (SIGTERM); {wording.kept}', TERMINATED_EXIT)
     except Exception as exc:
-        message = format_tool_error(exc)
+        message = format_tool_error(exc, wording)
         if message is None or debug:
             raise
         print(f'error: {_one_line(message)}', file=sys.stderr)

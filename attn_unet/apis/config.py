@@ -5,7 +5,7 @@ error, a ``_base_`` that does not exist, a ``custom_imports`` module that cannot
 imported) and ``--cfg-options`` that nothing reads or whose values are of the wrong
 kind, each in one line; then it merges the options and reconciles the pipeline copies
 they left apart (``test_pipeline`` and ``test_dataloader.dataset.pipeline``, see
-:mod:`attn_unet.engine.config_pipelines`), so the config a run uses and dumps is one.
+:mod:`attn_unet.datasets.config_pipelines`), so the config a run uses and dumps is one.
 """
 
 import copy
@@ -13,7 +13,7 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from attn_unet.engine.config_pipelines import reconcile_pipelines
+from attn_unet.datasets.config_pipelines import reconcile_pipelines
 from attn_unet.errors import ToolError
 
 from .config_options import check_cfg_option_keys, check_cfg_option_types

@@ -18,9 +18,9 @@ from attn_unet.deployment import (
     export_onnx_model,
     require,
 )
-from attn_unet.engine.preflight import backbone_downsample_rate
 from attn_unet.errors import InputSizeError, ToolError
 from attn_unet.fileio import atomic_write
+from attn_unet.models import backbone_downsample_rate
 
 from .config import load_config
 from .segmentor import load_segmentor
@@ -80,7 +80,7 @@ def export_onnx(
         raise ToolError(f'--batch-size {batch_size}: pass at least 1')
     _check_out(out, overwrite)
     cfg = load_config(config, cfg_options)
-    rate = backbone_downsample_rate(cfg.model)
+    rate = backbone_downsample_rate(cfg.model) or 1
     shape = tuple(shape) if shape else _config_shape(cfg)
     verify_shapes = [tuple(s) for s in verify_shapes] if verify_shapes else None
     verify_shapes = verify_shapes or default_verify_shapes(shape, rate)

@@ -15,7 +15,8 @@ def build_runner(cfg: Config, mode: str = 'train') -> Runner:
     """Build the runner the config names; its ``train()``/``test()`` check the input first.
 
     The checks live in :class:`~attn_unet.engine.AttnUNetRunner` (``from_cfg`` and
-    ``preflight``), where mmseg's own tools reach them too.
+    ``preflight``), where mmseg's own ``tools/train.py`` reaches them too (it calls
+    ``RUNNERS.build``); mmseg's ``tools/test.py`` builds mmengine's plain Runner instead.
 
     Args:
         cfg: the full config.

@@ -17,8 +17,8 @@ from attn_unet.engine.checkpoint import (
     load_checkpoint_file,
     model_state_dict,
 )
-from attn_unet.engine.preflight import backbone_downsample_rate
 from attn_unet.errors import ToolError
+from attn_unet.models import backbone_downsample_rate
 
 from .config import load_config
 
@@ -97,7 +97,7 @@ def load_segmentor(
     ckpt = load_checkpoint_file(checkpoint, 'test')
     if pad_to_divisor and not cfg.model.get('data_preprocessor', {}).get('test_cfg'):
         cfg.model.data_preprocessor.test_cfg = ConfigDict(
-            size_divisor=backbone_downsample_rate(cfg.model)
+            size_divisor=backbone_downsample_rate(cfg.model) or 1
         )
     model = init_model(cfg, None, device='cpu')
     # Pictures of the gates need trained gates: no fresh-gate allowance here.

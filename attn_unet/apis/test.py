@@ -12,10 +12,9 @@ import os.path as osp
 from mmengine.config import Config
 from mmengine.dist import is_main_process
 
-from attn_unet.engine.path_kinds import check_file_path, check_folder_path
 from attn_unet.engine.staged_test_output import StagedTestOutput
 from attn_unet.errors import ToolError
-from attn_unet.fileio import write_text_atomically
+from attn_unet.fileio import check_file_path, check_folder_path, write_text_atomically
 
 from .config import load_config
 from .runner import build_runner, set_work_dir
@@ -74,6 +73,10 @@ def prepare_test_cfg(args) -> Config:
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
+    if getattr(args, 'fast', False):
+        loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
+        cfg.test_cfg = dict(loop, type='FastTestLoop')
+        cfg.model_memory_format = 'channels_last'
     if args.out is not None:
         cfg.test_evaluator['output_dir'] = args.out
         cfg.test_evaluator['keep_results'] = True

@@ -19,11 +19,12 @@ import torch.nn as nn
 
 from attn_unet.errors import CheckpointError
 
+from .finite_weights import first_non_finite
+
 __all__ = [
     'check_state_dict_fits',
     'checkpoint_step',
     'find_resume_checkpoint',
-    'first_non_finite',
     'load_checkpoint_file',
     'model_state_dict',
 ]
@@ -75,14 +76,6 @@ def _unreadable(path: str, purpose: str, exc: BaseException) -> CheckpointError:
         f'{purpose} checkpoint {path} is corrupt or truncated ({_reason(exc)}): use another '
         'checkpoint, e.g. an earlier iter_*.pth, or re-download it'
     )
-
-
-def first_non_finite(tensors: Mapping) -> Tuple[str, str] | None:
-    """``(key, 'nan' or 'inf')`` of the first floating tensor holding one, else None."""
-    for key, value in tensors.items():
-        if torch.is_tensor(value) and value.is_floating_point() and not value.isfinite().all():
-            return key, 'nan' if value.isnan().any() else 'inf'
-    return None
 
 
 def _folder_hint(folder: str) -> str:

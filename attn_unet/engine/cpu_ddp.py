@@ -4,7 +4,7 @@ mmengine's Runner starts an nccl group and wraps the model for CUDA. On a
 machine without CUDA, :func:`setup_cpu_dist` starts the gloo group from the same
 launcher environment (:mod:`.dist`) and :func:`wrap_cpu_ddp` wraps the model in
 ``MMDistributedDataParallel`` with SyncBN either kept synchronised over gloo
-(:mod:`.sync_bn`, the default) or turned into per-rank BN
+(:class:`~attn_unet.models.layers.CPUSyncBatchNorm`, the default) or turned into per-rank BN
 (``cpu_sync_bn='local'``).
 """
 
@@ -18,10 +18,10 @@ from mmengine.model import (
     revert_sync_batchnorm,
 )
 
+from attn_unet.models.layers import convert_sync_bn_to_cpu
 from attn_unet.registry import MODEL_WRAPPERS
 
 from .dist import check_launcher_env, init_cpu_dist
-from .sync_bn import convert_sync_bn_to_cpu
 
 __all__ = ['needs_cpu_ddp', 'setup_cpu_dist', 'wrap_cpu_ddp']
 

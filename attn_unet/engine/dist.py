@@ -13,7 +13,7 @@ import torch.distributed as torch_dist
 
 from attn_unet.errors import ToolError
 
-__all__ = ['check_launcher_env', 'init_cpu_dist', 'launcher_rank']
+__all__ = ['check_gpu_per_process', 'check_launcher_env', 'init_cpu_dist', 'launcher_rank']
 
 DEFAULT_PORT = '29500'
 LAUNCHER_ENV = {
@@ -40,6 +40,39 @@ def check_launcher_env(launcher: str) -> None:
             f'--launcher {launcher} but {", ".join(missing)} not set (the launcher sets them): '
             f'{LAUNCHER_HINT[launcher]}, or drop --launcher to run one process'
         )
+
+
+def check_gpu_per_process() -> None:
+    """Refuse more processes on this node than it has visible GPUs (CUDA machines only).
+
+    mmengine gives local rank N the GPU N; beyond the visible ones it dies in
+    ``_get_device_id`` (``IndexError``) or in ``torch.cuda.set_device`` ("invalid device
+    ordinal"), one traceback per rank. Without CUDA the ranks train on the CPU (gloo) and
+    any count is fine.
+
+    Raises:
+        ToolError: naming the counts and the fixes.
+    """
+    import torch
+
+    if not torch.cuda.is_available():
+        return
+    visible = torch.cuda.device_count()
+    per_node = int(os.environ.get('LOCAL_WORLD_SIZE', int(os.environ.get('LOCAL_RANK', 0)) + 1))
+    if per_node > visible:
+        raise ToolError(too_many_processes(per_node, visible))
+
+
+def too_many_processes(per_node: int, visible: int) -> str:
+    """The one line refusing ``per_node`` processes on a node with ``visible`` GPUs."""
+    shown = os.environ.get('CUDA_VISIBLE_DEVICES')
+    where = f' (CUDA_VISIBLE_DEVICES={shown})' if shown is not None else ''
+    return (
+        f'{per_node} processes per node but {visible} GPU{"s" if visible != 1 else ""} visible'
+        f'{where}: start at most {visible} (e.g. bash tools/dist_train.sh CONFIG {visible}), make '
+        'more GPUs visible with CUDA_VISIBLE_DEVICES, or spread the job over several nodes '
+        '(NNODES, NODE_RANK, MASTER_ADDR)'
+    )
 
 
 def launcher_rank(launcher: str) -> int:

@@ -1,95 +1,27 @@
 """What a run checks before any work, so that bad input fails in one line.
 
 :meth:`AttnUNetRunner.from_cfg <attn_unet.engine.runner.AttnUNetRunner.from_cfg>`
-runs the checks the config alone decides (stage tuples, input sizes) before the
+runs the checks the config alone decides (input sizes, with the stage tuples the backbone
+checks itself: :mod:`attn_unet.models.backbones.downsample_rate`) before the
 model is built; :meth:`~attn_unet.engine.runner.AttnUNetRunner.preflight` runs the
 data checks (:func:`check_datasets`) and reads the checkpoint before it trains or
 tests. Each check raises a :class:`~attn_unet.errors.ToolError` whose message names
 the problem and the fix.
 """
 
+import logging
 import math
 from typing import Iterable, List, Tuple
+
+from mmengine.logging import print_log
 
 from attn_unet.datasets.dataset_cfgs import iter_transforms, split_dataset_cfgs
 from attn_unet.datasets.file_listing import shared_listings
 from attn_unet.datasets.integrity import check_data, check_layouts
 from attn_unet.errors import InputSizeError, ToolError
+from attn_unet.models import backbone_downsample_rate
 
-__all__ = [
-    'backbone_downsample_rate',
-    'check_dataloaders',
-    'check_datasets',
-    'check_input_sizes',
-    'check_stage_tuples',
-]
-
-UNET_TYPES = ('UNet', 'AttentionUNet')
-UNET_DEFAULTS = dict(
-    num_stages=5,
-    strides=(1, 1, 1, 1, 1),
-    enc_num_convs=(2, 2, 2, 2, 2),
-    enc_dilations=(1, 1, 1, 1, 1),
-    downsamples=(True, True, True, True),
-    dec_num_convs=(2, 2, 2, 2),
-    dec_dilations=(1, 1, 1, 1),
-)
-# Per-stage tuples of a UNet-family backbone: num_stages entries, then num_stages - 1.
-STAGE_TUPLES = ('strides', 'enc_num_convs', 'enc_dilations')
-DECODER_STAGE_TUPLES = ('downsamples', 'dec_num_convs', 'dec_dilations', 'attention_stages')
-
-
-def backbone_downsample_rate(model_cfg: dict) -> int:
-    """Total downsample rate of a UNet-family backbone (1 for other backbones).
-
-    Mirrors mmseg's UNet: stage ``i`` halves the size when ``strides[i] == 2``
-    or ``downsamples[i - 1]`` is set.
-    """
-    backbone = (model_cfg or {}).get('backbone') or {}
-    if model_cfg.get('type') == 'SegTTAModel':
-        backbone = (model_cfg.get('module') or {}).get('backbone') or {}
-    if backbone.get('type') not in UNET_TYPES:
-        return 1
-    check_stage_tuples(backbone)
-    args = {**UNET_DEFAULTS, **backbone}
-    return 2 ** sum(
-        1
-        for i in range(1, args['num_stages'])
-        if args['strides'][i] == 2 or args['downsamples'][i - 1]
-    )
-
-
-def check_stage_tuples(backbone: dict) -> None:
-    """Refuse per-stage tuples whose lengths do not fit ``num_stages``.
-
-    Tuples the config sets must have exactly ``num_stages`` (encoder) or
-    ``num_stages - 1`` (decoder) entries; mmseg's defaults only need enough.
-
-    Args:
-        backbone: UNet / AttentionUNet arguments as the config gives them.
-
-    Raises:
-        ToolError: one line naming every tuple of the wrong length and the fix.
-    """
-    num_stages = backbone.get('num_stages', UNET_DEFAULTS['num_stages'])
-    if not isinstance(num_stages, int) or isinstance(num_stages, bool) or num_stages < 2:
-        raise ToolError(f'model.backbone.num_stages must be an integer >= 2, got {num_stages!r}')
-    wrong = []
-    for names, want in ((STAGE_TUPLES, num_stages), (DECODER_STAGE_TUPLES, num_stages - 1)):
-        for name in names:
-            given = backbone.get(name)
-            if isinstance(given, (list, tuple)):
-                if len(given) != want:
-                    wrong.append(f'{name} has {len(given)}')
-            elif given is None and name in UNET_DEFAULTS and len(UNET_DEFAULTS[name]) < want:
-                wrong.append(f'{name} (default) has {len(UNET_DEFAULTS[name])}')
-    if wrong:
-        raise ToolError(
-            f'model.backbone.num_stages={num_stages} needs {num_stages} entries in '
-            f'{", ".join(STAGE_TUPLES)} and {num_stages - 1} in '
-            f'{", ".join(DECODER_STAGE_TUPLES)}, but {", ".join(wrong)}: '
-            'change num_stages or set these tuples to match'
-        )
+__all__ = ['check_dataloaders', 'check_datasets', 'check_input_sizes']
 
 
 def _split_transforms(cfg, split: str) -> Iterable[dict]:
@@ -121,12 +53,22 @@ def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
 
 
 def check_input_sizes(cfg) -> None:
-    """Refuse crop / test sizes the backbone cannot take.
+    """Refuse crop / test sizes the backbone cannot take, as the backbone's class declares.
 
     Raises:
+        ToolError: the backbone's own check of its arguments (stage tuples) failed.
         InputSizeError: naming the size, the rate and the nearest valid size.
     """
-    rate = backbone_downsample_rate(cfg.get('model') or {})
+    model = cfg.get('model') or {}
+    rate = backbone_downsample_rate(model)
+    if rate is None:
+        print_log(
+            'input sizes are not checked: the backbone declares no downsample_rate '
+            '(docs/en/develop.md says how a backbone declares one)',
+            logger='current',
+            level=logging.INFO,
+        )
+        return
     if rate == 1:
         return
     for where, (h, w) in _input_sizes(cfg):

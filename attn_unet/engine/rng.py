@@ -6,14 +6,12 @@ numpy's global generator and torch's CPU (and CUDA) generators. Everything is
 stored as tensors, ints and lists so ``torch.load(weights_only=True)`` reads it.
 """
 
-import contextlib
 import random
-from typing import Iterator
 
 import numpy as np
 import torch
 
-__all__ = ['capture_rng_state', 'preserved_rng_state', 'restore_rng_state']
+__all__ = ['capture_rng_state', 'restore_rng_state']
 
 
 def capture_rng_state() -> dict:
@@ -52,13 +50,3 @@ def restore_rng_state(state: dict) -> None:
     torch.set_rng_state(state['torch'])
     if 'cuda' in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state['cuda'])
-
-
-@contextlib.contextmanager
-def preserved_rng_state() -> Iterator[None]:
-    """Run a block (e.g. validation) without moving any training generator."""
-    state = capture_rng_state()
-    try:
-        yield
-    finally:
-        restore_rng_state(state)

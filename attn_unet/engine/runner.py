@@ -1,27 +1,23 @@
 """A Runner that checks its input once, trains distributed on CPU and loses nothing.
 
-Selected by ``runner_type = 'AttnUNetRunner'`` in
-``configs/_base_/default_runtime.py``, so mmseg's own ``tools/train.py`` and
-``tools/test.py`` (which call ``RUNNERS.build(cfg)`` when the config names a
-runner type) get the same behaviour as this repository's tools:
+Selected by ``runner_type`` in ``configs/_base_/default_runtime.py``. This repository's
+``tools/train.py`` and ``tools/test.py`` build it, and so does mmseg 1.2.2's own
+``tools/train.py`` (``RUNNERS.build``); mmseg's ``tools/test.py`` builds mmengine's plain
+Runner (``Runner.from_cfg``), without the preflight and the staged ``--out`` folder.
 
-- one preflight: what the config alone decides (stage tuples, input sizes)
-  before the model is built, then the data and the checkpoint (read once,
-  checked to fit the model, then used for loading without a second read)
-  before anything is trained or evaluated;
-- checkpoints written complete or not at all, old ones removed only after
-  the new one is in place (:class:`SafeCheckpointHook`), never with
-  non-finite weights (:class:`DivergenceGuardHook` stops a diverging run),
-  and ``--resume`` falling back to the newest loadable checkpoint;
-- exact resume: the random state is saved with every checkpoint and put
-  back where the run stopped (:class:`ResumableIterBasedTrainLoop`);
-- a work dir taken before anything is written into it: locked while a
-  training run writes there, and a fresh run refused where another run's
-  checkpoints lie unless it resumes or overwrites (:mod:`.work_dir`);
-- one copy of each pipeline in the config it runs and dumps
-  (:mod:`.config_pipelines`), and test outputs that appear only complete.
+What it adds to mmengine's Runner, and nothing else (the guards that are hooks are named by
+the config, :mod:`.named_hooks`):
 
-On CUDA it behaves like mmengine's :class:`~mmengine.runner.Runner` otherwise.
+- one preflight: what the config alone decides before the model is built, then the data
+  and the checkpoint (read once, checked to fit, loaded without a second read);
+- a work dir claimed before anything is written into it (:mod:`.work_dir`), a resume that
+  continues with the saved seed;
+- checkpoints written whole (a hidden partial file, renamed) and never with non-finite
+  weights;
+- gloo and CPU DDP where there is no CUDA, ``model_memory_format``, and the
+  ``after_build_dataloader`` hook event (a hook may change a dataset before the loader's
+  workers copy it);
+- one copy of each pipeline in the config it runs and dumps, test outputs that appear whole.
 """
 
 import copy
@@ -30,43 +26,33 @@ import os.path as osp
 
 import torch.nn as nn
 from mmengine.dist import barrier, master_only
-from mmengine.hooks import CheckpointHook
 from mmengine.logging import print_log
 from mmengine.model import BaseTTAModel, is_model_wrapper
-from mmengine.runner import IterBasedTrainLoop, Runner
-from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+from mmengine.runner import Runner
+from mmengine.runner.checkpoint import _load_checkpoint_to_model
 
+from attn_unet.datasets.config_pipelines import reconcile_with_config_file
 from attn_unet.errors import disk_full_error, disk_full_reason
-from attn_unet.fileio import atomic_write
+from attn_unet.fileio import atomic_write, check_folder_path
 from attn_unet.registry import RUNNERS
 
-from .checkpoint import (
-    check_state_dict_fits,
-    checkpoint_step,
-    first_non_finite,
-    load_checkpoint_file,
-)
-from .config_pipelines import reconcile_with_config_file
+from .checkpoint import check_state_dict_fits, checkpoint_step, load_checkpoint_file
 from .cpu_ddp import needs_cpu_ddp, setup_cpu_dist, wrap_cpu_ddp
-from .hooks import DivergenceGuardHook, SafeCheckpointHook, diverged_error
+from .dist import check_gpu_per_process
+from .hooks import agree_across_ranks, diverged_error, non_finite_weight
 from .log_files import stop_on_log_write_errors
-from .loops import ResumableIterBasedTrainLoop
 from .memory_format import apply_memory_format
-from .path_kinds import check_folder_path
+from .named_hooks import check_named_hooks
 from .preflight import check_dataloaders, check_datasets, check_input_sizes
-from .resume import check_something_left_to_train, find_checkpoint_to_resume
-from .rng import capture_rng_state
 from .staged_test_output import StagedTestOutput
-from .work_dir import claim_for_training, claim_work_dir, config_copy_name, remove_stale_partials
+from .work_dir import claim_for_training, remove_stale_partials
 
 __all__ = ['AttnUNetRunner']
-
-DIVERGENCE_GUARD = 'divergence_guard'  # the default hook's name in default_hooks
 
 
 @RUNNERS.register_module()
 class AttnUNetRunner(Runner):
-    """mmengine's Runner plus one preflight, safe checkpoints, exact resume, CPU DDP.
+    """mmengine's Runner plus one preflight, complete checkpoints, a locked work dir, CPU DDP.
 
     Extra top-level config keys:
         overwrite: ``True`` lets a fresh training run start in a work dir that
@@ -83,7 +69,6 @@ class AttnUNetRunner(Runner):
         self._preflight_done = False
         self._work_dir_ready = False
         self._checked_checkpoints: dict = {}
-        self._loaded_meta: dict = {}
         self._work_dir_lock = None
         self._claim_note = None
         self._resume_found = None
@@ -101,7 +86,8 @@ class AttnUNetRunner(Runner):
         UNet asserts on per-stage tuples that do not fit ``num_stages``. A training
         run takes its work dir here, before mmengine's Runner creates the log folder
         in it, so that a refused run (the work dir busy, or holding another run's
-        checkpoints) writes nothing.
+        checkpoints) writes nothing. A resume continues from the checkpoint found here,
+        with the seed it was saved with, so the sampler shuffles as the saved run did.
 
         Args:
             cfg: the full config.
@@ -112,6 +98,7 @@ class AttnUNetRunner(Runner):
             ToolError: one line naming the problem and the fix.
         """
         check_folder_path(cfg['work_dir'], 'work dir')
+        check_named_hooks(cfg, training=mode == 'train')
         check_input_sizes(cfg)
         check_dataloaders(cfg)
         if mode != 'train':
@@ -119,6 +106,12 @@ class AttnUNetRunner(Runner):
         cfg = copy.deepcopy(cfg)
         reconcile_with_config_file(cfg)
         lock, note, found = claim_for_training(cfg)
+        path, checkpoint, _ = found
+        if path is not None:
+            cfg.load_from = path  # mmengine resumes from load_from when it is set
+            seed = (checkpoint.get('meta') or {}).get('seed')
+            if seed is not None:
+                cfg.randomness = {**(cfg.get('randomness') or {}), 'seed': seed}
         try:
             runner = super().from_cfg(cfg)
         except BaseException:
@@ -143,7 +136,13 @@ class AttnUNetRunner(Runner):
             return
         check_datasets(self.cfg, mode)
         if mode == 'train' and self._resume:
-            self._check_resume_checkpoint()
+            path, checkpoint, note = self._resume_found or (None, None, None)
+            if note:
+                print_log(note, logger='current', level=logging.WARNING)
+            if path is not None:
+                self._load_from = path
+                check_state_dict_fits(self._bare_model(), checkpoint, path, allow_fresh_gates=False)
+                self._checked_checkpoints[path] = checkpoint
         elif self._load_from:
             purpose = 'load_from' if mode == 'train' else 'test'
             checkpoint = load_checkpoint_file(self._load_from, purpose)
@@ -151,51 +150,32 @@ class AttnUNetRunner(Runner):
             self._checked_checkpoints[self._load_from] = checkpoint
         self._preflight_done = True
 
-    def _check_resume_checkpoint(self) -> None:
-        path, checkpoint, note = self._resume_found or find_checkpoint_to_resume(self.cfg)
-        self._resume_found = None
-        if note:
-            print_log(note, logger='current', level=logging.WARNING)
-        if path is None:
-            return
-        # mmengine resumes from load_from when it is set: the file checked here.
-        self._load_from = path
-        check_state_dict_fits(self._bare_model(), checkpoint, path, allow_fresh_gates=False)
-        check_something_left_to_train(self.cfg.get('train_cfg'), path, checkpoint)
-        self._checked_checkpoints[path] = checkpoint
-        seed = checkpoint['meta'].get('seed')
-        if seed is not None and seed != self._randomness_cfg.get('seed'):
-            # Before the data loader is built, so its sampler shuffles as the saved run did.
-            self._randomness_cfg.update(seed=seed)
-            self.set_randomness(**self._randomness_cfg)
-
     def _bare_model(self) -> nn.Module:
         model = self.model.module if is_model_wrapper(self.model) else self.model
         return model.module if isinstance(model, BaseTTAModel) else model
 
     def load_checkpoint(
-        self, filename: str, map_location='cpu', strict: bool = False, revise_keys=None
+        self,
+        filename: str,
+        map_location='cpu',
+        strict: bool = False,
+        revise_keys: list = [(r'^module.', '')],
     ):
-        """mmengine's ``load_checkpoint``, taking the file the preflight already read."""
+        """mmengine 0.10.7's ``Runner.load_checkpoint``, taking the file the preflight read.
+
+        A copy of the original but for its first line (the read);
+        ``tests/unit/test_engine/test_mmengine_copies.py`` fails, naming this method,
+        when the installed mmengine's original differs from the one copied.
+        """
         checkpoint = self._checked_checkpoints.pop(filename, None)
         if checkpoint is None:
-            checkpoint = _load_checkpoint(filename, map_location=map_location)
+            return super().load_checkpoint(filename, map_location, strict, revise_keys)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(self.model) else self.model
-        checkpoint = _load_checkpoint_to_model(
-            model, checkpoint, strict, revise_keys=revise_keys or [(r'^module.', '')]
-        )
-        self._loaded_meta = checkpoint.get('meta') or {}
+        checkpoint = _load_checkpoint_to_model(model, checkpoint, strict, revise_keys=revise_keys)
         self._has_loaded = True
         self.logger.info(f'Load checkpoint from {filename}')
         return checkpoint
-
-    def resume(self, filename: str, *args, **kwargs) -> None:
-        """mmengine's resume, then the saved random state for the training loop."""
-        super().resume(filename, *args, **kwargs)
-        rng_state = self._loaded_meta.get('rng_state')
-        if rng_state is not None and isinstance(self.train_loop, ResumableIterBasedTrainLoop):
-            self.train_loop.resume_rng_state = rng_state
 
     # -- writing: a locked work dir, complete checkpoints ----------------------------------
 
@@ -211,14 +191,6 @@ class AttnUNetRunner(Runner):
 
     def _take_work_dir(self) -> None:
         if self.rank == 0:
-            if self._work_dir_lock is None:  # built without from_cfg
-                self._work_dir_lock, self._claim_note = claim_work_dir(
-                    self.work_dir,
-                    resume=bool(self._resume),
-                    overwrite=bool(self.cfg.get('overwrite')),
-                    config_copy=config_copy_name(self.cfg),
-                    keep=(self.timestamp,),
-                )
             remove_stale_partials(self.work_dir)  # this run holds the lock: nobody writes them
         if self._claim_note:
             self.logger.info(self._claim_note)
@@ -232,77 +204,57 @@ class AttnUNetRunner(Runner):
     def save_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
         """mmengine's save_checkpoint, refused for non-finite weights, written complete.
 
-        Every rank checks the weights (they are the same under DDP), so that all stop
-        together; rank 0 writes.
+        Every rank checks its weights and buffers (one fused reduction) and the ranks
+        agree, so that all stop together; rank 0 writes.
 
         Raises:
             TrainingDivergedError: a weight or buffer is nan or inf (nothing is written).
             ToolError: the disk is full (the partial file is removed).
         """
-        bad = first_non_finite(self._bare_model().state_dict())
+        where = non_finite_weight(self._bare_model())
+        (bad,) = agree_across_ranks(where is not None)
         if bad:
             step = checkpoint_step(filename)
+            named = f'{where[0]} holds {where[1]}' if where else 'on another rank'
             raise diverged_error(
                 step if step >= 0 else self.iter,
-                f'the weights are no longer finite ({bad[0]} holds {bad[1]}), so {filename} '
-                'is not written',
+                f'the weights are no longer finite ({named}), so {filename} is not written',
                 self.work_dir,
             )
         self._write_checkpoint(out_dir, filename, *args, **kwargs)
 
     @master_only
-    def _write_checkpoint(self, out_dir: str, filename: str, *args, meta=None, **kwargs) -> None:
-        """Write under a hidden ``.NAME.pth.partial`` name, flush, rename; the random state in meta.
+    def _write_checkpoint(self, out_dir: str, filename: str, *args, **kwargs) -> None:
+        """Write under a hidden ``.NAME.pth.partial`` name, flush, rename.
 
         ``out_dir/filename`` is never a truncated file.
         """
-        meta = dict(meta or {})
-        meta['rng_state'] = capture_rng_state()
         path = osp.join(out_dir, filename)
         if '://' in out_dir:  # remote backends write objects whole
-            return super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
+            return super().save_checkpoint(out_dir, filename, *args, **kwargs)
         try:
             with atomic_write(path, keep_suffix=False) as partial:  # .iter_N.pth.partial
-                super().save_checkpoint(out_dir, osp.basename(partial), *args, meta=meta, **kwargs)
+                super().save_checkpoint(out_dir, osp.basename(partial), *args, **kwargs)
         except BaseException as exc:
             if disk_full_reason(exc):
                 raise disk_full_error(exc, f'checkpoint {path}') from exc
             raise
 
-    # -- building: hooks, the train loop, gloo and CPU DDP where there is no CUDA ----------
+    # -- building: data loaders, gloo and CPU DDP where there is no CUDA -------------------
 
-    def register_default_hooks(self, hooks=None) -> None:
-        """Register hooks, with :class:`SafeCheckpointHook` where ``CheckpointHook`` is named.
+    def build_dataloader(self, dataloader, seed=None, diff_rank_seed: bool = False):
+        """mmengine's ``build_dataloader``, then the ``after_build_dataloader`` hook event.
 
-        :class:`DivergenceGuardHook` is added as ``divergence_guard`` unless the
-        config sets ``default_hooks.divergence_guard=None``.
+        The event comes before the loop starts the loader's workers, so a hook can change
+        the dataset they copy (mmengine calls any method a hook defines by that name).
         """
-        hooks = dict(hooks or {})
-        if hooks.get(DIVERGENCE_GUARD, {}) is None:
-            hooks.pop(DIVERGENCE_GUARD)
-        else:
-            hooks.setdefault(DIVERGENCE_GUARD, dict(type=DivergenceGuardHook))
-        checkpoint = hooks.get('checkpoint', dict(type='CheckpointHook', interval=1))
-        if isinstance(checkpoint, dict) and checkpoint.get('type') in (
-            'CheckpointHook',
-            CheckpointHook,
-        ):
-            hooks['checkpoint'] = {**checkpoint, 'type': SafeCheckpointHook}
-        super().register_default_hooks(hooks)
-
-    def build_train_loop(self, loop):
-        """Build the train loop; mmengine's iteration loop becomes the exactly resuming one."""
-        if isinstance(loop, dict):
-            loop = dict(loop)
-            if loop.get('type') in ('IterBasedTrainLoop', IterBasedTrainLoop) or (
-                'type' not in loop and loop.get('by_epoch') is False
-            ):
-                loop.pop('by_epoch', None)
-                loop['type'] = ResumableIterBasedTrainLoop
-        return super().build_train_loop(loop)
+        loader = Runner.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
+        self.call_hook('after_build_dataloader', dataloader=loader)
+        return loader
 
     def setup_env(self, env_cfg: dict) -> None:
         if self.distributed:
+            check_gpu_per_process()
             setup_cpu_dist(self.launcher, env_cfg)
         super().setup_env(env_cfg)
 
@@ -320,6 +272,11 @@ class AttnUNetRunner(Runner):
     def train(self) -> nn.Module:
         # The work dir was taken in from_cfg (before anything was written there); the
         # lock is held until training ends, whatever ends it.
+        if self._resume_found is None:
+            raise RuntimeError(
+                'build AttnUNetRunner with AttnUNetRunner.from_cfg(cfg) (as RUNNERS.build does) '
+                'to train: it takes the work dir first'
+            )
         try:
             self.preflight('train')
             self._take_work_dir()

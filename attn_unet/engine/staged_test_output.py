@@ -11,9 +11,7 @@ import os
 import os.path as osp
 
 from attn_unet.errors import PathKindError
-from attn_unet.fileio import StagedFolder
-
-from .path_kinds import check_folder_path
+from attn_unet.fileio import StagedFolder, check_folder_path
 
 __all__ = ['StagedTestOutput']
 

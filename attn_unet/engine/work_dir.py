@@ -104,9 +104,7 @@ def _unique_folder(work_dir: str) -> str:
     return folder
 
 
-def set_previous_run_aside(
-    work_dir: str, config_copy: str | None = None, keep: Tuple[str, ...] = ()
-) -> Tuple[str, int]:
+def set_previous_run_aside(work_dir: str, config_copy: str | None = None) -> Tuple[str, int]:
     """Move the previous run's files into a new ``<work_dir>/replaced_<timestamp>/``.
 
     Moved: ``iter_*/epoch_*/best_*.pth``, ``last_checkpoint`` (rewritten to name the
@@ -127,7 +125,6 @@ def set_previous_run_aside(
             names.append(name)
     if config_copy and osp.isfile(osp.join(work_dir, config_copy)):
         names.append(config_copy)
-    names = [name for name in names if name not in keep]
     if not names:
         return '', 0
     folder = _unique_folder(work_dir)
@@ -149,7 +146,6 @@ def claim_work_dir(
     resume: bool,
     overwrite: bool,
     config_copy: str | None = None,
-    keep: Tuple[str, ...] = (),
 ) -> Tuple[WorkDirLock, str | None]:
     """Take ``work_dir`` for a training run, or refuse before writing anything.
 
@@ -158,7 +154,6 @@ def claim_work_dir(
         resume: the run resumes.
         overwrite: start over; the previous run is moved aside first.
         config_copy: file name of the config copy the run will write there.
-        keep: names :func:`set_previous_run_aside` leaves in place.
 
     Returns:
         The held lock and a one-line note of what was moved aside (None if nothing).
@@ -175,7 +170,7 @@ def claim_work_dir(
         check_fresh_start(work_dir, resume, overwrite)  # a run may have ended in between
         note = None
         if overwrite:
-            folder, moved = set_previous_run_aside(work_dir, config_copy, keep)
+            folder, moved = set_previous_run_aside(work_dir, config_copy)
             if moved:
                 note = f'--overwrite: moved the earlier run ({moved} entries) into {folder}'
     except BaseException:

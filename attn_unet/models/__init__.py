@@ -1,6 +1,6 @@
 """attn_unet models; importing registers them in mmseg's MODELS."""
 
-from .backbones import AttentionUNet
+from .backbones import AttentionUNet, backbone_downsample_rate
 from .decode_heads import FusedDSVHead, PerScaleLossHead
 from .layers import AttentionGate, MultiAttentionGate
 from .losses import ClassMeanDiceLoss
@@ -12,4 +12,5 @@ __all__ = [
     'FusedDSVHead',
     'MultiAttentionGate',
     'PerScaleLossHead',
+    'backbone_downsample_rate',
 ]

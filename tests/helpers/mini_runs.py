@@ -9,13 +9,13 @@ MINI_ATTN_CONFIG = 'configs/attn_unet/attn-unet-s4-d8_fcn_1xb4-1k_mini-cityscape
 
 
 def probe_config(folder: Path, hooks) -> Path:
-    """A config in ``folder``: the mini AttentionUNet config plus the probe ``hooks``."""
+    """A config in ``folder``: the mini AttentionUNet config (guards kept) plus probe ``hooks``."""
     path = folder / 'probe_config.py'
     path.write_text(
         f"_base_ = ['{REPO / MINI_ATTN_CONFIG}']\n"
         "custom_imports = dict(imports=['attn_unet', 'tests.helpers.probe_hooks'], "
         'allow_failed_imports=False)\n'
-        f'custom_hooks = {[dict(type=name) for name in hooks]!r}\n'
+        f'custom_hooks = _base_.custom_hooks + {[dict(type=name) for name in hooks]!r}\n'
     )
     return path
 

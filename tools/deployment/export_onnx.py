@@ -65,5 +65,15 @@ def main(argv=None):
 
 if __name__ == '__main__':
     from attn_unet.apis import run_cli
+    from attn_unet.apis.cli import ToolWording
 
-    run_cli(main)
+    run_cli(
+        main,
+        ToolWording(
+            outputs='--out',
+            option='--out',
+            writable='--out',
+            kept='no model was written to --out: it is written only once checked',
+            rerun='run the export again',
+        ),
+    )

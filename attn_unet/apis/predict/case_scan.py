@@ -32,12 +32,14 @@ class CaseScan:
         scan: Its first file as a :class:`~.scan_io.Scan` of shape ``(X, Y, Z)``: the grid,
             affine and header the outputs are written with.
         stacked: Whether one 4D file holds every channel.
+        non_finite: How many voxels of all its channels are NaN or infinite.
     """
 
     case_id: str
     files: tuple
     scan: Scan
     stacked: bool = False
+    non_finite: int = 0
 
     @property
     def affine(self) -> np.ndarray:
@@ -88,19 +90,36 @@ def open_case(case: CaseInput, channels) -> CaseScan:
                     f'{scan.shape} vs {scans[0].shape}, or another affine): channel files of a '
                     'case must be co-registered on one grid'
                 )
-        return CaseScan(case.case_id, case.files, scans[0])
+        non_finite = sum(scan.non_finite for scan in scans)
+        return CaseScan(case.case_id, case.files, scans[0], non_finite=non_finite)
     path = case.files[0]
     image, shape = _header(path)
     names = ', '.join(channels)
     if len(shape) == 3 and count == 1:
-        return CaseScan(case.case_id, case.files, open_scan(path))
+        scan = open_scan(path)
+        return CaseScan(case.case_id, case.files, scan, non_finite=scan.non_finite)
     if len(shape) == 4 and shape[3] == count:
-        return CaseScan(case.case_id, case.files, Scan(path, image, shape[:3]), stacked=True)
+        scan = Scan(path, image, shape[:3])
+        return CaseScan(case.case_id, case.files, scan, True, _count_non_finite(path, image))
     raise ToolError(
         f'{path} holds an array of shape {shape} but the model reads {count} channel(s) '
         f'({names}): pass a 3D scan per channel (CASE_0000.nii.gz, CASE_0001.nii.gz, ...) or '
         f'one 4D (X, Y, Z, {count}) file per case'
     )
+
+
+def _count_non_finite(path: str, image) -> int:
+    """NaN and inf voxels of a 4D file: only float data (or a non-finite scaling) holds them."""
+    proxy = image.dataobj
+    scaling = [getattr(proxy, 'slope', 1.0), getattr(proxy, 'inter', 0.0)]
+    if image.get_data_dtype().kind in 'iub' and np.all(np.isfinite(scaling)):
+        return 0
+    try:
+        data = np.asarray(proxy)
+    except Exception as exc:  # gzip, zlib, EOF and nibabel errors for damaged files
+        reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
+        raise ToolError(f'{path} is truncated or damaged ({reason}): export it again') from exc
+    return int(np.count_nonzero(~np.isfinite(data)))
 
 
 def _header(path: str) -> tuple:

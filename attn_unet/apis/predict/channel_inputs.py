@@ -56,7 +56,10 @@ def find_cases(paths: Sequence[str], channels: Sequence[str]) -> List[CaseInput]
         else:
             raise ToolError(f'input {path} does not exist: pass NIfTI scans or folders of them')
     if not files:
-        raise ToolError(f'no .nii / .nii.gz scan in {", ".join(map(str, paths))}')
+        raise ToolError(
+            f'no .nii / .nii.gz scan in {", ".join(map(str, paths))}: this checkpoint reads the '
+            'NIfTI cases of its Decathlon / nnU-Net set (convert DICOM series with dcm2niix)'
+        )
     groups: Dict[str, Dict[int, str]] = {}
     for path in sorted(set(files)):
         match = _CHANNEL_FILE.fullmatch(scan_stem(path))

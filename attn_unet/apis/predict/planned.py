@@ -8,11 +8,11 @@ the plan's voxel order, normalisation, context and file encoding), segmented sli
 (:func:`~.volume.segment_slices`) and put back on the case's own grid with the dataset's own
 label values (:func:`~attn_unet.datasets.case_slices.labels_on_scan_grid`). Per case it
 writes ``OUT/<case>.nii.gz`` (labels, the first file's geometry and header),
-``OUT/<case>.json`` and, with ``save_attention``, ``OUT/<case>_attention.nii.gz``.
+``OUT/<case>.json`` and, with ``save_attention``, ``OUT/<case>_attention.nii.gz``; the
+output folder is handled as for every scan (:class:`~.outputs.OutDir`).
 """
 
 import json
-import os.path as osp
 from typing import List
 
 import numpy as np
@@ -23,10 +23,10 @@ from attn_unet.errors import ToolError
 from attn_unet.fileio import write_text_atomically
 
 from ..segmentor import load_segmentor
-from .case_scan import open_case
+from .case_scan import CaseScan, open_case
 from .channel_inputs import find_cases
 from .inputs import rank_share
-from .outputs import check_targets, prepare_out_dir
+from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
 from .scan_io import write_like_scan
 from .slice_segmentor import SliceSegmentor
 from .volume import segment_slices
@@ -34,6 +34,9 @@ from .volume import segment_slices
 __all__ = ['checkpoint_slice_plan', 'predict_planned']
 
 RECORD_KEY = 'volume_slices'
+# With allow_non_finite: what a NaN or inf voxel becomes, per channel kind (air in CT; no
+# signal in a z-scored modality, whose background is 0).
+NON_FINITE_FILL = {'ct': -1024.0, 'zscore': 0.0, 'none': 0.0}
 
 
 def checkpoint_slice_plan(checkpoint: str) -> dict | None:
@@ -55,7 +58,7 @@ def predict_planned(config: str, checkpoint: str, paths: List[str], options) -> 
     Args:
         config: The config the run dumped.
         checkpoint: A checkpoint carrying ``volume_slices``.
-        paths: Scans, channel files or folders.
+        paths: Scans, channel files or folders of them.
         options: :class:`~.tool.PredictOptions` (already checked).
 
     Returns:
@@ -64,6 +67,32 @@ def predict_planned(config: str, checkpoint: str, paths: List[str], options) -> 
     Raises:
         ToolError: one line naming the first bad input and the fix.
     """
+    _check_options(options)
+    model = load_segmentor(config, checkpoint, options.device)
+    plan = SlicePlan.from_record(model.dataset_meta[RECORD_KEY])
+    channels = [c['name'] for c in plan.channels]
+    cases = rank_share(find_cases(paths, channels))
+    out_dir = OutDir(options.out_dir)
+    out_dir.prepare()
+    try:
+        opened = [open_case(case, channels) for case in cases]
+        for case in opened:
+            _check_finite(case, options.allow_non_finite)
+        outputs = [scan_outputs(options.out_dir, c.case_id, options.save_attention) for c in opened]
+        check_targets([p for out in outputs for p in out.paths()], options.overwrite)
+        segmentor = SliceSegmentor(model, _logits_fn(options))
+        out_dir.remove_leftovers()
+        sources = dict(config=config, checkpoint=checkpoint, backend=options.backend)
+        written = []
+        for case, out in zip(opened, outputs):
+            written += _predict_case(case, out, segmentor, plan, options, sources)
+        return written
+    except BaseException:
+        out_dir.remove_if_unused()
+        raise
+
+
+def _check_options(options) -> None:
     if options.orientation:
         raise ToolError(
             '--orientation is for checkpoints that do not record their voxel order; this one '
@@ -74,29 +103,24 @@ def predict_planned(config: str, checkpoint: str, paths: List[str], options) -> 
             f'--label-ids {options.label_ids} maps the Synapse organs; this checkpoint writes '
             "its dataset's own label values: drop --label-ids"
         )
-    model = load_segmentor(config, checkpoint, options.device)
-    plan = SlicePlan.from_record(model.dataset_meta[RECORD_KEY])
-    channels = [c['name'] for c in plan.channels]
-    cases = rank_share(find_cases(paths, channels))
-    prepare_out_dir(options.out_dir)
-    opened = [open_case(case, channels) for case in cases]
-    outputs = [_outputs(case.case_id, options) for case in opened]
-    check_targets([p for out in outputs for p in out.values() if p], options.overwrite)
-    segmentor = SliceSegmentor(model, _logits_fn(options))
-    sources = dict(config=config, checkpoint=checkpoint, backend=options.backend)
-    written = []
-    for case, out in zip(opened, outputs):
-        written += _predict_case(case, out, segmentor, plan, options, sources)
-    return written
+    dicom = [name for name, on in (('--series', options.series),
+                                   ('--all-series', options.all_series),
+                                   ('--dicom-seg', options.dicom_seg)) if on]  # fmt: skip
+    if dicom:
+        raise ToolError(
+            f'{dicom[0]} is for DICOM series of a Synapse CT model; this checkpoint reads the '
+            'NIfTI cases of its Decathlon / nnU-Net set: convert the series to NIfTI (dcm2niix) '
+            f'and drop {dicom[0]}'
+        )
 
 
-def _outputs(case_id: str, options) -> dict:
-    stem = osp.join(options.out_dir, case_id)
-    return dict(
-        labels=f'{stem}.nii.gz',
-        record=f'{stem}.json',
-        attention=f'{stem}_attention.nii.gz' if options.save_attention else None,
-    )
+def _check_finite(case: CaseScan, allow: bool) -> None:
+    if case.non_finite and not allow:
+        raise ToolError(
+            f'case {case.case_id} ({case.files[0]}) has {case.non_finite} voxels that are not '
+            'finite (NaN or inf): fix the scan, or pass --allow-non-finite to segment them as '
+            'air in CT (-1024 HU) and as 0 in other channels'
+        )
 
 
 def _logits_fn(options):
@@ -107,13 +131,17 @@ def _logits_fn(options):
     return OnnxSegmentor(options.onnx)
 
 
-def _predict_case(case, out, segmentor, plan: SlicePlan, options, sources) -> List[str]:
+def _predict_case(
+    case: CaseScan, out: ScanOutputs, segmentor, plan: SlicePlan, options, sources
+) -> List[str]:
     import nibabel as nib
     from tqdm import tqdm
 
     channels = case.read()
-    bar = tqdm(total=None, desc=case.case_id, unit='slice', disable=not options.progress,
-               leave=False)  # fmt: skip
+    if case.non_finite:  # allowed, or the check before would have refused it
+        for channel, spec in zip(channels, plan.channels):
+            channel[~np.isfinite(channel)] = NON_FINITE_FILL[spec['norm']]
+    bar = tqdm(desc=case.case_id, unit='slice', disable=not options.progress, leave=False)
     try:
         ids, maps = segment_slices(
             segmentor, input_images(plan, channels, case.affine), options.batch_size,
@@ -121,18 +149,16 @@ def _predict_case(case, out, segmentor, plan: SlicePlan, options, sources) -> Li
         )  # fmt: skip
     finally:
         bar.close()
-    labels = labels_on_scan_grid(plan, ids, case.affine)
-    write_like_scan(out['labels'], labels, case.scan, options.overwrite)
-    written = [out['labels']]
-    if out['attention'] and maps is not None:
+    write_like_scan(out.labels, labels_on_scan_grid(plan, ids, case.affine), case.scan,
+                    options.overwrite)  # fmt: skip
+    if out.attention and maps is not None:
         attention = labels_on_scan_grid(plan, maps, case.affine).astype(np.float32)
-        write_like_scan(out['attention'], attention, case.scan, options.overwrite)
-        written.append(out['attention'])
+        write_like_scan(out.attention, attention, case.scan, options.overwrite)
     record = dict(
         case=case.case_id,
         inputs=list(case.files),
-        labels=out['labels'],
-        attention=written[1] if len(written) > 1 else None,
+        labels=out.labels,
+        attention=out.attention,
         classes=dict(zip(plan.classes, plan.label_values)),
         label_ids='dataset',
         **sources,
@@ -142,5 +168,5 @@ def _predict_case(case, out, segmentor, plan: SlicePlan, options, sources) -> Li
             tta=options.tta,
         ),
     )
-    write_text_atomically(out['record'], json.dumps(record, indent=2) + '\n')
-    return written + [out['record']]
+    write_text_atomically(out.record, json.dumps(record, indent=2) + '\n', unique=True)
+    return out.paths()

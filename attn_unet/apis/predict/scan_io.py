@@ -7,7 +7,9 @@ only when asked.
 
 A scan is checked whole before any prediction
 (:func:`~attn_unet.datasets.nifti_whole.nifti_damage`): a cut or damaged ``.nii.gz`` is
-refused before the first slice is segmented, never predicted on wrong voxels.
+refused before the first slice is segmented, never predicted on wrong voxels. Its
+voxels that are not finite numbers (NaN, inf: only float data can hold them) are
+counted then too (:attr:`Scan.non_finite`).
 """
 
 import os.path as osp
@@ -41,15 +43,44 @@ class Scan:
         path: the file.
         image: the nibabel image (header and affine; data not read yet).
         shape: ``(X, Y, Z)``.
+        non_finite: how many voxels are NaN or infinite.
     """
 
     path: str
     image: object
     shape: tuple
+    non_finite: int = 0
 
     @property
     def affine(self) -> np.ndarray:
         return self.image.affine
+
+    @property
+    def stem(self) -> str:
+        """The name its outputs get: ``case7`` of ``case7.nii.gz``."""
+        return scan_stem(self.path)
+
+    def describe(self) -> str:
+        return self.path
+
+    def record(self) -> dict:
+        """What the JSON beside the prediction says about the input."""
+        return dict(scan=self.path)
+
+    def nifti_like(self, array: np.ndarray):
+        """``array`` ``(X, Y, Z, ...)`` as a NIfTI with this scan's affine, forms and header.
+
+        The data type is the array's; no intensity scaling.
+        """
+        header = self.image.header.copy()
+        header.set_data_dtype(array.dtype)
+        out = type(self.image)(array, self.affine, header)
+        out.header.set_slope_inter(1.0, 0.0)
+        for form in ('qform', 'sform'):
+            matrix, code = getattr(self.image.header, f'get_{form}')(coded=True)
+            if matrix is not None:
+                getattr(out.header, f'set_{form}')(matrix, int(code))
+        return out
 
     def read(self) -> np.ndarray:
         """The voxels ``(X, Y, Z)`` as float64 Hounsfield units (header scaling applied).
@@ -114,18 +145,36 @@ def open_scan(path: str) -> Scan:
     damage = nifti_damage(path, image)
     if damage:
         raise _truncated(path, damage)
-    return Scan(path=path, image=image, shape=shape)
+    scan = Scan(path=path, image=image, shape=shape)
+    scan.non_finite = _count_non_finite(scan)
+    return scan
+
+
+def _count_non_finite(scan: Scan) -> int:
+    """NaN and inf voxels: only float data (or a non-finite scaling) can hold them."""
+    proxy = scan.image.dataobj
+    scaling = [getattr(proxy, 'slope', 1.0), getattr(proxy, 'inter', 0.0)]
+    if scan.image.get_data_dtype().kind in 'iub' and np.all(np.isfinite(scaling)):
+        return 0
+    try:
+        data = np.asarray(proxy)  # the stored type (float32 stays float32), scaling applied
+    except Exception as exc:  # gzip, zlib, EOF and nibabel errors for damaged files
+        raise _truncated(scan.path, _reason(exc)) from exc
+    return int(np.count_nonzero(~np.isfinite(data)))
 
 
 def _truncated(path: str, reason: str) -> ToolError:
     return ToolError(f'{path} is truncated or damaged ({reason}): export the scan again')
 
 
-def write_like_scan(path: str, array: np.ndarray, scan: Scan, overwrite: bool = False) -> None:
-    """Write ``array`` (``(X, Y, Z)`` or ``(X, Y, Z, C)``) with ``scan``'s geometry and header.
+def write_like_scan(path: str, array: np.ndarray, scan, overwrite: bool = False) -> None:
+    """Write ``array`` (``(X, Y, Z)`` or ``(X, Y, Z, C)``) as a NIfTI over ``scan``.
 
+    ``scan`` is a :class:`Scan` (the NIfTI's own geometry and header) or a DICOM series
+    (:class:`~.dicom_scan.DicomScan`, its grid); each says how through ``nifti_like``.
     The data type is the array's (uint8 labels, float32 coefficients); no intensity
-    scaling is applied. Written whole (:func:`~attn_unet.fileio.atomic_write`).
+    scaling is applied. Written whole (:func:`~attn_unet.fileio.atomic_write`), under
+    a partial name of this process, which a later run removes if this one is killed.
 
     Raises:
         ToolError: ``path`` exists and ``overwrite`` is False.
@@ -134,15 +183,8 @@ def write_like_scan(path: str, array: np.ndarray, scan: Scan, overwrite: bool = 
 
     if osp.exists(path) and not overwrite:
         raise ToolError(f'{path} exists: pass --overwrite to replace it, or another --out-dir')
-    header = scan.image.header.copy()
-    header.set_data_dtype(array.dtype)
-    out = type(scan.image)(array, scan.affine, header)
-    out.header.set_slope_inter(1.0, 0.0)
-    for form in ('qform', 'sform'):
-        matrix, code = getattr(scan.image.header, f'get_{form}')(coded=True)
-        if matrix is not None:
-            getattr(out.header, f'set_{form}')(matrix, int(code))
-    with atomic_write(path) as partial:  # .NAME.partial.nii.gz: nibabel picks gzip by the name
+    out = scan.nifti_like(array)
+    with atomic_write(path, unique=True) as partial:  # nibabel picks gzip by the name's suffix
         nib.save(out, partial)
 
 

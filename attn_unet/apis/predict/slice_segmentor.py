@@ -5,7 +5,9 @@ The images enter as the training pipeline's loading transform gives them (see
 pipeline (its ``Resize``; the loading step becomes ``LoadImageFromNDArray``), the
 model's data preprocessor (normalisation, padding to the size divisor) and the
 model; the logits are cropped and resized back by the model's own
-``postprocess_result``. Only the logits step differs between backends.
+``postprocess_result``. Only the logits step differs between backends. Image files
+(PNG, JPEG) are loaded by the config's own loading step (:meth:`SliceSegmentor.load`),
+as ``tools/test.py`` and mmseg's inferencer load them.
 """
 
 import copy
@@ -63,6 +65,7 @@ class SliceSegmentor:
                 "the config's test_pipeline does not start with a LoadImageFromFile step: "
                 'predict.py feeds slices where that step loads them'
             )
+        self.loader = Compose([pipeline[0]])
         pipeline[0] = dict(type='LoadImageFromNDArray')
         self.pipeline = Compose(pipeline)
         if logits_fn is not None and model.test_cfg.get('mode', 'whole') != 'whole':
@@ -74,6 +77,23 @@ class SliceSegmentor:
     @property
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
+
+    def load(self, path: str) -> np.ndarray:
+        """The image file ``path`` as the config's loading step gives it: ``(H, W, C)``.
+
+        Raises:
+            ToolError: the file cannot be decoded as an image.
+        """
+        try:
+            loaded = self.loader(dict(img_path=path))
+        except Exception as exc:
+            reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
+            raise ToolError(
+                f'{path} is not a readable image ({reason}): pass a PNG or JPEG'
+            ) from None
+        if loaded is None or loaded.get('img') is None:
+            raise ToolError(f'{path} is not a readable image: pass a PNG or JPEG')
+        return loaded['img']
 
     @torch.no_grad()
     def __call__(self, images: Sequence[np.ndarray], attention: bool = False) -> SlicePrediction:

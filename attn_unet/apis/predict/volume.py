@@ -24,10 +24,9 @@ from attn_unet.datasets.ct_slices import (
 )
 
 from .slice_segmentor import SliceSegmentor
+from .tta import TTA_MODES, segment_batch
 
 __all__ = ['VolumePrediction', 'VolumePredictor', 'segment_slices']
-
-TTA_MODES = ('none', 'flip')
 
 
 @dataclass
@@ -86,9 +85,8 @@ class VolumePredictor:
             self.segmentor, self.slice_images(volume), self.batch_size, self.tta, attention,
             progress,
         )  # fmt: skip
-        label_volume = from_slice_axes(labels)
         attention_volume = None if maps is None else from_slice_axes(maps)
-        return VolumePrediction(np.ascontiguousarray(label_volume), attention_volume)
+        return VolumePrediction(np.ascontiguousarray(from_slice_axes(labels)), attention_volume)
 
 
 def segment_slices(
@@ -99,7 +97,7 @@ def segment_slices(
     attention: bool = False,
     progress=None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Segment slice images in batches, in order; the one loop every volume predictor runs.
+    """Segment slice images in batches, in order: the loop every volume predictor runs.
 
     Args:
         segmentor: runs batches of slice images.
@@ -112,36 +110,29 @@ def segment_slices(
     Returns:
         ``(labels (Z, H, W) uint8, attention (Z, H, W, S) float32 or None)``, in slice order.
     """
-    if tta not in TTA_MODES:
-        raise ValueError(f'tta must be one of {TTA_MODES}, got {tta!r}')
     labels, maps, batch = [], [], []
+
+    def run() -> None:
+        prediction = segment_batch(segmentor, batch, attention, tta)
+        labels.append(prediction.probs.argmax(axis=1))
+        if attention:
+            maps.append(_per_stage(prediction.attention))
+        if progress is not None:
+            progress(len(batch))
+
     for image in images:
         batch.append(image)
         if len(batch) == batch_size:
-            _run(segmentor, batch, tta, attention, labels, maps, progress)
+            run()
             batch = []
     if batch:
-        _run(segmentor, batch, tta, attention, labels, maps, progress)
-    label_slices = np.concatenate(labels).astype(np.uint8)
+        run()
     attention_slices = None
     if attention and maps and maps[0]:
         stages = sorted(maps[0])
         stacked = np.concatenate([np.stack([m[s] for s in stages], -1) for m in maps])
         attention_slices = stacked.astype(np.float32)
-    return label_slices, attention_slices
-
-
-def _run(segmentor, batch, tta: str, attention: bool, labels: list, maps: list, progress) -> None:
-    prediction = segmentor(batch, attention=attention)
-    probs = prediction.probs
-    if tta == 'flip':
-        mirrored = segmentor([np.ascontiguousarray(image[:, ::-1]) for image in batch])
-        probs = (probs + mirrored.probs[..., ::-1]) / 2
-    labels.append(probs.argmax(axis=1))
-    if attention:
-        maps.append(_per_stage(prediction.attention))
-    if progress is not None:
-        progress(len(batch))
+    return np.concatenate(labels).astype(np.uint8), attention_slices
 
 
 def _per_stage(attention: Dict[int, np.ndarray]) -> Dict[int, np.ndarray]:

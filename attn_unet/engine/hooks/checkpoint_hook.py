@@ -1,78 +1,86 @@
-"""mmengine's CheckpointHook, reordered so that a crash never loses the last good checkpoint.
+"""mmengine's CheckpointHook, with old checkpoints removed only once the new one is written.
 
-mmengine 0.10.7 removes the oldest kept checkpoint before it writes the new
-one (the previous best one too, with ``save_best``) and rewrites
-``last_checkpoint`` in place; a kill or a full disk in between leaves no
-good checkpoint. Here the new checkpoint is written first (complete, see
-``AttnUNetRunner.save_checkpoint``), then ``last_checkpoint`` is replaced
-atomically, and only then are old checkpoints removed.
-:class:`AttnUNetRunner` puts this hook where a config names ``CheckpointHook``.
+mmengine 0.10.7 removes the oldest kept checkpoint (``max_keep_ckpts``) and the previous
+best one (``save_best``) before it writes the new one: a kill or a full disk in between
+leaves no good checkpoint. :class:`SafeCheckpointHook` changes nothing of mmengine's logic
+but the moment of removal. From ``before_train`` on, its file backend is a
+:class:`RemovalsAfterSave` that queues every ``remove`` / ``rmtree``; the queue is carried
+out at the end of each public hook method that may save, once the new checkpoint is
+complete (``AttnUNetRunner.save_checkpoint`` writes it under a hidden name and renames it)
+and ``last_checkpoint`` names it. A save that fails leaves the queue undone: every older
+checkpoint stays.
+
+The configs name it (``default_hooks.checkpoint`` in ``configs/_base_/schedules``);
+:class:`~attn_unet.engine.AttnUNetRunner` refuses mmengine's plain ``CheckpointHook``.
 """
 
-import os.path as osp
-from collections import deque
+from typing import List, Set, Tuple
 
-from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 
-from attn_unet.fileio import write_text_atomically
 from attn_unet.registry import HOOKS
 
-__all__ = ['SafeCheckpointHook']
+__all__ = ['RemovalsAfterSave', 'SafeCheckpointHook']
+
+
+class RemovalsAfterSave:
+    """A file backend whose ``remove`` and ``rmtree`` wait for :meth:`carry_out`.
+
+    Every other attribute is the wrapped backend's.
+
+    Args:
+        backend: an mmengine file backend (``LocalBackend``, ``PetrelBackend``, ...).
+    """
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+        self.pending: List[Tuple[str, str]] = []
+
+    def remove(self, path: str) -> None:
+        self.pending.append(('remove', path))
+
+    def rmtree(self, path: str) -> None:
+        self.pending.append(('rmtree', path))
+
+    def carry_out(self, keep: Set[str]) -> None:
+        """Remove what was queued, except the paths in ``keep`` (saved again since)."""
+        pending, self.pending = self.pending, []
+        for method, path in pending:
+            if path not in keep:
+                getattr(self.backend, method)(path)
+
+    def __getattr__(self, name: str):
+        return getattr(self.backend, name)
 
 
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
-    """CheckpointHook that removes outdated checkpoints only after the new one is complete."""
+    """CheckpointHook that removes outdated checkpoints only after the new one is complete.
 
-    def _save_checkpoint_with_step(self, runner, step, meta) -> None:
-        outdated = []
-        if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and self.keep_ckpt_ids[-1] == step):
-            kept = deque(self.keep_ckpt_ids)
-            while len(kept) >= self.max_keep_ckpts:
-                outdated.append(kept.popleft())
-            kept.append(step)
-            self.keep_ckpt_ids = deque(kept, self.max_keep_ckpts)
-            runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
+    Takes exactly ``CheckpointHook``'s arguments.
+    """
 
-        filename = self.filename_tmpl.format(step)
-        self.last_ckpt = self.file_backend.join_path(self.out_dir, filename)
-        runner.message_hub.update_info('last_ckpt', self.last_ckpt)
-        runner.save_checkpoint(
-            self.out_dir,
-            filename,
-            self.file_client_args,
-            save_optimizer=self.save_optimizer,
-            save_param_scheduler=self.save_param_scheduler,
-            meta=meta,
-            by_epoch=self.by_epoch,
-            backend_args=self.backend_args,
-            **self.args,
-        )
-        if not is_main_process():
-            return
-        write_text_atomically(osp.join(runner.work_dir, 'last_checkpoint'), self.last_ckpt)
-        for old_step in outdated:
-            path = self.file_backend.join_path(self.out_dir, self.filename_tmpl.format(old_step))
-            if self.file_backend.isfile(path):
-                self.file_backend.remove(path)
-            elif self.file_backend.isdir(path):
-                self.file_backend.rmtree(path)
+    def before_train(self, runner) -> None:
+        super().before_train(runner)
+        self.file_backend = RemovalsAfterSave(self.file_backend)
 
-    def _save_best_checkpoint(self, runner, metrics) -> None:
-        """mmengine's best-checkpoint logic, removing the previous best only after the new one."""
-        backend = self.file_backend
-        deferred = []
-        backend.remove = lambda path: deferred.append((type(backend).remove, path))
-        backend.rmtree = lambda path: deferred.append((type(backend).rmtree, path))
-        try:
-            super()._save_best_checkpoint(runner, metrics)
-        finally:
-            del backend.remove, backend.rmtree
-        current = {
-            getattr(self, 'best_ckpt_path', None),
-            *getattr(self, 'best_ckpt_path_dict', {}).values(),
-        }
-        for remove, path in deferred:
-            if path not in current:
-                remove(backend, path)
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        super().after_train_iter(runner, batch_idx, data_batch, outputs)
+        self._carry_out_removals()
+
+    def after_train_epoch(self, runner) -> None:
+        super().after_train_epoch(runner)
+        self._carry_out_removals()
+
+    def after_val_epoch(self, runner, metrics) -> None:
+        super().after_val_epoch(runner, metrics)
+        self._carry_out_removals()
+
+    def _carry_out_removals(self) -> None:
+        if isinstance(self.file_backend, RemovalsAfterSave) and self.file_backend.pending:
+            current = {
+                self.last_ckpt,
+                getattr(self, 'best_ckpt_path', None),
+                *(getattr(self, 'best_ckpt_path_dict', None) or {}).values(),
+            }
+            self.file_backend.carry_out({str(path) for path in current if path})

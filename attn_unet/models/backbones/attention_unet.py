@@ -20,6 +20,8 @@ from torch import nn
 
 from attn_unet.registry import MODELS
 
+from .downsample_rate import UNET_DECODER_STAGE_TUPLES, unet_defaults, unet_downsample_rate
+
 __all__ = ['AttentionUNet']
 
 
@@ -106,11 +108,11 @@ class AttentionUNet(UNet):
             )
         self.attention_stages = tuple(bool(flag) for flag in attention_stages)
         self.with_cp = unet_kwargs.get('with_cp', False)
-        layer_cfgs = dict(
-            conv_cfg=unet_kwargs.get('conv_cfg'),
-            norm_cfg=unet_kwargs.get('norm_cfg', dict(type='BN')),
-            act_cfg=unet_kwargs.get('act_cfg', dict(type='ReLU')),
-        )
+        defaults = unet_defaults()
+        layer_cfgs = {
+            name: unet_kwargs.get(name, defaults[name])
+            for name in ('conv_cfg', 'norm_cfg', 'act_cfg')
+        }
         self.attention_gates = nn.ModuleDict()
         for stage, gated in enumerate(self.attention_stages):
             if gated:
@@ -125,6 +127,19 @@ class AttentionUNet(UNet):
                 centre_channels, centre_channels, kernel_size=1, **layer_cfgs
             )
         self._attention_maps: dict[int, torch.Tensor] = {}
+
+    @classmethod
+    def downsample_rate(cls, **backbone_cfg) -> int:
+        """Total downsample rate of an AttentionUNet built with ``backbone_cfg``.
+
+        UNet's rule, with ``attention_stages`` as one more per-decoder-stage tuple; the
+        runner asks it before anything is built (see :mod:`.downsample_rate`).
+
+        Raises:
+            ToolError: a per-stage tuple does not fit ``num_stages``.
+        """
+        decoder_tuples = UNET_DECODER_STAGE_TUPLES + ('attention_stages',)
+        return unet_downsample_rate(decoder_tuples, **backbone_cfg)
 
     @property
     def attention_maps(self) -> dict[int, torch.Tensor]:

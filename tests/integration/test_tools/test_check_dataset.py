@@ -198,15 +198,20 @@ def test_num_stages_that_does_not_fit_the_tuples(tool, tiny_data, tmp_path, conf
     _assert_one_line_error(code, err, 'model.backbone.', *words)
 
 
-def test_train_guard_names_a_label_changed_after_the_check(tool, data, tmp_path):
-    """With the file check off, the batch guard still names the label (today: a loss crash)."""
+@pytest.mark.parametrize('workers', [0, 1])
+def test_train_guard_names_a_label_changed_after_the_check(tool, data, tmp_path, workers):
+    """With the file check off, the pipeline's guard still names the label (else: a loss crash).
+
+    With a worker the check runs in that worker, and its error still ends in one line.
+    """
     path = _label(data, 'train', 1)
     cv2.imwrite(str(path), np.full_like(cv2.imread(str(path), cv2.IMREAD_UNCHANGED), 40))
     code, _, err = tool(
         'tools/train.py', MINI_ATTN_CONFIG, '--work-dir', tmp_path / 'work', '--cfg-options',
-        *tiny_options(data), 'data_check.enabled=False',
+        *tiny_options(data), 'data_check.enabled=False', f'train_dataloader.num_workers={workers}',
     )  # fmt: skip
-    _assert_one_line_error(code, err, str(path), 'ids 40', 'as the pipeline loads it')
+    _assert_one_line_error(code, err, str(path), 'ids 40', 'as the pipeline makes it')
+    assert 'DataLoader worker' not in err
 
 
 def test_test_guard_names_a_label_changed_after_the_check(tool, trained_run, data, tmp_path):

@@ -82,3 +82,27 @@ def test_checkpoint_is_read_once(trained_run, tiny_data, tmp_path, capsys, monke
     )  # fmt: skip
     assert code == 0, err[-3000:]
     assert len(calls) == 1
+
+
+def test_fast_path_folds_batch_norm_and_scores_like_fp32(
+    trained_run, tiny_data, tmp_path, capsys, monkeypatch
+):
+    """--fast: BatchNorm folded, channels-last, bf16 where fast; fp32 within rounding."""
+    metrics, logs = {}, {}
+    for name, extra in (('plain', []), ('fast_fp32', ['test_cfg.dtype=float32']),
+                        ('fast_bf16', ['test_cfg.dtype=bfloat16'])):  # fmt: skip
+        fast = [] if name == 'plain' else ['--fast']
+        code, out, err = run_tool_in_process(
+            'tools/test.py', MINI_ATTN_CONFIG, trained_run / 'iter_2.pth', *fast,
+            '--work-dir', tmp_path / name, '--out-metrics', tmp_path / f'{name}.json',
+            '--cfg-options', *tiny_options(tiny_data), *extra,
+            capsys=capsys, monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert code == 0, err[-3000:]
+        metrics[name] = json.loads((tmp_path / f'{name}.json').read_text())['metrics']
+        logs[name] = out + err
+    assert re.search(r'fast test: (\d+) BatchNorm layers folded .*, fp32', logs['fast_fp32'])
+    assert 'bf16 autocast' in logs['fast_bf16'] and 'fast test' not in logs['plain']
+    for key in ('aAcc', 'mIoU', 'mAcc'):
+        assert abs(metrics['fast_fp32'][key] - metrics['plain'][key]) <= 0.02, key
+        assert abs(metrics['fast_bf16'][key] - metrics['plain'][key]) <= 1.0, key

@@ -118,3 +118,59 @@ def test_an_unexpected_keyword_is_a_config_key_only_when_a_config_built_it():
         registry.build(dict(type='Head', chanels=4))
     except TypeError as exc:
         assert "unknown config key 'chanels'" in format_tool_error(exc)
+
+
+PREDICT = dict(
+    outputs='the --out-dir',
+    option='--out-dir',
+    writable='--out-dir',
+    kept='the predictions finished before it are complete',
+    rerun='rerun with --overwrite',
+)
+
+
+@pytest.mark.parametrize(
+    'exc, expected',
+    [
+        (
+            OSError(errno.ENOSPC, 'No space left on device', 'seg/case7.nii.gz'),
+            'disk full while writing seg/case7.nii.gz: free space on that disk or pass another '
+            '--out-dir (the predictions finished before it are complete; rerun with --overwrite)',
+        ),
+        (OSError(errno.ENOSPC, 'No space left on device'), 'disk full while writing the --out-dir'),
+        (
+            OSError(errno.EROFS, 'Read-only file system', 'seg/case7.json'),
+            'cannot write seg/case7.json (read-only file system): pass a writable --out-dir',
+        ),
+    ],
+)
+def test_a_tool_names_its_own_outputs_and_options(exc, expected):
+    from attn_unet.apis.cli import ToolWording
+
+    message = format_tool_error(exc, ToolWording(**PREDICT))
+    assert message.startswith(expected)
+    assert 'checkpoint' not in message and '--work-dir' not in message
+
+
+@pytest.mark.parametrize('stop', ['sigterm', 'ctrl-c'])
+def test_a_stop_line_says_what_the_tool_keeps(stop, capsys):
+    import signal
+
+    from attn_unet.apis.cli import ToolWording, _Terminated
+
+    def main():
+        raise _Terminated() if stop == 'sigterm' else KeyboardInterrupt
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD)}
+    try:
+        with pytest.raises(SystemExit) as info:
+            run_cli(main, ToolWording(**PREDICT))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    closing = {'sigterm': ('terminated (SIGTERM)', 143), 'ctrl-c': ('interrupted (Ctrl-C)', 130)}
+    words, code = closing[stop]
+    assert info.value.code == code
+    assert capsys.readouterr().err == (
+        f'stopped: {words}; the predictions finished before it are complete\n'
+    )

@@ -5,7 +5,8 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from attn_unet.engine.preflight import backbone_downsample_rate, check_input_sizes
+from attn_unet.engine.preflight import check_input_sizes
+from attn_unet.models import backbone_downsample_rate
 from tests.helpers.tools import REPO
 
 CONFIG_DIR = REPO / 'configs'
@@ -57,12 +58,18 @@ def test_config_table_is_complete():
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
-def test_config_loads_and_builds(path):
+def test_config_loads_and_builds(path, monkeypatch):
     from mmseg.registry import MODELS
+
+    from attn_unet.engine import named_hooks
 
     cfg = Config.fromfile(path)
     init_default_scope(cfg.default_scope)
     assert cfg.runner_type == 'AttnUNetRunner'
+    warnings = []
+    monkeypatch.setattr(named_hooks, 'print_log', lambda line, **kwargs: warnings.append(line))
+    named_hooks.check_named_hooks(cfg)  # SafeCheckpointHook and every guard are named
+    assert warnings == []
     check_input_sizes(cfg)
     model = MODELS.build(_with_bn(cfg.model.to_dict()))
     assert not any(isinstance(m, torch.nn.SyncBatchNorm) for m in model.modules())

@@ -1,4 +1,7 @@
-"""AutoAmpOptimWrapper: bf16 autocast without loss scaling on CPU."""
+"""AutoAmpOptimWrapper: bf16 autocast without a loss scaler where the device has bf16.
+
+On CPU it trains here; on CUDA (faked) what is checked is the choice: dtype and scaler.
+"""
 
 import warnings
 
@@ -6,7 +9,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from attn_unet.engine import AutoAmpOptimWrapper
+from attn_unet.engine import AutoAmpOptimWrapper, amp
+from attn_unet.errors import ConfigValueError
 
 pytestmark = pytest.mark.skipif(torch.cuda.is_available(), reason='CPU behaviour')
 
@@ -43,9 +47,52 @@ def test_state_dict_round_trip():
     assert other.optimizer.state_dict()['state'].keys() == state['state'].keys()
 
 
-def test_fp16_on_cpu_is_refused():
-    with pytest.raises(ValueError, match='bfloat16 only'):
-        _wrapper(dtype='float16')
+@pytest.mark.parametrize('dtype', ['float16', torch.float16])
+def test_fp16_on_cpu_is_refused(dtype):
+    with pytest.raises(ConfigValueError, match='bfloat16 only'):
+        _wrapper(dtype=dtype)
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """A CUDA card as the wrapper sees it; ``bf16`` says whether it has bf16."""
+    from mmengine.optim.optimizer import amp_optimizer_wrapper
+
+    card = dict(bf16=True)
+    monkeypatch.setattr(amp, 'get_device', lambda: 'cuda')
+    monkeypatch.setattr(amp_optimizer_wrapper, 'is_cuda_available', lambda: True)
+    monkeypatch.setattr(torch.cuda, 'is_bf16_supported', lambda *args, **kwargs: card['bf16'])
+    return card
+
+
+@pytest.mark.parametrize(
+    'bf16_card, dtype, expected, scaled',
+    [
+        (True, None, torch.bfloat16, False),  # --amp on Ampere and newer: no GradScaler
+        (True, 'bfloat16', torch.bfloat16, False),
+        (True, 'float16', torch.float16, True),  # chosen explicitly
+        (False, None, torch.float16, True),  # older cards: fp16, dynamic scaling
+    ],
+)
+def test_cuda_takes_bf16_without_a_scaler_where_the_card_has_it(
+    fake_cuda, bf16_card, dtype, expected, scaled
+):
+    fake_cuda['bf16'] = bf16_card
+    _, wrapper = _wrapper(dtype=dtype)
+    assert wrapper.cast_dtype == expected
+    assert (wrapper.loss_scaler is not None) == scaled
+    assert ('loss_scaler' in wrapper.state_dict()) == scaled
+
+
+def test_bf16_on_a_card_without_it_is_refused(fake_cuda):
+    fake_cuda['bf16'] = False
+    with pytest.raises(ConfigValueError, match='no bf16 .before Ampere.: pass float16'):
+        _wrapper(dtype='bfloat16')
+
+
+def test_an_unknown_dtype_is_refused():
+    with pytest.raises(ConfigValueError, match="dtype='half'"):
+        _wrapper(dtype='half')
 
 
 @pytest.mark.parametrize(

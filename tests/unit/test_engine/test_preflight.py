@@ -1,14 +1,14 @@
 """Preflight checks: downsample rate, stage tuples, input sizes."""
 
 import pytest
+import torch
 from mmengine.config import Config
 
-from attn_unet.engine.preflight import (
-    backbone_downsample_rate,
-    check_dataloaders,
-    check_input_sizes,
-)
+from attn_unet.engine import preflight
+from attn_unet.engine.preflight import check_dataloaders, check_input_sizes
 from attn_unet.errors import InputSizeError, ToolError
+from attn_unet.models import backbone_downsample_rate
+from attn_unet.registry import MODELS
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ from attn_unet.errors import InputSizeError, ToolError
             ),
             4,
         ),
-        (dict(type='ResNetV1c'), 1),
+        (dict(type='ResNetV1c'), None),  # declares no rate: sizes not checked
     ],
 )
 def test_backbone_downsample_rate(backbone, rate):
@@ -123,3 +123,38 @@ def test_persistent_workers_without_workers_are_refused(split):
     cfg[f'{split}_dataloader'].num_workers = 0
     with pytest.raises(ToolError, match=f'{split}_dataloader has persistent_workers=True'):
         check_dataloaders(cfg)
+
+
+@MODELS.register_module()
+class _Stride3Backbone(torch.nn.Module):
+    """A backbone of another family that declares its rule, as docs/en/develop.md shows."""
+
+    @classmethod
+    def downsample_rate(cls, depth: int = 2) -> int:
+        if depth < 1:
+            raise ToolError(f'model.backbone.depth must be >= 1, got {depth}')
+        return 3**depth
+
+
+def test_any_backbone_that_declares_its_rate_gets_the_checks():
+    cfg = _cfg((90, 90), scale=(90, 90))
+    cfg.model.backbone = dict(type='_Stride3Backbone')
+    check_input_sizes(cfg)
+    cfg.model.backbone.depth = 3
+    with pytest.raises(InputSizeError, match='not divisible by the backbone downsample rate 27'):
+        check_input_sizes(cfg)
+    cfg.model.backbone.depth = 0
+    with pytest.raises(ToolError, match='depth must be >= 1'):
+        check_input_sizes(cfg)
+
+
+def test_a_backbone_without_a_rule_is_said_to_go_unchecked(monkeypatch):
+    said = []
+    monkeypatch.setattr(preflight, 'print_log', lambda line, **kwargs: said.append(line))
+    cfg = _cfg((100, 100))
+    cfg.model.backbone = dict(type='ResNetV1c')
+    check_input_sizes(cfg)
+    assert said == [
+        'input sizes are not checked: the backbone declares no downsample_rate '
+        '(docs/en/develop.md says how a backbone declares one)'
+    ]

@@ -6,7 +6,7 @@ import random
 import numpy as np
 import torch
 
-from attn_unet.engine.rng import capture_rng_state, preserved_rng_state, restore_rng_state
+from attn_unet.engine.rng import capture_rng_state, restore_rng_state
 
 
 def _draws():
@@ -19,14 +19,4 @@ def test_rng_state_round_trips_through_a_safe_load():
     expected = _draws()
     buffer.seek(0)
     restore_rng_state(torch.load(buffer, weights_only=True))
-    assert _draws() == expected
-
-
-def test_preserved_rng_state_leaves_generators_untouched():
-    state = capture_rng_state()
-    expected = _draws()
-    restore_rng_state(state)
-    with preserved_rng_state():
-        _draws()
-        torch.randn(100)
     assert _draws() == expected

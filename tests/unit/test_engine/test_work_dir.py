@@ -8,7 +8,6 @@ from attn_unet.engine.work_dir import (
     check_fresh_start,
     claim_work_dir,
     previous_run_checkpoints,
-    set_previous_run_aside,
 )
 from attn_unet.errors import PreviousRunError, ToolError
 from tests.helpers.tools import tree_listing
@@ -100,11 +99,3 @@ def test_overwrite_moves_the_earlier_run_aside(tmp_path):
         )
     finally:
         lock.release()
-
-
-def test_set_aside_keeps_the_new_runs_own_log_folder(tmp_path):
-    work_dir = _finished_run(tmp_path / 'work')
-    (work_dir / '20250101_000000').mkdir()
-    folder, moved = set_previous_run_aside(str(work_dir), keep=('20250101_000000',))
-    assert (work_dir / '20250101_000000').is_dir() and moved == 4
-    assert not (work_dir / 'iter_4.pth').exists() and os.path.isdir(folder)

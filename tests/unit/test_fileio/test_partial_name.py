@@ -30,3 +30,17 @@ def test_a_hidden_sibling_that_keeps_the_format_suffix(path, kwargs, expected):
 @pytest.mark.parametrize('name', ['iter_2.pth', '.attn_unet.lock', 'partial.png', '.hidden'])
 def test_other_names_are_not_partial(name):
     assert not is_partial_name(name)
+
+
+def test_a_unique_name_off_the_main_thread_is_that_threads_own():
+    import threading
+
+    names = []
+    threads = [threading.Thread(target=lambda: names.append(partial_name('c/a.json', unique=True)))
+               for _ in range(3)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(names)) == 3
+    assert all(n.startswith(f'c/.a.partial-{os.getpid()}-') and n.endswith('.json') for n in names)

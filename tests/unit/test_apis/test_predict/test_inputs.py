@@ -43,3 +43,23 @@ def test_ranks_take_disjoint_shares_that_cover_everything(monkeypatch):
     monkeypatch.delenv('RANK')
     monkeypatch.delenv('WORLD_SIZE')
     assert rank_share(items) == items
+
+
+def _dicom(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'\0' * 128 + b'DICM' + b'\2\0')  # the Part 10 preamble is what counts
+    return path
+
+
+def test_dicom_files_are_found_at_any_depth_whatever_their_names(tmp_path):
+    files = [_dicom(tmp_path / 'study' / 's2' / 'IM0001'), _dicom(tmp_path / 'study' / 'x.dcm')]
+    (tmp_path / 'study' / 's2' / 'README').write_text('not DICOM')
+    _dicom(tmp_path / 'study' / '.trash' / 'IM0009')  # hidden folders are skipped
+    found = find_inputs([str(tmp_path / 'study')])
+    assert found.dicom == {str(tmp_path / 'study'): sorted(map(str, files))}
+    assert found.scans == [] and found.images == []
+
+
+def test_a_dicom_file_alone_is_refused_naming_its_folder(tmp_path):
+    with pytest.raises(ToolError, match='is a DICOM file: pass the folder of its series'):
+        find_inputs([str(_dicom(tmp_path / 'IM0001'))])

@@ -3,13 +3,16 @@ import torch
 from attn_vs_unet import ModelBench, synthetic_inputs, variant_config
 from mmengine.optim import OptimWrapper
 
-from attn_unet.engine import AutoAmpOptimWrapper
+from attn_unet.engine.amp import AutocastOptimWrapper
 from tests.helpers.tiny_setup import ATTN_CONFIG
 
 
 @pytest.mark.parametrize(
     'options, wrapper, channels_last',
-    [((), OptimWrapper, False), (('amp', 'channels_last'), AutoAmpOptimWrapper, True)],
+    [
+        ((), OptimWrapper, False),
+        (('amp', 'channels_last'), AutocastOptimWrapper, True),  # --amp: bf16 on the CPU
+    ],
 )
 def test_options_use_the_engine_setup(options, wrapper, channels_last):
     device = torch.device('cpu')

@@ -1,7 +1,8 @@
-"""DivergenceGuardHook: the first non-finite loss or weight stops the run, naming the iteration.
+"""DivergenceGuardHook: the first non-finite loss, or weight, stops the run, naming the iteration.
 
-With an fp16 loss scaler a non-finite loss is a skipped step, tolerated a few times in a
-row; non-finite weights never are.
+The loss is checked every iteration, the weights every ``weights_interval`` iterations. With
+an fp16 loss scaler a non-finite loss is a skipped step, tolerated a few times in a row;
+non-finite weights never are.
 """
 
 from types import SimpleNamespace
@@ -33,9 +34,16 @@ def _losses(loss, **others):
     return {'loss': torch.tensor(loss), 'decode.acc_seg': torch.tensor(NAN), **others}
 
 
+def _hook(runner, **kwargs):
+    hook = DivergenceGuardHook(**kwargs)
+    hook.before_train(runner)
+    return hook
+
+
 def test_finite_iteration_passes(tmp_path):
     # acc_seg may be nan (no labelled pixel); only losses are judged
-    DivergenceGuardHook().after_train_iter(_runner(tmp_path), 0, outputs=_losses(1.5))
+    runner = _runner(tmp_path)
+    _hook(runner, weights_interval=1).after_train_iter(runner, 0, outputs=_losses(1.5))
 
 
 @pytest.mark.parametrize(
@@ -57,15 +65,33 @@ def test_non_finite_loss_stops_at_that_iteration(tmp_path, saved, kept):
 
 @pytest.mark.parametrize('tensor', ['0.weight', '1.running_var'])
 def test_non_finite_weight_or_buffer_stops_with_a_finite_loss(tmp_path, tensor):
-    runner = _runner(tmp_path)
+    runner = _runner(tmp_path, iteration=4)
+    hook = _hook(runner, weights_interval=2)  # tensors taken before they change in place
     runner.model.state_dict()[tensor].view(-1)[0] = float('inf')
     with pytest.raises(TrainingDivergedError, match=rf'no longer finite \({tensor} holds inf\)'):
-        DivergenceGuardHook().after_train_iter(runner, 3, outputs=_losses(0.7))
+        hook.after_train_iter(runner, 3, outputs=_losses(0.7))
+
+
+def test_weights_are_checked_every_weights_interval_iterations(tmp_path):
+    runner = _runner(tmp_path, iteration=3)
+    hook = _hook(runner, weights_interval=4)
+    runner.model.state_dict()['0.bias'][0] = NAN
+    hook.after_train_iter(runner, 2, outputs=_losses(0.7))  # iteration 3: not looked at
+    runner.iter = 3
+    with pytest.raises(TrainingDivergedError, match='diverged at iteration 4: the weights'):
+        hook.after_train_iter(runner, 3, outputs=_losses(0.7))
+
+
+def test_large_finite_weights_are_no_false_alarm(tmp_path):
+    # Their squares overflow the fused norm; the exact pass clears them.
+    runner = _runner(tmp_path)
+    runner.model.state_dict()['0.weight'].fill_(1e30)
+    _hook(runner, weights_interval=1).after_train_iter(runner, 3, outputs=_losses(0.7))
 
 
 def test_loss_scaler_skips_are_tolerated_a_few_times_in_a_row(tmp_path):
     runner = _runner(tmp_path, loss_scaler=object())
-    hook = DivergenceGuardHook(max_skipped_steps=2)
+    hook = _hook(runner, max_skipped_steps=2)
     hook.after_train_iter(runner, 0, outputs=_losses(float('inf')))
     hook.after_train_iter(runner, 1, outputs=_losses(1.0))  # a finite step resets the count
     hook.after_train_iter(runner, 2, outputs=_losses(float('inf')))
@@ -78,11 +104,27 @@ def test_loss_scaler_does_not_excuse_non_finite_weights(tmp_path):
     runner = _runner(tmp_path, loss_scaler=object())
     runner.model.state_dict()['0.bias'][0] = NAN
     with pytest.raises(TrainingDivergedError, match='0.bias holds nan'):
-        DivergenceGuardHook().after_train_iter(runner, 0, outputs=_losses(NAN))
+        _hook(runner, weights_interval=1).after_train_iter(runner, 0, outputs=_losses(NAN))
 
 
-def test_it_runs_before_the_checkpoint_hook():
-    from mmengine.hooks import CheckpointHook
+def test_it_runs_after_the_losses_are_read_and_before_the_checkpoint_hook():
+    from mmengine.hooks import CheckpointHook, IterTimerHook, RuntimeInfoHook
     from mmengine.runner.priority import get_priority
 
-    assert get_priority(DivergenceGuardHook.priority) < get_priority(CheckpointHook.priority)
+    order = [RuntimeInfoHook, DivergenceGuardHook, IterTimerHook, CheckpointHook]
+    priorities = [get_priority(hook.priority) for hook in order]
+    assert priorities == sorted(priorities) and len(set(priorities)) == len(priorities)
+
+
+@pytest.mark.parametrize(
+    'kwargs',
+    [
+        dict(weights_interval=0),
+        dict(max_skipped_steps=-1),
+        dict(weights_interval=True),
+        dict(weights_interval=2.5),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        DivergenceGuardHook(**kwargs)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from attn_unet.engine.path_kinds import check_file_path, check_folder_path
 from attn_unet.errors import PathKindError
+from attn_unet.fileio import check_file_path, check_folder_path
 
 
 @pytest.fixture()

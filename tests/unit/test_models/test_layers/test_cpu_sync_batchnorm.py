@@ -4,7 +4,7 @@ import torch
 import torch.multiprocessing as mp
 import torch.nn as nn
 
-from attn_unet.engine.sync_bn import CPUSyncBatchNorm, convert_sync_bn_to_cpu
+from attn_unet.models.layers import CPUSyncBatchNorm, convert_sync_bn_to_cpu
 from tests.helpers.distributed import free_port, join_gloo_group, leave_rank, spawn_ranks
 
 

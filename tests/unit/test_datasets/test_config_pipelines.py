@@ -5,7 +5,7 @@ import copy
 import pytest
 from mmengine.config import Config
 
-from attn_unet.engine.config_pipelines import pipeline_copies_disagree, reconcile_pipelines
+from attn_unet.datasets.config_pipelines import pipeline_copies_disagree, reconcile_pipelines
 from attn_unet.errors import ConfigValueError
 
 

@@ -9,7 +9,8 @@ import numpy as np
 from mmengine.hooks import Hook
 
 from attn_unet.registry import HOOKS
-from attn_unet.visualization import attention_panels, compose_grid, sample_attention, save_rgb
+
+from .attention_grid import attention_panels, compose_grid, sample_attention, save_rgb
 
 __all__ = ['AttentionVisualizationHook']
 

@@ -8,9 +8,8 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from attn_unet.apis import build_segmentor, load_config
-from attn_unet.engine.hooks import AttentionVisualizationHook
 from attn_unet.registry import HOOKS
-from attn_unet.visualization import grid_size
+from attn_unet.visualization import AttentionVisualizationHook, grid_size
 from tests.helpers.tiny_setup import IMAGE_HW, IMAGE_STEMS
 
 

@@ -1,0 +1,18 @@
+"""Training-throughput benchmark of the real loop, used by ``benchmarks/train_throughput.py``."""
+
+from .environment import describe_environment
+from .loop_timers import LoopTimers
+from .measure import loader_rates, run_loop, time_inference, time_step_alone
+from .setup import SIZES, benchmark_config, street_scenes
+
+__all__ = [
+    'SIZES',
+    'LoopTimers',
+    'benchmark_config',
+    'describe_environment',
+    'loader_rates',
+    'run_loop',
+    'street_scenes',
+    'time_inference',
+    'time_step_alone',
+]
