@@ -127,11 +127,12 @@ def test_imagests_is_segmented_on_each_scans_grid(trained, tmp_path, capsys, mon
         assert set(np.unique(np.asarray(written.dataobj))) <= {0, 1, 2}
 
 
-def test_btcv_ids_and_another_orientation_are_refused(trained, tmp_path, capsys, monkeypatch):
+def test_synapse_only_options_are_refused(trained, tmp_path, capsys, monkeypatch):
     scan = trained['raw'] / 'imagesTs'
     for extra, words in (
         (['--label-ids', 'btcv'], "writes its dataset's own label values"),
         (['--orientation', 'PRS'], 'puts every scan into its recorded order'),
+        (['--all-series'], '--all-series is for DICOM series of a Synapse CT model'),
     ):
         run = run_tool_in_process(
             'tools/predict.py', trained['config'], trained['checkpoint'], scan, '--out-dir',
@@ -139,6 +140,25 @@ def test_btcv_ids_and_another_orientation_are_refused(trained, tmp_path, capsys,
         )  # fmt: skip
         assert_one_line_error(run, words)
         assert not (tmp_path / 'x').exists()
+
+
+def test_non_finite_voxels_are_refused_unless_allowed(trained, tmp_path, capsys, monkeypatch):
+    source = next((trained['raw'] / 'imagesTs').glob('*.nii.gz'))
+    image = nib.load(source)
+    data = np.asarray(image.get_fdata(dtype=np.float32))
+    data[3:5, 3:5, 2] = np.nan
+    nib.save(nib.Nifti1Image(data, image.affine), tmp_path / 'nan_case.nii.gz')
+    args = (tmp_path / 'nan_case.nii.gz',)
+    run = predict(trained, *args, out_dir=tmp_path / 'out', capsys=capsys, monkeypatch=monkeypatch)
+    assert_one_line_error(run, 'case nan_case', 'has 4 voxels that are not finite', 'air in CT')
+    assert not (tmp_path / 'out').exists()  # the --out-dir it created is gone again
+    run = run_tool_in_process(
+        'tools/predict.py', trained['config'], trained['checkpoint'], *args, '--out-dir',
+        tmp_path / 'out', '--allow-non-finite', '--no-progress', capsys=capsys,
+        monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert nib.load(tmp_path / 'out' / 'nan_case.nii.gz').shape == image.shape
 
 
 @pytest.fixture(scope='module')
