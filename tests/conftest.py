@@ -35,3 +35,18 @@ def _fresh_mmengine_loggers():
     """
     yield
     MMLogger._instance_dict.clear()
+
+
+@pytest.fixture(autouse=True)
+def _torch_threads_restored():
+    """Give the next test the thread count this one started with.
+
+    The benchmark scripts set ``torch.set_num_threads`` when a test runs them in this
+    process; a later test would compute with another thread count, and bf16 results
+    (summed in another order) would differ from a run of that test alone.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
