@@ -69,6 +69,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='place a tilted DICOM series as stored, with a sheared affine (refused otherwise)',
     )
     parser.add_argument(
+        '--fast',
+        action='store_true',
+        help='the inference fast path: BatchNorm folded, channels-last, bf16 where the device '
+        'has fast bf16 (as tools/test.py --fast)',
+    )
+    parser.add_argument(
         '--allow-non-finite',
         action='store_true',
         help='segment NaN / inf voxels as air (-1024 HU) instead of refusing the scan',
@@ -98,6 +104,7 @@ def main(argv=None) -> None:
         allow_gantry_tilt=args.allow_gantry_tilt,
         dicom_seg=args.dicom_seg,
         allow_non_finite=args.allow_non_finite,
+        fast=args.fast,
     )
     written = predict(args.config, args.checkpoint, args.inputs, options)
     print(f'wrote {len(written)} files under {args.out_dir}')

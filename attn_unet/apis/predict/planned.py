@@ -28,7 +28,7 @@ from .channel_inputs import find_cases
 from .inputs import rank_share
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
 from .scan_io import write_like_scan
-from .slice_segmentor import SliceSegmentor
+from .slice_segmentor import build_slice_segmentor
 from .volume import segment_slices
 
 __all__ = ['checkpoint_slice_plan', 'predict_planned']
@@ -80,9 +80,10 @@ def predict_planned(config: str, checkpoint: str, paths: List[str], options) -> 
             _check_finite(case, options.allow_non_finite)
         outputs = [scan_outputs(options.out_dir, c.case_id, options.save_attention) for c in opened]
         check_targets([p for out in outputs for p in out.paths()], options.overwrite)
-        segmentor = SliceSegmentor(model, _logits_fn(options))
+        segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
         out_dir.remove_leftovers()
-        sources = dict(config=config, checkpoint=checkpoint, backend=options.backend)
+        sources = dict(config=config, checkpoint=checkpoint, backend=options.backend,
+                       fast=options.fast)  # fmt: skip
         written = []
         for case, out in zip(opened, outputs):
             written += _predict_case(case, out, segmentor, plan, options, sources)
@@ -121,14 +122,6 @@ def _check_finite(case: CaseScan, allow: bool) -> None:
             'finite (NaN or inf): fix the scan, or pass --allow-non-finite to segment them as '
             'air in CT (-1024 HU) and as 0 in other channels'
         )
-
-
-def _logits_fn(options):
-    if options.backend == 'pytorch':
-        return None
-    from attn_unet.deployment.onnx_runtime import OnnxSegmentor
-
-    return OnnxSegmentor(options.onnx)
 
 
 def _predict_case(

@@ -5,7 +5,9 @@ The images enter as the training pipeline's loading transform gives them (see
 pipeline (its ``Resize``; the loading step becomes ``LoadImageFromNDArray``), the
 model's data preprocessor (normalisation, padding to the size divisor) and the
 model; the logits are cropped and resized back by the model's own
-``postprocess_result``. Only the logits step differs between backends. Image files
+``postprocess_result``. Only the logits step differs between backends, and on the fast
+path (``--fast``) the model runs with BatchNorm folded, channels-last and under bf16
+autocast where the device has fast bf16, as ``tools/test.py --fast`` does. Image files
 (PNG, JPEG) are loaded by the config's own loading step (:meth:`SliceSegmentor.load`),
 as ``tools/test.py`` and mmseg's inferencer load them.
 """
@@ -20,7 +22,7 @@ from mmengine.dataset import Compose
 from attn_unet.errors import ToolError
 from attn_unet.visualization import sample_attention
 
-__all__ = ['SlicePrediction', 'SliceSegmentor']
+__all__ = ['SlicePrediction', 'SliceSegmentor', 'build_slice_segmentor']
 
 # Steps of a test pipeline that read files or labels, which prediction has none of.
 _SKIPPED_STEPS = ('LoadAnnotations',)
@@ -50,11 +52,15 @@ class SliceSegmentor:
         logits_fn: None for the model itself, else a function from the preprocessed
             batch ``(N, C, H_pad, W_pad)`` float32 to logits ``(N, classes, H_pad, W_pad)``
             (the onnxruntime session).
+        autocast_dtype: run the model under autocast to this dtype (None: as it is).
     """
 
-    def __init__(self, model, logits_fn: Callable | None = None) -> None:
+    def __init__(
+        self, model, logits_fn: Callable | None = None, autocast_dtype: torch.dtype | None = None
+    ) -> None:
         self.model = model
         self.logits_fn = logits_fn
+        self.autocast_dtype = autocast_dtype
         pipeline = [
             copy.deepcopy(step)
             for step in model.cfg.test_pipeline
@@ -107,7 +113,9 @@ class SliceSegmentor:
         inputs, samples = data['inputs'], data['data_samples']
         metas = [sample.metainfo for sample in samples]
         if self.logits_fn is None:
-            logits = self.model.inference(inputs, metas)
+            with torch.autocast(inputs.device.type, self.autocast_dtype,
+                                enabled=self.autocast_dtype is not None):  # fmt: skip
+                logits = self.model.inference(inputs, metas)
         else:
             logits = torch.from_numpy(np.asarray(self.logits_fn(inputs.cpu().numpy())))
         results = self.model.postprocess_result(logits, samples)
@@ -124,6 +132,31 @@ class SliceSegmentor:
             stage: np.stack([image_maps[stage][0] for image_maps in per_image])
             for stage in sorted(maps)
         }
+
+
+def build_slice_segmentor(
+    model, backend: str = 'pytorch', onnx: str | None = None, fast: bool = False
+) -> SliceSegmentor:
+    """The segmentor ``tools/predict.py`` runs: the model, its ONNX export, or its fast path.
+
+    Args:
+        model: the loaded segmentor (:func:`attn_unet.apis.load_segmentor`).
+        backend: ``'pytorch'`` or ``'onnxruntime'`` (with ``onnx``, the exported model).
+        fast: fold BatchNorm, go channels-last, autocast to bf16 where the device has fast
+            bf16 (:mod:`attn_unet.engine.fast_inference`); pytorch only.
+    """
+    if backend == 'onnxruntime':
+        from attn_unet.deployment.onnx_runtime import OnnxSegmentor
+
+        return SliceSegmentor(model, OnnxSegmentor(onnx))
+    if not fast:
+        return SliceSegmentor(model)
+    from attn_unet.engine import apply_memory_format, fast_inference_dtype, prepare_fast_inference
+
+    prepare_fast_inference(model)
+    apply_memory_format(model, 'channels_last')
+    device_type = next(model.parameters()).device.type
+    return SliceSegmentor(model, autocast_dtype=fast_inference_dtype(device_type))
 
 
 def _probabilities(logits: torch.Tensor) -> np.ndarray:

@@ -36,7 +36,7 @@ from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
 from .planned import checkpoint_slice_plan, predict_planned
 from .scan_io import open_scan, write_like_scan
 from .series_choice import choose_series, series_stems
-from .slice_segmentor import SliceSegmentor
+from .slice_segmentor import build_slice_segmentor
 from .volume import VolumePredictor
 
 __all__ = ['AIR_HU', 'PREDICT_WORDING', 'PredictOptions', 'ScanPrediction', 'predict']
@@ -76,6 +76,7 @@ class PredictOptions:
         allow_gantry_tilt: place a tilted series with a sheared affine.
         dicom_seg: also write a DICOM Segmentation of each DICOM series.
         allow_non_finite: segment NaN / inf voxels as air instead of refusing the scan.
+        fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
     """
 
     out_dir: str
@@ -94,6 +95,7 @@ class PredictOptions:
     allow_gantry_tilt: bool = False
     dicom_seg: bool = False
     allow_non_finite: bool = False
+    fast: bool = False
 
 
 @dataclass
@@ -180,7 +182,7 @@ def _predict_all(
     model = load_segmentor(config, checkpoint, options.device)
     classes = list(model.dataset_meta['classes'])
     _check_against_model(model, classes, options)
-    segmentor = SliceSegmentor(model, _logits_fn(options))
+    segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
     out_dir.remove_leftovers()
     written = []
     if opened:
@@ -218,6 +220,9 @@ def _check_options(options: PredictOptions) -> None:
     if options.backend == 'onnxruntime' and options.save_attention:
         raise ToolError('--save-attention needs --backend pytorch (the ONNX graph returns '
                         'logits only)')  # fmt: skip
+    if options.fast and options.backend != 'pytorch':
+        raise ToolError('--fast is the pytorch backend\'s fast path (the ONNX graph runs as '
+                        'exported): drop --fast or use --backend pytorch')  # fmt: skip
     if options.series and options.all_series:
         raise ToolError('--series and --all-series exclude each other: pass one of them')
 
@@ -277,14 +282,6 @@ def _check_against_model(model, classes: List[str], options: PredictOptions) -> 
         )
 
 
-def _logits_fn(options: PredictOptions):
-    if options.backend == 'pytorch':
-        return None
-    from attn_unet.deployment.onnx_runtime import OnnxSegmentor
-
-    return OnnxSegmentor(options.onnx)
-
-
 def _id_map(options: PredictOptions) -> Callable | None:
     return synapse_to_btcv if options.label_ids == 'btcv' else None
 
@@ -327,6 +324,7 @@ def _predict_scan(scan, *, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
         config=run.author.config,
         checkpoint=run.author.checkpoint,
         backend=options.backend,
+        fast=options.fast,
         preprocessing=dict(
             **run.predictor.spec.to_dict(),
             image_suffix=run.predictor.spec.image_suffix,

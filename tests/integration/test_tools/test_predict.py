@@ -254,6 +254,22 @@ def test_the_onnxruntime_backend_writes_the_same_volume(phantom_model, tmp_path)
     assert record['backend'] == 'onnxruntime'
 
 
+def test_the_fast_path_writes_the_plain_volume_to_rounding(phantom_model, tmp_path):
+    """--fast: BatchNorm folded, channels-last, bf16 on this CPU (AVX512-BF16) or fp32."""
+    model = phantom_model
+    case = model['val'][0]
+    for name, extra in (('plain', ()), ('fast', ('--fast',))):
+        result = predict(model, scan(model, case), out_dir=tmp_path / name, extra=extra)
+        assert result.returncode == 0, result.stderr[-2000:]
+    plain = np.asarray(nib.load(tmp_path / 'plain' / f'img{case}.nii.gz').dataobj)
+    fast = np.asarray(nib.load(tmp_path / 'fast' / f'img{case}.nii.gz').dataobj)
+    assert (plain == fast).mean() > 0.99 and (fast == LIVER).any()
+    assert json.loads((tmp_path / 'fast' / f'img{case}.json').read_text())['fast'] is True
+    refused = predict(model, scan(model, case), out_dir=tmp_path / 'onnx',
+                      extra=('--fast', '--backend', 'onnxruntime', '--onnx', 'm.onnx'))  # fmt: skip
+    assert_one_line_error(refused, '--fast is the pytorch backend')
+
+
 K5_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_1xb24-14k_synapse-2.5d-k5-224x224.py'
 
 
