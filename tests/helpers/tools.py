@@ -12,6 +12,7 @@ exit code 2, one ``error: ...`` line naming the problem, no traceback.
 import hashlib
 import os
 import runpy
+import signal
 import subprocess
 import sys
 import time
@@ -63,7 +64,18 @@ def start_tool(*args, env=None, new_session: bool = False) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=new_session,
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    """Give the tool Ctrl-C's default disposition, as a terminal gives a command.
+
+    A suite started in the background (``make test &``) inherits SIGINT ignored, and a
+    Python started with SIGINT ignored never raises KeyboardInterrupt: the Ctrl-C tests
+    would wait for a tool that cannot hear them.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_file(path: Path, process: subprocess.Popen, timeout: int = TOOL_TIMEOUT) -> None:
