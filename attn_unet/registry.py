@@ -5,11 +5,12 @@ from attn_unet.compat import install_missing_ops_stub
 
 install_missing_ops_stub()
 
-from mmengine.registry import LOOPS, MODEL_WRAPPERS, OPTIM_WRAPPERS, RUNNERS  # noqa: E402
+from mmengine.registry import FUNCTIONS, LOOPS, MODEL_WRAPPERS, OPTIM_WRAPPERS, RUNNERS  # noqa: E402
 from mmseg.registry import DATASETS, HOOKS, METRICS, MODELS, TRANSFORMS  # noqa: E402
 
 __all__ = [
     'DATASETS',
+    'FUNCTIONS',
     'HOOKS',
     'LOOPS',
     'METRICS',

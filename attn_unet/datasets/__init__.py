@@ -5,6 +5,7 @@ The converters (``attn_unet.datasets.{cityscapes,drive,synapse}_convert`` and
 ``import attn_unet`` loads neither cityscapesscripts nor nibabel.
 """
 
+from .collate import shared_batch_collate
 from .integrity import DATA_CHECK_DEFAULTS, DatasetFilesReport, check_data, check_dataset_files
 from .layout import (
     check_cityscapes_layout,
@@ -13,12 +14,13 @@ from .layout import (
     check_synapse_layout,
 )
 from .synapse_slice_dataset import SynapseSliceDataset
-from .transforms import RandomRotFlipNearest
+from .transforms import PackCompactSegInputs, RandomRotFlipNearest
 from .volume_slice_dataset import VolumeSliceDataset
 
 __all__ = [
     'DATA_CHECK_DEFAULTS',
     'DatasetFilesReport',
+    'PackCompactSegInputs',
     'RandomRotFlipNearest',
     'SynapseSliceDataset',
     'VolumeSliceDataset',
@@ -28,4 +30,5 @@ __all__ = [
     'check_dataset_files',
     'check_drive_layout',
     'check_synapse_layout',
+    'shared_batch_collate',
 ]

@@ -18,10 +18,11 @@ from mmengine.logging import print_log
 from attn_unet.datasets.dataset_cfgs import iter_transforms, split_dataset_cfgs
 from attn_unet.datasets.file_listing import shared_listings
 from attn_unet.datasets.integrity import check_data, check_layouts
-from attn_unet.errors import InputSizeError, ToolError
-from attn_unet.models import backbone_downsample_rate
+from attn_unet.errors import ConfigValueError, InputSizeError, ToolError
+from attn_unet.models import CompactLabelSegDataPreProcessor, backbone_downsample_rate
+from attn_unet.registry import MODELS
 
-__all__ = ['check_dataloaders', 'check_datasets', 'check_input_sizes']
+__all__ = ['check_compact_labels', 'check_dataloaders', 'check_datasets', 'check_input_sizes']
 
 
 def _split_transforms(cfg, split: str) -> Iterable[dict]:
@@ -79,6 +80,31 @@ def check_input_sizes(cfg) -> None:
                 f'(2^{int(math.log2(rate))} from its downsampling stages): use multiples of '
                 f'{rate}, e.g. {fix_h}x{fix_w}'
             )
+
+
+def check_compact_labels(cfg) -> None:
+    """Refuse training on uint8 labels that no preprocessor widens for the loss.
+
+    ``PackCompactSegInputs`` hands labels over as uint8; ``F.cross_entropy`` takes int64
+    only, and would say so in a traceback at the first iteration.
+
+    Raises:
+        ConfigValueError: the train pipeline packs compactly and ``model.data_preprocessor``
+            is no ``CompactLabelSegDataPreProcessor``; naming both fixes.
+    """
+    train_steps = _split_transforms(cfg, 'train')
+    if not any(step.get('type') == 'PackCompactSegInputs' for step in train_steps):
+        return
+    kind = ((cfg.get('model') or {}).get('data_preprocessor') or {}).get('type')
+    found = MODELS.get(kind) if isinstance(kind, str) else kind
+    if isinstance(found, type) and issubclass(found, CompactLabelSegDataPreProcessor):
+        return
+    raise ConfigValueError(
+        f'the train pipeline packs labels as uint8 (PackCompactSegInputs) but '
+        f'model.data_preprocessor.type {kind!r} does not widen them for the loss: set '
+        "model.data_preprocessor.type='CompactLabelSegDataPreProcessor', or pack with "
+        "'PackSegInputs'"
+    )
 
 
 def check_dataloaders(cfg) -> None:

@@ -43,7 +43,7 @@ from .hooks import agree_across_ranks, diverged_error, non_finite_weight
 from .log_files import stop_on_log_write_errors
 from .memory_format import apply_memory_format
 from .named_hooks import check_named_hooks
-from .preflight import check_dataloaders, check_datasets, check_input_sizes
+from .preflight import check_compact_labels, check_dataloaders, check_datasets, check_input_sizes
 from .staged_test_output import StagedTestOutput
 from .work_dir import claim_for_training, remove_stale_partials
 
@@ -103,6 +103,7 @@ class AttnUNetRunner(Runner):
         check_dataloaders(cfg)
         if mode != 'train':
             return super().from_cfg(cfg)
+        check_compact_labels(cfg)
         cfg = copy.deepcopy(cfg)
         reconcile_with_config_file(cfg)
         lock, note, found = claim_for_training(cfg)

@@ -8,7 +8,7 @@ import pytest
 import attn_unet
 from attn_unet import registry
 
-MMENGINE_ROOT_REGISTRIES = ('LOOPS', 'MODEL_WRAPPERS', 'OPTIM_WRAPPERS', 'RUNNERS')
+MMENGINE_ROOT_REGISTRIES = ('FUNCTIONS', 'LOOPS', 'MODEL_WRAPPERS', 'OPTIM_WRAPPERS', 'RUNNERS')
 
 
 @pytest.mark.parametrize('name', registry.__all__)
@@ -20,3 +20,9 @@ def test_registries_are_the_frameworks_own(name):
 @pytest.mark.parametrize('name', ['AttentionUNet', 'AttentionGate'])
 def test_importing_attn_unet_registers_models(name):
     assert registry.MODELS.get(name) is getattr(attn_unet, name)
+
+
+def test_the_collate_is_found_as_mmengine_builds_a_dataloader():
+    from mmengine.registry import FUNCTIONS
+
+    assert FUNCTIONS.get('shared_batch_collate') is attn_unet.datasets.shared_batch_collate

@@ -173,7 +173,7 @@ def config_text(
         "    dict(type='LoadAnnotations'),",
         "    dict(type='RandomCrop', crop_size=crop_size),",
         "    dict(type='RandomRotate', prob=0.5, degree=15, pad_val=0, seg_pad_val=255),",
-        "    dict(type='PackSegInputs'),",
+        "    dict(type='PackCompactSegInputs'),",
         ']',
         *_comment(f'fold: {reasons["split"]}'),
         'train_dataloader = dict(',

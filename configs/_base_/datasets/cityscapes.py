@@ -9,13 +9,13 @@ train_pipeline = [
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
+    dict(type='PackCompactSegInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(2048, 1024), keep_ratio=True),
     dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs'),
+    dict(type='PackCompactSegInputs'),
 ]
 img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
 tta_pipeline = [
@@ -33,6 +33,7 @@ tta_pipeline = [
         ]),
 ]
 train_dataloader = dict(
+    collate_fn=dict(type='shared_batch_collate'),  # one shared buffer per batch
     batch_size=2,
     num_workers=2,
     persistent_workers=True,

@@ -12,15 +12,16 @@ train_pipeline = [
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
+    dict(type='PackCompactSegInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs'),
+    dict(type='PackCompactSegInputs'),
 ]
 train_dataloader = dict(
+    collate_fn=dict(type='shared_batch_collate'),  # one shared buffer per batch
     num_workers=1,
     dataset=dict(times=1000, dataset=dict(data_root=data_root, pipeline=train_pipeline)))
 val_dataloader = dict(

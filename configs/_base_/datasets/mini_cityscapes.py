@@ -11,15 +11,16 @@ train_pipeline = [
     dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='PackSegInputs'),
+    dict(type='PackCompactSegInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=(256, 128), keep_ratio=True),
     dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs'),
+    dict(type='PackCompactSegInputs'),
 ]
 train_dataloader = dict(
+    collate_fn=dict(type='shared_batch_collate'),  # one shared buffer per batch
     batch_size=4,
     num_workers=2,
     persistent_workers=True,

@@ -9,15 +9,16 @@ train_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     dict(type='RandomRotFlipNearest', rotate_prob=0.5, flip_prob=0.5, degree=20),
-    dict(type='PackSegInputs')
+    dict(type='PackCompactSegInputs')
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
     dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs')
+    dict(type='PackCompactSegInputs')
 ]
 train_dataloader = dict(
+    collate_fn=dict(type='shared_batch_collate'),  # one shared buffer per batch
     batch_size=8,
     num_workers=2,
     persistent_workers=True,

@@ -18,16 +18,17 @@ train_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='RandomCrop', crop_size=crop_size),
     dict(type='RandomRotate', prob=0.5, degree=15, pad_val=0, seg_pad_val=255),
-    dict(type='PackSegInputs')
+    dict(type='PackCompactSegInputs')
 ]
 # Whole slices, padded to the backbone's downsample rate (model.data_preprocessor.test_cfg).
 test_pipeline = [
     dict(type='LoadImageFromFile', imdecode_backend='tifffile'),
     dict(type='LoadAnnotations'),
-    dict(type='PackSegInputs')
+    dict(type='PackCompactSegInputs')
 ]
 data_prefix = dict(img_path='img_dir', seg_map_path='ann_dir')
 train_dataloader = dict(
+    collate_fn=dict(type='shared_batch_collate'),  # one shared buffer per batch
     batch_size=8,
     num_workers=2,
     persistent_workers=True,

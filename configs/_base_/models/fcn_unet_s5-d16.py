@@ -1,7 +1,9 @@
 # UNet-S5-D16 with an FCN decode head and an FCN auxiliary head (mmseg's reference model).
 norm_cfg = dict(type='SyncBN', requires_grad=True)
+# mmseg's SegDataPreProcessor, taking labels as the pipelines pack them (uint8, PackCompactSegInputs)
+# and widening them to int64 on the model's device.
 data_preprocessor = dict(
-    type='SegDataPreProcessor',
+    type='CompactLabelSegDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     bgr_to_rgb=True,

@@ -5,7 +5,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from attn_unet.engine.preflight import check_input_sizes
+from attn_unet.engine.preflight import check_compact_labels, check_input_sizes
 from attn_unet.models import backbone_downsample_rate
 from tests.helpers.tools import REPO
 
@@ -71,6 +71,11 @@ def test_config_loads_and_builds(path, monkeypatch):
     named_hooks.check_named_hooks(cfg)  # SafeCheckpointHook and every guard are named
     assert warnings == []
     check_input_sizes(cfg)
+    check_compact_labels(cfg)
+    # the batch leaves the workers small: uint8 labels in one shared buffer
+    train_set = cfg.train_dataloader.dataset
+    assert train_set.get('dataset', train_set).pipeline[-1]['type'] == 'PackCompactSegInputs'
+    assert cfg.train_dataloader.collate_fn['type'] == 'shared_batch_collate'
     model = MODELS.build(_with_bn(cfg.model.to_dict()))
     assert not any(isinstance(m, torch.nn.SyncBatchNorm) for m in model.modules())
     expected_rate = 8 if '-d8_' in path.name else 16

@@ -5,9 +5,9 @@ import torch
 from mmengine.config import Config
 
 from attn_unet.engine import preflight
-from attn_unet.engine.preflight import check_dataloaders, check_input_sizes
-from attn_unet.errors import InputSizeError, ToolError
-from attn_unet.models import backbone_downsample_rate
+from attn_unet.engine.preflight import check_compact_labels, check_dataloaders, check_input_sizes
+from attn_unet.errors import ConfigValueError, InputSizeError, ToolError
+from attn_unet.models import CompactLabelSegDataPreProcessor, backbone_downsample_rate
 from attn_unet.registry import MODELS
 
 
@@ -123,6 +123,37 @@ def test_persistent_workers_without_workers_are_refused(split):
     cfg[f'{split}_dataloader'].num_workers = 0
     with pytest.raises(ToolError, match=f'{split}_dataloader has persistent_workers=True'):
         check_dataloaders(cfg)
+
+
+@MODELS.register_module()
+class _OwnCompactPreprocessor(CompactLabelSegDataPreProcessor):
+    """A user's subclass: it widens the labels as its parent does."""
+
+
+@pytest.mark.parametrize(
+    'pack, preprocessor, refused',
+    [
+        ('PackCompactSegInputs', 'CompactLabelSegDataPreProcessor', False),
+        ('PackCompactSegInputs', '_OwnCompactPreprocessor', False),
+        ('PackCompactSegInputs', 'SegDataPreProcessor', True),  # uint8 would reach the loss
+        ('PackSegInputs', 'SegDataPreProcessor', False),  # mmseg's int64 labels
+        ('PackSegInputs', 'CompactLabelSegDataPreProcessor', False),
+    ],
+)
+def test_uint8_labels_need_a_preprocessor_that_widens_them(pack, preprocessor, refused):
+    cfg = Config(dict(
+        model=dict(data_preprocessor=dict(type=preprocessor)),
+        train_dataloader=dict(dataset=dict(pipeline=[dict(type='LoadAnnotations'),
+                                                     dict(type=pack)])),
+    ))  # fmt: skip
+    if not refused:
+        check_compact_labels(cfg)
+        return
+    with pytest.raises(ConfigValueError) as error:
+        check_compact_labels(cfg)
+    message = str(error.value)
+    assert "'SegDataPreProcessor' does not widen them" in message
+    assert "type='CompactLabelSegDataPreProcessor'" in message and "'PackSegInputs'" in message
 
 
 @MODELS.register_module()
