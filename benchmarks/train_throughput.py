@@ -3,7 +3,8 @@
 Runs the real runner, pipeline and hooks on generated street scenes in the Cityscapes
 layout, and reports for each network and precision: end-to-end images/s, the step alone,
 host time per iteration outside the step (by hook), peak memory after warm-up; then the
-loader's samples/s for several worker counts, and whole-image inference in fp32 against the
+loader's samples/s for several worker counts (the Cityscapes and the Synapse pipelines),
+and whole-image inference in fp32 against the
 fast path (``tools/test.py --fast``), with their argmax agreement. Each (network, precision)
 runs in its own process.
 
@@ -27,6 +28,7 @@ HERE = osp.dirname(osp.abspath(__file__))
 REPO = osp.dirname(HERE)
 VARIANTS = {'fp32': (False, False), 'amp': (True, False), 'amp+cl': (True, True),
             'fp32+cl': (False, True)}  # fmt: skip
+LOADER_SETS = ('cityscapes', 'synapse')
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -42,6 +44,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--workers', type=int, default=4, help='loader workers of the loop')
     parser.add_argument('--loader-workers', default='1,2,4', help='worker counts for the loader')
     parser.add_argument('--loader-batches', type=int, default=8, help='batches per loader count')
+    parser.add_argument('--loader-sets', default='cityscapes,synapse',
+                        help='pipelines whose loader is measured: cityscapes, synapse (CT '
+                        'phantoms through the real Synapse config)')  # fmt: skip
     parser.add_argument('--step-repeats', type=int, default=10, help='steps of the step alone')
     parser.add_argument('--inference-images', type=int, default=2, help='0 skips inference')
     parser.add_argument('--inference-repeats', type=int, default=5)
@@ -126,6 +131,11 @@ def main(argv=None) -> dict:
         raise SystemExit(
             f'error: --variants {",".join(unknown)}: pass some of {", ".join(VARIANTS)}'
         )
+    loader_sets = [name for name in args.loader_sets.split(',') if name]
+    if set(loader_sets) - set(LOADER_SETS):
+        raise SystemExit(
+            f'error: --loader-sets {args.loader_sets}: pass some of {", ".join(LOADER_SETS)}'
+        )
     folder = args.data or tempfile.mkdtemp(prefix='throughput_')
     data_root = street_scenes(folder, SIZES[args.size], args.scenes)
     if args.one:
@@ -135,10 +145,10 @@ def main(argv=None) -> dict:
         models = ['attn', 'unet'] if args.model == 'both' else [args.model]
         device = _device(args)
         runs = [_child(args, m, v, data_root) for m in models for v in variants]
-        with tempfile.TemporaryDirectory() as work_dir:
-            cfg = _config(args, models[0], 'fp32', data_root, work_dir)
-            counts = [int(c) for c in args.loader_workers.split(',') if c]
-            loader = loader_rates(cfg, counts, args.loader_batches)
+        counts = [int(c) for c in args.loader_workers.split(',') if c]
+        loader = {name: loader_rates(_loader_config(args, name, models[0], data_root, folder),
+                                     counts, args.loader_batches)
+                  for name in loader_sets}  # fmt: skip
         report = dict(
             environment=describe_environment(device, args.variants, 'see runs'),
             size=args.size, batch=SIZES[args.size].batch, base_channels=args.base_channels,
@@ -149,6 +159,19 @@ def main(argv=None) -> dict:
         with open(args.out, 'w') as f:
             json.dump(report, f, indent=2)
     return report
+
+
+def _loader_config(args, name: str, model: str, data_root: str, folder: str):
+    """The training config whose loader ``name`` ('cityscapes' or 'synapse') is measured."""
+    from throughput import SIZES, ct_slices, synapse_loader_config
+
+    if name == 'cityscapes':
+        return _config(args, model, 'fp32', data_root, folder)  # nothing is written there
+    if name == 'synapse':
+        size = SIZES[args.size]
+        batch = None if args.size == 'full' else size.batch  # full: the config's 24
+        return synapse_loader_config(ct_slices(folder, size), batch)
+    raise ValueError(name)
 
 
 def format_report(report: dict) -> str:
@@ -172,14 +195,17 @@ def format_report(report: dict) -> str:
             f'{loop["hooks_ms"]:.1f} | {loop["loop_ms"]:.1f} | '
             f'{"-" if memory is None else f"{memory:.0f}"} |'
         )
-    lines += ['', 'host ms per iteration by hook (first run):']
-    for name, ms in report['runs'][0]['loop']['hook_ms'].items():
-        lines.append(f'  {name:48s} {ms:8.3f}')
-    lines += ['', '| loader workers | samples/s | per worker |', '|---|---|---|']
-    for rate in report['loader']:
-        lines.append(
-            f'| {rate["workers"]} | {rate["samples_per_s"]:.1f} | {rate["per_worker"]:.1f} |'
-        )
+    if report['runs']:
+        lines += ['', 'host ms per iteration by hook (first run):']
+        for name, ms in report['runs'][0]['loop']['hook_ms'].items():
+            lines.append(f'  {name:48s} {ms:8.3f}')
+    lines += ['', '| pipeline | loader workers | samples/s | per worker |', '|---|---|---|---|']
+    for name, rates in report['loader'].items():
+        for rate in rates:
+            lines.append(
+                f'| {name} | {rate["workers"]} | {rate["samples_per_s"]:.1f} | '
+                f'{rate["per_worker"]:.1f} |'
+            )
     inference = [run for run in report['runs'] if 'inference' in run]
     if inference:
         lines += ['', '| network | image | fp32 img/s | fast img/s | fast precision | argmax '

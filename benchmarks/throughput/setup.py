@@ -3,7 +3,9 @@
 ``full`` is the real thing: 2048x1024 scenes through the config's own pipeline (random
 resize around 2048x1024, 512x1024 crops), batch 4, the S5-D16 network. ``small`` keeps the
 loop, hooks and pipeline steps but scales images, crops and channels down so the suite can
-run it on a CPU in seconds.
+run it on a CPU in seconds. The Synapse loader reads generated CT phantoms (512x512 slices
+at full size, as the real set's) converted by the real converter, through the real Synapse
+config's pipeline and batch.
 """
 
 import os.path as osp
@@ -11,9 +13,11 @@ from dataclasses import dataclass
 
 from mmengine.config import Config
 
-__all__ = ['SIZES', 'BenchSize', 'benchmark_config', 'street_scenes']
+__all__ = ['SIZES', 'BenchSize', 'benchmark_config', 'ct_slices', 'street_scenes',
+           'synapse_loader_config']  # fmt: skip
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+SYNAPSE_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_1xb24-14k_synapse-224x224.py'
 CONFIGS = {
     'attn': 'configs/attn_unet/attn-unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py',
     'unet': 'configs/unet/unet-s5-d16_fcn_4xb4-160k_cityscapes-512x1024.py',
@@ -52,6 +56,35 @@ def street_scenes(folder: str, size: BenchSize, count: int) -> str:
         convert_cityscapes(root)
         open(marker, 'w').close()
     return root
+
+
+def ct_slices(folder: str, size: BenchSize, cases: int = 2, slices: int = 24) -> str:
+    """CT phantoms of ``size.image`` slices in the raw Synapse layout, converted to slices.
+
+    Returns:
+        The converted root (reused when it already holds a conversion of that size).
+    """
+    from attn_unet.datasets.synapse_convert import convert_synapse
+    from demo.synthetic import generate_ct_phantom
+
+    root = osp.join(folder, f'ct_{size.image[0]}x{size.image[0]}_{cases}x{slices}')
+    marker = osp.join(root, '.converted')
+    if not osp.exists(marker):
+        side = size.image[0]
+        raw = generate_ct_phantom(osp.join(root, 'raw'), cases, 1, slices, (side, side),
+                                  progress=False)  # fmt: skip
+        convert_synapse(str(raw), osp.join(root, 'slices'), progress=False)
+        open(marker, 'w').close()
+    return osp.join(root, 'slices')
+
+
+def synapse_loader_config(data_root: str, batch: int | None = None) -> Config:
+    """The real Synapse config (S5-D16, batch 24, 224x224), reading ``data_root``."""
+    cfg = Config.fromfile(osp.join(REPO, SYNAPSE_CONFIG))
+    cfg.train_dataloader.dataset.data_root = data_root
+    if batch:
+        cfg.train_dataloader.batch_size = batch
+    return cfg
 
 
 def benchmark_config(

@@ -35,9 +35,11 @@ def test_small_run_reports_the_loop_the_step_the_loader_and_inference(tmp_path):
                  'SafeCheckpointHook', 'RuntimeInfoHook', 'LoggerHook'):  # fmt: skip
         assert f'{hook}.after_train_iter' in loop['hook_ms'], hook
     assert run['step_alone']['images_per_s'] > 0
-    assert [rate['workers'] for rate in report['loader']] == [0, 1]
-    assert all(rate['samples_per_s'] > 0 for rate in report['loader'])
+    assert set(report['loader']) == {'cityscapes', 'synapse'}  # both pipelines, by default
+    for rates in report['loader'].values():
+        assert [rate['workers'] for rate in rates] == [0, 1]
+        assert all(rate['samples_per_s'] > 0 for rate in rates)
     inference = run['inference']
     assert inference['image_size'] == [128, 256] and inference['batch_norms_folded'] > 0
     assert 0.5 <= inference['argmax_agreement'] <= 1.0
-    assert '| attn | fp32 |' in proc.stdout and '| loader workers |' in proc.stdout
+    assert '| attn | fp32 |' in proc.stdout and '| synapse | 1 |' in proc.stdout
