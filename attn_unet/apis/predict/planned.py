@@ -16,6 +16,7 @@ import json
 from typing import List
 
 import numpy as np
+import torch
 
 from attn_unet.datasets.case_slices import input_images, labels_on_scan_grid
 from attn_unet.datasets.slice_plan import SlicePlan
@@ -42,13 +43,22 @@ NON_FINITE_FILL = {'ct': -1024.0, 'zscore': 0.0, 'none': 0.0}
 def checkpoint_slice_plan(checkpoint: str) -> dict | None:
     """The converter's slice plan a checkpoint carries, or None (a Synapse or 2D model).
 
+    Only the checkpoint's meta is read: its tensors are memory-mapped, not loaded (the model's
+    load reads them, once). A file torch cannot map (a missing, damaged or pre-zip one) is
+    read by the engine's loader instead, which refuses the bad ones in one line.
+
     Raises:
         CheckpointError: the file is missing or cannot be read (one line).
     """
     from attn_unet.engine.checkpoint import load_checkpoint_file
 
-    ckpt = load_checkpoint_file(checkpoint, 'test')
-    meta = (ckpt.get('meta') or {}).get('dataset_meta') or {} if 'state_dict' in ckpt else {}
+    try:
+        ckpt = torch.load(checkpoint, map_location='cpu', weights_only=True, mmap=True)
+    except Exception:  # torch raises several types; the loader names the problem
+        ckpt = load_checkpoint_file(checkpoint, 'test')
+    if not isinstance(ckpt, dict) or 'state_dict' not in ckpt:
+        return None
+    meta = (ckpt.get('meta') or {}).get('dataset_meta') or {}
     return meta.get(RECORD_KEY) or None
 
 
