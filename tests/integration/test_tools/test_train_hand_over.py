@@ -43,3 +43,15 @@ def test_a_loader_worker_run_trains_as_mmsegs_hand_over_does(tiny_data, tmp_path
                 dumped.model.data_preprocessor['type']) == names  # fmt: skip
     assert [r['iter'] for r in compact] == [1, 2, 3]
     assert compact == mmseg  # every loss and accuracy, to the last bit
+
+
+def test_uint8_labels_for_mmsegs_preprocessor_are_refused_before_training(tiny_data, tmp_path):
+    work_dir = tmp_path / 'refused'
+    result = run_tool('tools/train.py', probe_config(tmp_path, []), '--work-dir', work_dir,
+                      '--cfg-options', *tiny_options(tiny_data),
+                      'model.data_preprocessor.type=SegDataPreProcessor')  # fmt: skip
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert 'Traceback' not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith('error: ')]
+    assert 'PackCompactSegInputs' in line and 'CompactLabelSegDataPreProcessor' in line
+    assert not work_dir.exists() or not any(work_dir.iterdir())  # nothing written
