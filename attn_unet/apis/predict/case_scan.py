@@ -10,11 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attn_unet.datasets.nifti_whole import nifti_damage
 from attn_unet.errors import ToolError
 
 from .channel_inputs import CaseInput
-from .scan_io import MIN_VOXEL_VOLUME, Scan, open_scan
+from .scan_io import Scan, check_nifti_whole, count_non_finite, open_scan, read_nifti_header
 
 __all__ = ['CaseScan', 'open_case']
 
@@ -93,56 +92,18 @@ def open_case(case: CaseInput, channels) -> CaseScan:
         non_finite = sum(scan.non_finite for scan in scans)
         return CaseScan(case.case_id, case.files, scans[0], non_finite=non_finite)
     path = case.files[0]
-    image, shape = _header(path)
+    image, shape = read_nifti_header(path)
+    check_nifti_whole(path, image)
     names = ', '.join(channels)
-    if len(shape) == 3 and count == 1:
-        scan = open_scan(path)
-        return CaseScan(case.case_id, case.files, scan, non_finite=scan.non_finite)
+    if len(shape) == 3 and min(shape) >= 1 and count == 1:
+        non_finite = count_non_finite(path, image)
+        scan = Scan(path, image, shape, non_finite)
+        return CaseScan(case.case_id, case.files, scan, non_finite=non_finite)
     if len(shape) == 4 and shape[3] == count:
         scan = Scan(path, image, shape[:3])
-        return CaseScan(case.case_id, case.files, scan, True, _count_non_finite(path, image))
+        return CaseScan(case.case_id, case.files, scan, True, count_non_finite(path, image))
     raise ToolError(
         f'{path} holds an array of shape {shape} but the model reads {count} channel(s) '
         f'({names}): pass a 3D scan per channel (CASE_0000.nii.gz, CASE_0001.nii.gz, ...) or '
         f'one 4D (X, Y, Z, {count}) file per case'
     )
-
-
-def _count_non_finite(path: str, image) -> int:
-    """NaN and inf voxels of a 4D file: only float data (or a non-finite scaling) holds them."""
-    proxy = image.dataobj
-    scaling = [getattr(proxy, 'slope', 1.0), getattr(proxy, 'inter', 0.0)]
-    if image.get_data_dtype().kind in 'iub' and np.all(np.isfinite(scaling)):
-        return 0
-    try:
-        data = np.asarray(proxy)
-    except Exception as exc:  # gzip, zlib, EOF and nibabel errors for damaged files
-        reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
-        raise ToolError(f'{path} is truncated or damaged ({reason}): export it again') from exc
-    return int(np.count_nonzero(~np.isfinite(data)))
-
-
-def _header(path: str) -> tuple:
-    """The nibabel image of ``path`` and its shape less trailing 1s, checked whole."""
-    import nibabel as nib
-
-    try:
-        image = nib.load(path)
-    except Exception as exc:
-        reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
-        raise ToolError(
-            f'{path} is not a readable NIfTI volume ({reason}): pass a .nii or .nii.gz scan'
-        ) from exc
-    if not isinstance(image, (nib.Nifti1Image, nib.Nifti2Image)):
-        raise ToolError(f'{path} is a {type(image).__name__}, not a NIfTI volume: pass a .nii.gz')
-    shape = tuple(int(s) for s in image.shape)
-    while len(shape) > 3 and shape[-1] == 1:
-        shape = shape[:-1]
-    if len(shape) in (3, 4) and abs(np.linalg.det(image.affine[:3, :3])) < MIN_VOXEL_VOLUME:
-        raise ToolError(
-            f'{path} has a singular affine (its voxels span no volume): fix its qform/sform'
-        )
-    damage = nifti_damage(path, image)
-    if damage:
-        raise ToolError(f'{path} is truncated or damaged ({damage}): export the scan again')
-    return image, shape

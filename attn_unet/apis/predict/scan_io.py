@@ -24,8 +24,11 @@ from attn_unet.fileio import atomic_write
 __all__ = [
     'NIFTI_SUFFIXES',
     'Scan',
+    'check_nifti_whole',
+    'count_non_finite',
     'is_nifti_path',
     'open_scan',
+    'read_nifti_header',
     'scan_stem',
     'write_like_scan',
 ]
@@ -116,27 +119,52 @@ def open_scan(path: str) -> Scan:
             accepted), an affine that maps the voxels onto nothing (singular), a file
             shorter than its header says (truncated), or a damaged gzip stream.
     """
-    import nibabel as nib
-
     if not osp.isfile(path):
         raise ToolError(f'{path} does not exist: pass a .nii or .nii.gz CT volume')
+    image, shape = read_nifti_header(
+        path, 'a .nii or .nii.gz CT scan (convert DICOM series first, e.g. with dcm2niix)'
+    )
+    if len(shape) != 3 or min(shape) < 1:
+        raise ToolError(
+            f'{path} holds a {len(shape)}D array of shape {shape}: pass a 3D CT volume '
+            '(one scan, not a series or a single slice)'
+        )
+    check_nifti_whole(path, image)
+    return Scan(path=path, image=image, shape=shape, non_finite=count_non_finite(path, image))
+
+
+def read_nifti_header(path: str, expected: str = 'a .nii or .nii.gz scan') -> tuple:
+    """The nibabel image of ``path`` (data not read) and its shape less trailing 1s.
+
+    Args:
+        path: the file.
+        expected: what to pass instead, for the message of a file nibabel cannot read.
+
+    Raises:
+        ToolError: not a readable NIfTI file.
+    """
+    import nibabel as nib
+
     try:
         image = nib.load(path)
     except Exception as exc:
         raise ToolError(
-            f'{path} is not a readable NIfTI volume ({_reason(exc)}): pass a .nii or .nii.gz '
-            'CT scan (convert DICOM series first, e.g. with dcm2niix)'
+            f'{path} is not a readable NIfTI volume ({_reason(exc)}): pass {expected}'
         ) from exc
     if not isinstance(image, (nib.Nifti1Image, nib.Nifti2Image)):
         raise ToolError(f'{path} is a {type(image).__name__}, not a NIfTI volume: pass a .nii.gz')
     shape = tuple(int(s) for s in image.shape)
     while len(shape) > 3 and shape[-1] == 1:
         shape = shape[:-1]
-    if len(shape) != 3 or min(shape) < 1:
-        raise ToolError(
-            f'{path} holds a {len(shape)}D array of shape {shape}: pass a 3D CT volume '
-            '(one scan, not a series or a single slice)'
-        )
+    return image, shape
+
+
+def check_nifti_whole(path: str, image) -> None:
+    """Refuse an affine whose voxels span no volume, and a truncated or damaged file.
+
+    Raises:
+        ToolError: naming the file and the fix.
+    """
     if abs(np.linalg.det(image.affine[:3, :3])) < MIN_VOXEL_VOLUME:
         raise ToolError(
             f'{path} has a singular affine (its voxels span no volume): fix the qform/sform of '
@@ -145,21 +173,22 @@ def open_scan(path: str) -> Scan:
     damage = nifti_damage(path, image)
     if damage:
         raise _truncated(path, damage)
-    scan = Scan(path=path, image=image, shape=shape)
-    scan.non_finite = _count_non_finite(scan)
-    return scan
 
 
-def _count_non_finite(scan: Scan) -> int:
-    """NaN and inf voxels: only float data (or a non-finite scaling) can hold them."""
-    proxy = scan.image.dataobj
+def count_non_finite(path: str, image) -> int:
+    """NaN and inf voxels: only float data (or a non-finite scaling) can hold them.
+
+    Raises:
+        ToolError: the data cannot be read whole (truncated or damaged).
+    """
+    proxy = image.dataobj
     scaling = [getattr(proxy, 'slope', 1.0), getattr(proxy, 'inter', 0.0)]
-    if scan.image.get_data_dtype().kind in 'iub' and np.all(np.isfinite(scaling)):
+    if image.get_data_dtype().kind in 'iub' and np.all(np.isfinite(scaling)):
         return 0
     try:
         data = np.asarray(proxy)  # the stored type (float32 stays float32), scaling applied
     except Exception as exc:  # gzip, zlib, EOF and nibabel errors for damaged files
-        raise _truncated(scan.path, _reason(exc)) from exc
+        raise _truncated(path, _reason(exc)) from exc
     return int(np.count_nonzero(~np.isfinite(data)))
 
 
