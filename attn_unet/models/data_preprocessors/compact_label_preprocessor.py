@@ -4,12 +4,11 @@
 the losses (``F.cross_entropy``) need int64. The widening happens here, after the batch has
 moved to the model's device: on a GPU it is one small kernel per sample instead of four
 times the bytes through shared memory and the host-to-device copy. The widened labels live
-in new data samples that belong to the step, so the loop's own reference to the batch keeps
-the small uint8 maps only.
+in the step's own data samples (mmengine's ``cast_data`` makes them), so the loop's own
+reference to the batch keeps the small uint8 maps only.
 """
 
 import torch
-from mmengine.structures import PixelData
 from mmseg.models.data_preprocessor import SegDataPreProcessor
 
 from attn_unet.registry import MODELS
@@ -29,20 +28,15 @@ class CompactLabelSegDataPreProcessor(SegDataPreProcessor):
 
     def forward(self, data: dict, training: bool = False) -> dict:
         result = super().forward(data, training)
-        samples = result.get('data_samples')
-        if samples:
-            result['data_samples'] = [_with_wide_labels(sample) for sample in samples]
+        # mmengine's cast_data gave the step data samples of its own (BaseDataElement.to
+        # returns new ones), so widening theirs leaves the loop's batch with its uint8 maps.
+        for sample in result.get('data_samples') or []:
+            labels = sample.get('gt_sem_seg')
+            if labels is not None and _needs_widening(labels.data):
+                labels.data = labels.data.long()
         return result
 
 
-def _with_wide_labels(sample):
-    """``sample`` itself when its labels are int64 or absent, else a copy with int64 labels.
-
-    The copy shares every other field with ``sample``; only ``gt_sem_seg`` is new.
-    """
-    labels = sample.get('gt_sem_seg')
-    if labels is None or labels.data.dtype in _NOT_WIDENED or labels.data.is_floating_point():
-        return sample
-    widened = sample.new()
-    widened.gt_sem_seg = PixelData(data=labels.data.long(), metainfo=labels.metainfo)
-    return widened
+def _needs_widening(labels: torch.Tensor) -> bool:
+    """Integer labels narrower than int64 (uint8, int16, int32)."""
+    return labels.dtype not in _NOT_WIDENED and not labels.is_floating_point()
