@@ -103,9 +103,9 @@ class AttnUNetRunner(Runner):
         check_dataloaders(cfg)
         if mode != 'train':
             return super().from_cfg(cfg)
-        check_compact_labels(cfg)
         cfg = copy.deepcopy(cfg)
         reconcile_with_config_file(cfg)
+        check_compact_labels(cfg)  # the pipeline the loader will run, overrides reconciled
         lock, note, found = claim_for_training(cfg)
         path, checkpoint, _ = found
         if path is not None:
