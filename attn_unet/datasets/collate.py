@@ -46,15 +46,14 @@ def shared_batch_collate(data_batch: Sequence[dict], keep: int = 4) -> dict:
     if get_worker_info() is None:
         return batch
     slots = list(_tensor_slots(batch))
-    offsets, size = [], 0
+    spans, size = [], 0  # (start, end) in bytes of each tensor's view
     for _, _, tensor in slots:
-        size = -(-size // _ALIGNMENT) * _ALIGNMENT
-        offsets.append(size)
-        size += tensor.numel() * tensor.element_size()
+        start = -(-size // _ALIGNMENT) * _ALIGNMENT
+        size = start + tensor.numel() * tensor.element_size()
+        spans.append((start, size))
     buffer = torch.empty(size, dtype=torch.uint8).share_memory_()
-    for (owner, key, tensor), offset in zip(slots, offsets):
-        nbytes = tensor.numel() * tensor.element_size()
-        view = buffer[offset : offset + nbytes].view(tensor.dtype).view(tensor.shape)
+    for (owner, key, tensor), (start, end) in zip(slots, spans):
+        view = buffer[start:end].view(tensor.dtype).view(tensor.shape)
         view.copy_(tensor)
         if isinstance(owner, BaseDataElement):
             setattr(owner, key, view)
