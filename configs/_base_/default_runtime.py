@@ -21,6 +21,10 @@ custom_hooks = [
     dict(type='LabelIdGuardHook'),
     # the random state saved with each checkpoint and put back on --resume
     dict(type='ExactResumeHook'),
+    # a class the references hold but no validation / test prediction does: one warning line
+    dict(type='UnpredictedClassHook'),
+    # the gates' alpha per stage (mean, spread, closed / open share) at the logging interval
+    dict(type='GateStatisticsHook'),
 ]
 env_cfg = dict(
     cudnn_benchmark=True,

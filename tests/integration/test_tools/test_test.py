@@ -109,3 +109,22 @@ def test_fast_path_folds_batch_norm_and_scores_like_fp32(
         # bf16 differs where a 2-iteration model's classes are near ties; its agreement
         # with fp32 is measured on real scenes by benchmarks/train_throughput.py
         assert 0 <= metrics['fast_bf16'][key] <= 100, key
+
+
+def test_a_class_the_model_never_predicts_is_warned_about(
+    trained_run, tiny_data, tmp_path, capsys, monkeypatch
+):
+    # a model forced to predict one class: 'road' wins every pixel by its bias
+    checkpoint = torch.load(trained_run / 'iter_2.pth', map_location='cpu', weights_only=True)
+    checkpoint['state_dict']['decode_head.conv_seg.bias'][0] = 1e4
+    forced = tmp_path / 'road_everywhere.pth'
+    torch.save(checkpoint, forced)
+    code, out, err = run_tool_in_process(
+        'tools/test.py', MINI_ATTN_CONFIG, forced, '--work-dir', tmp_path / 'work',
+        '--cfg-options', *tiny_options(tiny_data),
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err[-3000:]
+    pattern = r"test: the model predicts no '([^']+)' pixel on any of the 2 images"
+    warned = re.findall(pattern, out + err)
+    assert 'road' not in warned and 'sidewalk' in warned and 'car' in warned, (out + err)[-3000:]
