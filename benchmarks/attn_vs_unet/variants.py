@@ -44,8 +44,14 @@ def variant_config(config: str, base_channels: int | None, with_cp: bool = False
         backbone.base_channels = base_channels
         for head in ('decode_head', 'auxiliary_head'):
             if cfg.model.get(head):
-                cfg.model[head].in_channels = max(int(cfg.model[head].in_channels * scale), 1)
-                cfg.model[head].channels = max(int(cfg.model[head].channels * scale), 1)
+                in_channels = cfg.model[head].in_channels  # one int, or one per scale
+                cfg.model[head].in_channels = (
+                    [max(int(c * scale), 1) for c in in_channels]
+                    if isinstance(in_channels, (list, tuple))
+                    else max(int(in_channels * scale), 1)
+                )
+                if 'channels' in cfg.model[head]:  # FusedDSVHead has none of its own
+                    cfg.model[head].channels = max(int(cfg.model[head].channels * scale), 1)
     backbone.with_cp = with_cp
     cfg.model.train_cfg = dict()
     return cfg

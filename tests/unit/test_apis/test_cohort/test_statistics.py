@@ -121,3 +121,16 @@ def test_bad_input_is_refused(labels, image, spacing, match):
 
 def test_voxel_volume_ml():
     assert voxel_volume_ml((0.8, 0.8, 2.5)) == pytest.approx(0.0016)
+
+
+def test_any_axis_order_gives_the_same_numbers(case):
+    """Axis order is free: a transposed view, with the spacing permuted alike, measures alike."""
+    labels, image, spacing = case
+    direct = case_statistics(labels, image, spacing, CLASSES)
+    order = (2, 0, 1)
+    view = case_statistics(
+        labels.transpose(order), image.transpose(order), [spacing[a] for a in order], CLASSES
+    )
+    for name in ('liver', 'spleen'):
+        for measure, value in direct['classes'][name].items():
+            assert view['classes'][name][measure] == pytest.approx(value, rel=1e-12)
