@@ -18,7 +18,8 @@ backends of ``tools/predict.py``: eager (``--backend pytorch``), ``--fast`` and
 ``--backend onnxruntime`` (the ONNX export is made first, untimed). Each run is a fresh
 process; its seconds are wall-clock from start to exit and its peak memory the child's
 ``ru_maxrss`` (``os.wait4``). Threads are the libraries' defaults (all cores), as a user
-runs the tool. ``--profile DIR`` runs each under cProfile and prints where the time went.
+runs the tool. ``--profile DIR`` runs each under cProfile (on a CPU clock) and prints where
+the CPU time went.
 
 Examples:
     nice -n 10 python benchmarks/predict_ct_volume.py            # the table in benchmarks.md
@@ -65,6 +66,17 @@ READ_FILES = ('scan_io.py', 'case_scan.py', 'nifti.py', 'cases.py', 'series.py')
 WRITING = ('write_like_scan', 'write_like', 'write_text_atomically', 'write_dicom_seg')
 PER_VOLUME = ('_predict_scan', '_predict_case', '_predict_volume')
 PHASES = ('reading', 'slicing', 'network', 'writing', 'start')
+# cProfile with a CPU clock (every thread of the process): on a shared machine the wall clock
+# says how long the others kept the run waiting, the CPU clock what each part costs.
+PROFILER = """
+import cProfile, runpy, sys, time
+out, sys.argv = sys.argv[1], sys.argv[2:]
+profile = cProfile.Profile(time.process_time)
+try:
+    profile.runcall(runpy.run_path, sys.argv[0], run_name='__main__')
+finally:
+    profile.dump_stats(out)
+"""
 
 
 def parse_args(argv=None):
@@ -288,7 +300,7 @@ def predict_once(run: Run, config, checkpoint, scan, onnx, folder, args) -> None
     if args.profile:
         os.makedirs(args.profile, exist_ok=True)
         profile = osp.join(args.profile, f'{run.model}-{run.backend}.prof')
-        command = ['-m', 'cProfile', '-o', profile, *command]
+        command = ['-c', PROFILER, profile, *command]
     env = {k: v for k, v in os.environ.items()
            if k not in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'ATTN_UNET_DEBUG')}  # fmt: skip
     env['PYTHONPATH'] = os.pathsep.join(filter(None, [REPO, env.get('PYTHONPATH')]))
@@ -331,7 +343,7 @@ def wait_with_peak(child: subprocess.Popen, timeout: float) -> tuple:
 
 
 def profile_phases(path: str) -> dict:
-    """``{phase: seconds}`` of a cProfile file (:data:`PHASES`, see above) and the total."""
+    """``{phase: CPU seconds}`` of a cProfile file (:data:`PHASES`, see above) and the total."""
     import pstats
 
     stats = pstats.Stats(path).stats  # {(file, line, name): (cc, nc, tt, ct, callers)}
@@ -388,7 +400,7 @@ def format_table(runs: list, slices: int) -> str:
 
 def format_phases(runs: list) -> str:
     """Markdown table of each profiled run's seconds per phase (under cProfile)."""
-    lines = ['| model | backend | ' + ' | '.join(PHASES) + ' | total (s) |',
+    lines = ['| model | backend | ' + ' | '.join(PHASES) + ' | total (CPU s) |',
              '|' + '---|' * (len(PHASES) + 3)]  # fmt: skip
     for run in runs:
         if run.phases:

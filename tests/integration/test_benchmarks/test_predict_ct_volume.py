@@ -34,7 +34,7 @@ def test_both_models_end_to_end_with_seconds_memory_and_phases(tmp_path):
         assert 0 < seconds < 600 and 0 < cpu and 0.05 < gib < 8  # torch alone holds > 50 MB
         assert row[6] in ('yes', 'no: time', 'no: memory', 'no: time, no: memory')
     head, rows = _table(phases)
-    assert head == '| model | backend | ' + ' | '.join(PHASES) + ' | total (s) |'
+    assert head == '| model | backend | ' + ' | '.join(PHASES) + ' | total (CPU s) |'
     for row in rows:
         parts, total = [float(c) for c in row[2:-1]], float(row[-1])
         assert sum(parts) == pytest.approx(total, abs=0.06)  # the phases add up
