@@ -12,7 +12,7 @@ __all__ = ['check_model_input_sizes']
 def check_model_input_sizes(model_cfg: dict, sizes: Sequence[tuple[int, int]]) -> None:
     """Refuse any (H, W) in ``sizes`` that the model's backbone cannot take.
 
-    The rule and the message are :func:`attn_unet.engine.check_input_sizes`'s,
+    The rule and the message are :func:`attn_unet.engine.preflight.check_input_sizes`'s,
     applied as if each size were the data preprocessor's batch size.
 
     Raises:

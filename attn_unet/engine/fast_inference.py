@@ -5,7 +5,7 @@
 recipe to the loaded segmentor. Folding and channels-last compute the same function (to
 float rounding); bf16 autocast does not, so the speed-up and the agreement with fp32
 (argmax agreement, metric difference) are measured together, by
-``benchmarks/inference_fast_path.py``.
+``benchmarks/train_throughput.py`` (its inference rows).
 """
 
 import logging

@@ -127,15 +127,20 @@ def test_imagests_is_segmented_on_each_scans_grid(trained, tmp_path, capsys, mon
         assert set(np.unique(np.asarray(written.dataobj))) <= {0, 1, 2}
 
 
-def test_synapse_only_options_are_refused(trained, tmp_path, capsys, monkeypatch):
+def test_options_and_inputs_the_checkpoint_does_not_take_are_refused(
+    trained, tmp_path, capsys, monkeypatch
+):
     scan = trained['raw'] / 'imagesTs'
-    for extra, words in (
-        (['--label-ids', 'btcv'], "writes its dataset's own label values"),
-        (['--orientation', 'PRS'], 'puts every scan into its recorded order'),
-        (['--all-series'], '--all-series is for DICOM series of a Synapse CT model'),
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / 'slice.png')
+    for inputs, extra, words in (
+        ([scan], ['--label-ids', 'btcv'], "writes its dataset's own label values"),
+        ([scan], ['--orientation', 'PRS'], 'puts every scan into its recorded order'),
+        ([scan], ['--all-series'], '--all-series chooses among DICOM series, and no input is'),
+        ([scan], ['--dicom-seg'], '--dicom-seg writes a DICOM Segmentation of a DICOM series'),
+        ([tmp_path / 'slice.png'], [], 'is not a NIfTI scan (.nii, .nii.gz): this checkpoint'),
     ):
         run = run_tool_in_process(
-            'tools/predict.py', trained['config'], trained['checkpoint'], scan, '--out-dir',
+            'tools/predict.py', trained['config'], trained['checkpoint'], *inputs, '--out-dir',
             tmp_path / 'x', *extra, capsys=capsys, monkeypatch=monkeypatch,
         )  # fmt: skip
         assert_one_line_error(run, words)
@@ -150,7 +155,7 @@ def test_non_finite_voxels_are_refused_unless_allowed(trained, tmp_path, capsys,
     nib.save(nib.Nifti1Image(data, image.affine), tmp_path / 'nan_case.nii.gz')
     args = (tmp_path / 'nan_case.nii.gz',)
     run = predict(trained, *args, out_dir=tmp_path / 'out', capsys=capsys, monkeypatch=monkeypatch)
-    assert_one_line_error(run, 'case nan_case', 'has 4 voxels that are not finite', 'air in CT')
+    assert_one_line_error(run, 'nan_case.nii.gz has 4 of', 'voxels that are not finite', 'air')
     assert not (tmp_path / 'out').exists()  # the --out-dir it created is gone again
     run = run_tool_in_process(
         'tools/predict.py', trained['config'], trained['checkpoint'], *args, '--out-dir',

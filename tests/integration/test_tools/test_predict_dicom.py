@@ -230,7 +230,7 @@ def test_non_finite_voxels_are_segmented_as_air_only_when_allowed(
     run = _run_tiny(tiny, tmp_path / 'in', '--allow-non-finite', '--out-dir', tmp_path / 'out',
                     capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
-    assert '2 of 6144 voxels are not finite; segmenting them as air (-1024 HU)' in run.stderr
+    assert '2 of 6144 voxels are not finite; reading them as air (-1024 HU)' in run.stderr
     np.testing.assert_array_equal(labels(tmp_path / 'out' / 'scan.nii.gz')[0],
                                   labels(tmp_path / 'out' / 'air.nii.gz')[0])  # fmt: skip
 

@@ -1,17 +1,18 @@
-"""A CT series opened for prediction: checked whole from its headers, its voxels read in order.
+"""A CT or MR series opened as a volume: checked whole from its headers, its voxels read in order.
 
 :func:`open_series` checks everything the headers say before any pixel is decoded and
 before anything is written: one slice per file (no multi-frame images), one grey
-sample per pixel, the geometry (:func:`~.dicom_geometry.place_slices`: the order along
+sample per pixel, the geometry (:func:`~.geometry.place_slices`: the order along
 the normal, even steps, no duplicates, no tilt unless allowed), a decoder for every
 transfer syntax the files use (pydicom's plugins: a missing one is named with its
-``pip install``), and finite RescaleSlope / RescaleIntercept. :meth:`DicomScan.read`
+``pip install``), and finite RescaleSlope / RescaleIntercept. :meth:`DicomSeries.read`
 then decodes the slices in that order and applies each slice's rescale: pydicom's
-``pixel_array`` gives stored values, and ``HU = stored * slope + intercept``.
+``pixel_array`` gives stored values, and ``value = stored * slope + intercept``
+(Hounsfield units in CT; MR has no absolute scale, and mostly no rescale).
 
-The prediction is written as a NIfTI whose affine (RAS) is the series' own grid, so it
-opens over the series; a tilted series (when allowed) has a sheared affine, which only
-the sform can hold.
+A label volume is written as a NIfTI whose affine (RAS) is the series' own grid
+(:meth:`DicomSeries.nifti_like`), so it opens over the series; a tilted series (when
+allowed) has a sheared affine, which only the sform can hold.
 """
 
 from dataclasses import dataclass, field
@@ -19,12 +20,13 @@ from typing import List
 
 import numpy as np
 
-from attn_unet.errors import DependencyError, ToolError
+from attn_unet.errors import DependencyError, VolumeError
 
-from .dicom_files import MULTI_FRAME_CT, SeriesFiles, import_pydicom
-from .dicom_geometry import SeriesGeometryError, SliceHeader, VolumeGrid, place_slices
+from ..wording import short_reason
+from .files import MULTI_FRAME_STORAGE, SeriesFiles, import_pydicom
+from .geometry import SeriesGeometryError, SliceHeader, VolumeGrid, place_slices
 
-__all__ = ['DicomScan', 'decoder_problem', 'open_series']
+__all__ = ['DicomSeries', 'decoder_problem', 'open_series']
 
 # The pip packages that give pydicom a decoder, by transfer syntax family.
 _PLUGINS = {
@@ -37,8 +39,8 @@ _PLUGINS = {
 
 
 @dataclass
-class DicomScan:
-    """A CT series, placed on its voxel grid; its voxels are read by :meth:`read`.
+class DicomSeries:
+    """A CT or MR series, placed on its voxel grid; its voxels are read by :meth:`read`.
 
     Attributes:
         series: the series' files and headers as found.
@@ -73,6 +75,19 @@ class DicomScan:
         return self.grid.shape
 
     @property
+    def modality(self) -> str:
+        return self.series.modality
+
+    @property
+    def modalities(self) -> tuple:
+        """Its one channel's modality, as a case names its channels."""
+        return (self.modality,)
+
+    @property
+    def voxels(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
     def affine(self) -> np.ndarray:
         return self.grid.affine
 
@@ -89,11 +104,13 @@ class DicomScan:
             gantry_tilt_degrees=round(self.grid.tilt_degrees, 3),
         )
 
-    def read(self) -> np.ndarray:
-        """The voxels ``(X, Y, Z)`` as float64 Hounsfield units, slice k from the k-th file.
+    def read(self, dtype=np.float64) -> np.ndarray:
+        """The voxels ``(X, Y, Z)`` rescaled (Hounsfield units in CT), slice k from the k-th file.
+
+        Computed in float64, returned as ``dtype``.
 
         Raises:
-            ToolError: a slice cannot be decoded, or holds another matrix than its header.
+            VolumeError: a slice cannot be decoded, or holds another matrix than its header.
         """
         pydicom = import_pydicom()
         columns, rows, _ = self.shape
@@ -102,17 +119,21 @@ class DicomScan:
             try:
                 pixels = pydicom.dcmread(path).pixel_array
             except Exception as exc:
-                reason = ' '.join(str(exc).split())[:160] or type(exc).__name__
-                raise ToolError(
-                    f'cannot decode {path} of {self.describe()} ({reason}): export the series again'
+                raise VolumeError(
+                    f'cannot decode {path} of {self.describe()} ({short_reason(exc, 160)}): '
+                    'export the series again'
                 ) from None
             if pixels.shape != (rows, columns):
-                raise ToolError(
+                raise VolumeError(
                     f'{path} of {self.describe()} holds {pixels.shape} pixels, its header says '
                     f'{(rows, columns)}: export the series again'
                 )
             volume[:, :, k] = pixels.T.astype(np.float64) * self.slopes[k] + self.intercepts[k]
-        return volume
+        return volume if dtype in (None, np.float64) else volume.astype(dtype)
+
+    def read_channels(self, dtype=np.float64) -> np.ndarray:
+        """The voxels as a one-channel case reads: ``(1, X, Y, Z)``."""
+        return self.read(dtype)[None]
 
     def nifti_like(self, array: np.ndarray):
         """``array`` ``(X, Y, Z, ...)`` as a NIfTI over the series (scanner-anatomical forms)."""
@@ -130,31 +151,43 @@ class DicomScan:
         return image
 
 
-def open_series(series: SeriesFiles, stem: str, allow_tilt: bool = False) -> DicomScan:
+def open_series(
+    series: SeriesFiles,
+    stem: str,
+    allow_tilt: bool = False,
+    tilt_option: str = '--allow-gantry-tilt',
+) -> DicomSeries:
     """Check ``series`` from its headers and place its slices; nothing is decoded yet.
 
+    Args:
+        series: the files and headers found (:func:`~.files.read_series`).
+        stem: the name its outputs get.
+        allow_tilt: place a tilted series with its sheared affine.
+        tilt_option: the option that allows it, for the message of a refused one.
+
     Raises:
-        ToolError: naming the series and the problem: a multi-frame image, colour
-            pixels, missing geometry tags, slices that cannot be placed exactly, a
-            transfer syntax no installed decoder reads.
+        VolumeError: naming the series and the problem: a multi-frame image, colour
+            pixels, missing geometry tags, slices that cannot be placed exactly.
+        DependencyError: a transfer syntax no installed decoder reads.
     """
     first = series.headers[0]
     what = f'series {series.describe()} in {series.folder}'
-    if str(first.get('SOPClassUID', '')) in MULTI_FRAME_CT or any(
+    if str(first.get('SOPClassUID', '')) in MULTI_FRAME_STORAGE or any(
         int(h.get('NumberOfFrames', 1) or 1) > 1 for h in series.headers
     ):
-        raise ToolError(
-            f'{what} is a multi-frame (enhanced) CT image: predict.py reads classic CT '
-            'series, one slice per file; export the series as classic CT'
+        raise VolumeError(
+            f'{what} is a multi-frame (enhanced) {series.modality} image: series are read as '
+            f'classic images, one slice per file; export the series as classic '
+            f'{series.modality}'
         )
     for header, path in zip(series.headers, series.files):
         if int(header.get('SamplesPerPixel', 1) or 1) != 1:
-            raise ToolError(f'{path} of {what} has colour pixels: pass a grey CT series')
+            raise VolumeError(f'{path} of {what} has colour pixels: pass a grey image series')
     slices = [_slice_header(h, path, what) for h, path in zip(series.headers, series.files)]
     try:
-        grid = place_slices(slices, allow_tilt=allow_tilt)
+        grid = place_slices(slices, allow_tilt=allow_tilt, tilt_option=tilt_option)
     except SeriesGeometryError as exc:
-        raise ToolError(f'{what} cannot be placed on a voxel grid: {exc}') from None
+        raise VolumeError(f'{what} cannot be placed on a voxel grid: {exc}') from None
     for syntax in sorted({_syntax(h) for h in series.headers}):
         problem = decoder_problem(syntax)
         if problem:
@@ -164,7 +197,7 @@ def open_series(series: SeriesFiles, stem: str, allow_tilt: bool = False) -> Dic
     intercepts = np.array([_number(h, 'RescaleIntercept', 0.0) for h in ordered])
     bad = ~(np.isfinite(slopes) & np.isfinite(intercepts))
     columns, rows, _ = grid.shape
-    return DicomScan(
+    return DicomSeries(
         series=series,
         stem=stem,
         grid=grid,
@@ -214,7 +247,7 @@ def _slice_header(header, path: str, what: str) -> SliceHeader:
         if not header.get(tag)
     ]
     if missing:
-        raise ToolError(
+        raise VolumeError(
             f'{path} of {what} has no {", ".join(missing)}: its slices cannot be placed in '
             'space; export the series with its geometry'
         )

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from attn_unet.apis.predict.dicom_geometry import (
+from attn_unet.volumes.dicom.geometry import (
     LPS_TO_RAS,
     SeriesGeometryError,
     SliceHeader,

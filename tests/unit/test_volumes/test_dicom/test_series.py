@@ -1,24 +1,18 @@
-"""DICOM folders are read as series: found, grouped, chosen, placed, and read in exact HU."""
+"""DICOM folders are read as series: found, grouped, placed, and read in exact values (HU in CT)."""
 
 import sys
 
 import numpy as np
 import pytest
 
-from attn_unet.apis.predict.dicom_files import find_dicom_files, read_series
-from attn_unet.apis.predict.dicom_scan import decoder_problem, open_series
-from attn_unet.apis.predict.series_choice import choose_series, series_stems
-from attn_unet.errors import DependencyError, ToolError
-from demo.synthetic import render_ct_case
-from tests.helpers.dicom_series import write_localizer, write_series
-from tests.helpers.orientations import stored_as
+from attn_unet.errors import DependencyError
+from attn_unet.volumes.dicom import decoder_problem, find_dicom_files, open_series, read_series
+from tests.helpers.dicom_series import small_volume, write_localizer, write_series
 
 
 @pytest.fixture(scope='module')
 def volume():
-    """A 24x24x6 phantom case stored A, L, S: rows of each slice run towards anterior."""
-    hu, _, affine = render_ct_case(np.random.default_rng(4), (24, 24), 6, bowel_loops=4)
-    return stored_as(hu, affine, 'ALS')
+    return small_volume()
 
 
 @pytest.fixture(scope='module')
@@ -38,37 +32,31 @@ def _found(folder):
     return {str(folder['root']): read_series(str(folder['root']), find_dicom_files(folder['root']))}
 
 
+def _series(folder, uid=None):
+    """The one series under ``folder`` (or the one with ``uid``)."""
+    (series,) = [
+        s for s in read_series(str(folder), find_dicom_files(folder)) if uid in (None, s.uid)
+    ]
+    return series
+
+
 def test_files_are_grouped_by_series_and_the_localizer_is_set_aside(folder):
     series = {s.uid: s for s in _found(folder)[str(folder['root'])]}
     assert set(series) == {folder['main'].uid, folder['thick'].uid}
     main = series[folder['main'].uid]
     assert sorted(main.files) == sorted(map(str, folder['main'].files))
-    assert main.localizers == 1 and main.is_ct and main.description == 'Abdomen 2.5mm'
+    assert (
+        main.localizers == 1
+        and main.is_image_of(('CT',))
+        and not main.is_image_of(('MR',))
+        and main.description == 'Abdomen 2.5mm'
+    )
     assert main.describe() == f"{main.uid} ('Abdomen 2.5mm', 6 slices)"
-
-
-def test_several_series_are_listed_and_chosen_by_uid_or_all(folder):
-    found = _found(folder)
-    main, thick = folder['main'].uid, folder['thick'].uid
-    with pytest.raises(ToolError) as info:
-        choose_series(found)
-    message = str(info.value)
-    listed = (f"{main} ('Abdomen 2.5mm', 6 slices)", f"{thick} ('Abdomen 5mm', 3 slices)")
-    for words in ('holds 2 CT series', *listed, '--series UID', '--all-series'):
-        assert words in message
-    assert [s.uid for s in choose_series(found, [thick])] == [thick]
-    both = choose_series(found, all_series=True)
-    assert {s.uid for s in both} == {main, thick}
-    stems = dict(zip([s.uid for s in both], series_stems(both)))
-    assert stems == {main: 'pat_2', thick: 'pat_3'}  # one folder: the SeriesNumber tells them apart
-    with pytest.raises(ToolError, match=r'--series 1\.2\.3 is not a CT series of the inputs'):
-        choose_series(found, ['1.2.3'])
 
 
 def test_a_series_reads_back_its_exact_hounsfield_units_and_affine(folder):
     """Slices ordered by position (not InstanceNumber), stored * 2 - 1024 applied, LPS -> RAS."""
-    (series,) = choose_series(_found(folder), [folder['main'].uid])
-    scan = open_series(series, 'pat')
+    scan = open_series(_series(folder['root'], folder['main'].uid), 'pat')
     np.testing.assert_array_equal(scan.read(), folder['main'].hu)
     np.testing.assert_allclose(scan.affine, folder['main'].affine, atol=1e-6)
     assert scan.shape == folder['main'].hu.shape and scan.non_finite == 0
@@ -80,8 +68,7 @@ def test_an_rle_compressed_copy_reads_the_same(volume, tmp_path):
     packed = write_series(tmp_path / 'rle', *volume, slope=2, intercept=-1024, seed=3, rle=True)
     scans = []
     for name in ('plain', 'rle'):
-        found = {name: read_series(name, find_dicom_files(tmp_path / name))}
-        scans.append(open_series(choose_series(found)[0], name))
+        scans.append(open_series(_series(tmp_path / name), name))
     assert str(scans[1].headers[0].file_meta.TransferSyntaxUID) == '1.2.840.10008.1.2.5'
     np.testing.assert_array_equal(scans[1].read(), scans[0].read())
     np.testing.assert_array_equal(scans[1].read(), packed.hu)
@@ -95,9 +82,8 @@ def test_a_missing_decoder_is_named_with_its_pip_install(volume, tmp_path, monke
     write_series(tmp_path / 'rle', *volume, rle=True)
     monkeypatch.setattr(get_decoder(RLELossless), '_available', {})  # no plugin installed
     assert 'pip install pylibjpeg pylibjpeg-rle' in decoder_problem(RLELossless)
-    found = {'rle': read_series('rle', find_dicom_files(tmp_path / 'rle'))}
     with pytest.raises(DependencyError) as info:
-        open_series(choose_series(found)[0], 'rle')
+        open_series(_series(tmp_path / 'rle'), 'rle')
     assert 'RLE Lossless, which no installed pydicom plugin decodes' in str(info.value)
     assert decoder_problem('1.2.840.10008.1.2.1') is None  # uncompressed needs no plugin
 
@@ -109,24 +95,27 @@ def test_a_non_finite_rescale_is_counted(volume, tmp_path):
     ds = pydicom.dcmread(written.files[0])
     ds['RescaleSlope'].value = 'NaN'
     ds.save_as(written.files[0])
-    found = {'nan': read_series('nan', find_dicom_files(tmp_path / 'nan'))}
-    scan = open_series(choose_series(found)[0], 'nan')
+    scan = open_series(_series(tmp_path / 'nan'), 'nan')
     assert scan.non_finite == 24 * 24  # one slice
     assert np.isnan(scan.read()).sum() == 24 * 24
 
 
 @pytest.mark.parametrize('module', ['pydicom', 'highdicom'])
 def test_without_the_dicom_extra_the_error_says_what_to_install(module, monkeypatch):
-    from attn_unet.apis.predict.dicom_files import import_pydicom
-    from attn_unet.apis.predict.dicom_seg import import_highdicom
+    from attn_unet.volumes.dicom import import_highdicom, import_pydicom
 
     monkeypatch.setitem(sys.modules, module, None)  # as if not installed
     with pytest.raises(DependencyError, match=r'pip install -e "\.\[dicom\]"'):
         (import_pydicom if module == 'pydicom' else import_highdicom)()
 
 
-def test_a_folder_of_localizers_only_holds_no_ct_series(tmp_path):
-    write_localizer(tmp_path / 'scout', '1.2.826.0.1.3680043.8.498.77')
-    found = {'scout': read_series('scout', find_dicom_files(tmp_path / 'scout'))}
-    with pytest.raises(ToolError, match=r'scout holds no CT series \(found: 1 localizer image'):
-        choose_series(found)
+def test_an_mr_series_is_an_image_series_read_as_stored(volume, tmp_path):
+    written = write_series(tmp_path / 'mr', volume[0] + 1024, volume[1], modality='MR')
+    series = _series(tmp_path / 'mr')
+    assert (
+        series.modality == 'MR' and series.is_image_of(('MR',)) and not series.is_image_of(('CT',))
+    )
+    scan = open_series(series, 'mr')
+    np.testing.assert_array_equal(scan.read(), written.hu)
+    np.testing.assert_allclose(scan.affine, written.affine, atol=1e-6)
+    assert scan.modalities == ('MR',)

@@ -1,12 +1,13 @@
-"""DICOM files under an input folder, read as the series they belong to.
+"""DICOM files under a folder, read as the series they belong to.
 
 A file is DICOM when it carries the Part 10 preamble (``DICM`` at byte 128), whatever
 its name (scanners write ``IM0001``, ``1.2.840....``, ``.dcm``). The headers are read
 without pixel data and grouped by ``SeriesInstanceUID``. Localizers (``ImageType``
-``LOCALIZER``), which some scanners file inside the axial series, are set aside, and
-only CT image series are candidates for prediction; other series found beside them
-(a SEG, a report, MR) are named in messages and otherwise left alone. pydicom is
-imported only when a DICOM file is found: the NIfTI path needs none of it.
+``LOCALIZER``), which some scanners file inside the axial series, are set aside. A series
+is an image volume when it is CT or MR (:data:`IMAGE_STORAGE`: classic or multi-frame;
+the multi-frame ones are found and named, not read); other series found beside them (a
+SEG, a report) are named in messages and otherwise left alone. pydicom is imported only
+when a DICOM file is found: the NIfTI path needs none of it.
 """
 
 import os
@@ -14,11 +15,14 @@ import os.path as osp
 from dataclasses import dataclass, field
 from typing import Dict, List
 
-from attn_unet.errors import DependencyError, ToolError
+from attn_unet.errors import DependencyError, VolumeError
+
+from ..wording import short_reason
 
 __all__ = [
-    'CT_IMAGE_STORAGE',
     'DICOM_INSTALL',
+    'IMAGE_STORAGE',
+    'MULTI_FRAME_STORAGE',
     'SeriesFiles',
     'find_dicom_files',
     'import_pydicom',
@@ -26,9 +30,15 @@ __all__ = [
     'read_series',
 ]
 
-CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2'
-# Multi-frame CT (Enhanced, Legacy Converted Enhanced): found, named, not read.
-MULTI_FRAME_CT = ('1.2.840.10008.5.1.4.1.1.2.1', '1.2.840.10008.5.1.4.1.1.2.2')
+# The image storage SOP classes of a modality, classic (one slice per file) first; the others
+# are multi-frame (Enhanced, Legacy Converted Enhanced): found, named, not read.
+IMAGE_STORAGE = {
+    'CT': ('1.2.840.10008.5.1.4.1.1.2', '1.2.840.10008.5.1.4.1.1.2.1',
+           '1.2.840.10008.5.1.4.1.1.2.2'),
+    'MR': ('1.2.840.10008.5.1.4.1.1.4', '1.2.840.10008.5.1.4.1.1.4.1',
+           '1.2.840.10008.5.1.4.1.1.4.4'),
+}  # fmt: skip
+MULTI_FRAME_STORAGE = tuple(uid for uids in IMAGE_STORAGE.values() for uid in uids[1:])
 DICOM_INSTALL = 'pip install -e ".[dicom]" (or pip install pydicom highdicom pylibjpeg ' \
     'pylibjpeg-libjpeg pylibjpeg-openjpeg pylibjpeg-rle)'  # fmt: skip
 _PREAMBLE, _MAGIC = 128, b'DICM'
@@ -70,11 +80,11 @@ class SeriesFiles:
         """The deepest folder that holds all of its files."""
         return osp.commonpath([osp.dirname(osp.abspath(f)) for f in self.files])
 
-    @property
-    def is_ct(self) -> bool:
-        """A CT image series (classic or multi-frame) with at least one image."""
+    def is_image_of(self, modalities) -> bool:
+        """An image series (classic or multi-frame) of one of ``modalities`` (``('CT', 'MR')``),
+        with at least one image."""
         sop_class = str(self.headers[0].get('SOPClassUID', '')) if self.headers else ''
-        return self.modality == 'CT' and sop_class in (CT_IMAGE_STORAGE, *MULTI_FRAME_CT)
+        return self.modality in modalities and sop_class in IMAGE_STORAGE.get(self.modality, ())
 
     def describe(self) -> str:
         """``1.2.3 ('Abdomen 2.5mm', 120 slices)``, for messages."""
@@ -124,7 +134,7 @@ def read_series(root: str, files: List[str]) -> List[SeriesFiles]:
         Every series, in the order of their first file; each file in one series.
 
     Raises:
-        ToolError: a file that pydicom cannot parse, or one without a SeriesInstanceUID.
+        VolumeError: a file that pydicom cannot parse, or one without a SeriesInstanceUID.
     """
     pydicom = import_pydicom()
     series: Dict[str, SeriesFiles] = {}
@@ -132,16 +142,15 @@ def read_series(root: str, files: List[str]) -> List[SeriesFiles]:
         try:
             header = pydicom.dcmread(path, stop_before_pixels=True)
         except Exception as exc:
-            reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
-            raise ToolError(
-                f'{path} is not a readable DICOM file ({reason}): export it again, or move it '
-                'out of the folder'
+            raise VolumeError(
+                f'{path} is not a readable DICOM file ({short_reason(exc)}): export it again, '
+                'or move it out of the folder'
             ) from None
         uid = str(header.get('SeriesInstanceUID', '') or '')
         if not uid:
-            raise ToolError(
-                f'{path} has no SeriesInstanceUID: predict.py groups slices by it; export the '
-                'series again, or move the file out of the folder'
+            raise VolumeError(
+                f'{path} has no SeriesInstanceUID: slices are grouped into series by it; export '
+                'the series again, or move the file out of the folder'
             )
         found = series.setdefault(uid, SeriesFiles(uid, root))
         if 'LOCALIZER' in [str(v).upper() for v in header.get('ImageType', [])]:

@@ -71,13 +71,18 @@ class VolumeGrid:
     tilt_degrees: float = 0.0
 
 
-def place_slices(slices: Sequence[SliceHeader], allow_tilt: bool = False) -> VolumeGrid:
+def place_slices(
+    slices: Sequence[SliceHeader],
+    allow_tilt: bool = False,
+    tilt_option: str = '--allow-gantry-tilt',
+) -> VolumeGrid:
     """Order ``slices`` along their normal and build the grid, or say why it does not exist.
 
     Args:
         slices: one header per slice, in any order.
         allow_tilt: accept steps that are not along the normal (gantry tilt); the
             affine is then sheared.
+        tilt_option: the option that allows a tilt, named when one is refused.
 
     Raises:
         SeriesGeometryError: fewer than 2 slices, mixed matrix sizes, planes or pixel
@@ -114,8 +119,7 @@ def place_slices(slices: Sequence[SliceHeader], allow_tilt: bool = False) -> Vol
     if tilted and not allow_tilt:
         raise SeriesGeometryError(
             f'it is tilted: its slices are stacked {tilt:.2f} degrees off their normal '
-            '(gantry tilt); pass --allow-gantry-tilt to keep the stored slices with a sheared '
-            'affine'
+            f'(gantry tilt); pass {tilt_option} to keep the stored slices with a sheared affine'
         )
     slice_vector = shift if tilted else step * normal
     lps = np.eye(4)
