@@ -10,7 +10,6 @@ multi-channel path (nnU-Net channel files, a Decathlon 4D file) is checked on a 
 
 import json
 import math
-from pathlib import Path
 
 import nibabel as nib
 import numpy as np
@@ -21,40 +20,13 @@ from PIL import Image
 
 from attn_unet.datasets.case_slices import labels_on_scan_grid
 from attn_unet.datasets.slice_plan import SlicePlan
+from tests.helpers.decathlon_runs import TINY
 from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
-
-ITERS = 6
-TINY = [
-    'model.backbone.base_channels=8',
-    'model.decode_head.in_channels=[32,16,8]',
-    'train_dataloader.batch_size=2',
-    'model.data_preprocessor.size=(64,64)',
-    'train_dataloader.dataset.pipeline.2.crop_size=(64,64)',
-    f'train_cfg.max_iters={ITERS}',
-    f'train_cfg.val_begin={ITERS + 1}',
-    f'default_hooks.checkpoint.interval={ITERS}',
-    *(f'{s}_dataloader.num_workers=0' for s in ('train', 'val', 'test')),
-    *(f'{s}_dataloader.persistent_workers=False' for s in ('train', 'val', 'test')),
-]
-
-
-def train(converted: Path, work: Path) -> dict:
-    """The AttentionUNet config the converter wrote into ``converted``, trained tiny."""
-    record = json.loads((converted / 'conversion.json').read_text())
-    config = converted / record['configs'][0]
-    result = run_tool('tools/train.py', config, '--work-dir', work, '--cfg-options', *TINY)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return dict(
-        converted=converted,
-        record=record,
-        config=work / config.name,  # the config the run dumped
-        checkpoint=Path((work / 'last_checkpoint').read_text().strip()),
-    )
 
 
 @pytest.fixture(scope='module')
-def trained(decathlon_raw, decathlon_converted, tmp_path_factory):
-    return dict(train(decathlon_converted, tmp_path_factory.mktemp('msd_run')), raw=decathlon_raw)
+def trained(decathlon_model):
+    return decathlon_model
 
 
 def predict(model, *inputs, out_dir, capsys=None, monkeypatch=None):
