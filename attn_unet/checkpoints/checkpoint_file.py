@@ -1,14 +1,13 @@
-"""Checkpoint files: read once and checked, written so that a crash loses nothing.
+"""A checkpoint file read once and checked, and its weights held to a model.
 
-Reading: :func:`load_checkpoint_file` loads a file once with torch's safe
-loader and turns every failure into one line (a folder, a damaged file, a
-whole pickled model, non-finite weights); :func:`check_state_dict_fits`
-refuses weights that do not fit the model. :func:`find_resume_checkpoint`
-picks the newest loadable checkpoint of a work dir. Writing one whole is
-:mod:`attn_unet.fileio`'s (see ``AttnUNetRunner.save_checkpoint``).
+:func:`load_checkpoint_file` loads a file once with torch's safe loader and turns every
+failure into one line (a folder, a damaged file, a whole pickled model, non-finite weights);
+:func:`check_state_dict_fits` refuses weights that do not fit the model. Training (a resume,
+``load_from``), testing and inference (:func:`attn_unet.apis.load_segmentor`) all read
+checkpoints so. Writing one whole is :mod:`attn_unet.fileio`'s (see
+``AttnUNetRunner.save_checkpoint``).
 """
 
-import glob
 import os.path as osp
 import re
 import sys
@@ -20,21 +19,15 @@ import torch.nn as nn
 from attn_unet.errors import CheckpointError
 
 from .finite_weights import first_non_finite
+from .run_folder import newest_checkpoint
 
-__all__ = [
-    'check_state_dict_fits',
-    'checkpoint_step',
-    'find_resume_checkpoint',
-    'load_checkpoint_file',
-    'model_state_dict',
-]
+__all__ = ['check_state_dict_fits', 'load_checkpoint_file', 'model_state_dict']
 
 # Keys a UNet checkpoint lacks when it initialises an AttentionUNet (the documented path):
 # the gates start fresh, everything else must fit.
 FRESH_WHEN_FROM_UNET = 'backbone.attention_gates.'
 BN_COUNTER = 'num_batches_tracked'
 TRAINING_STATE_KEYS = ('state_dict', 'optimizer', 'meta')
-_STEP = re.compile(r'(?:iter|epoch)_(\d+)\.pth$')
 _SHOWN_KEYS = 3
 _TERMINAL_CODES = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
 # torch's weights-only loader names the class it refused: "Unsupported global: GLOBAL a.b.C"
@@ -43,12 +36,6 @@ _REFUSED_GLOBAL = re.compile(r'GLOBAL ([\w.]+)')
 
 def _reason(exc: BaseException) -> str:
     return ' '.join(_TERMINAL_CODES.sub('', str(exc)).split())[:120] or type(exc).__name__
-
-
-def checkpoint_step(path: str) -> int:
-    """The N of ``iter_N.pth`` / ``epoch_N.pth`` (-1 for other names)."""
-    match = _STEP.search(osp.basename(path))
-    return int(match.group(1)) if match else -1
 
 
 def _is_module_class(dotted_name: str) -> bool:
@@ -79,11 +66,8 @@ def _unreadable(path: str, purpose: str, exc: BaseException) -> CheckpointError:
 
 
 def _folder_hint(folder: str) -> str:
-    found = sorted(
-        glob.glob(osp.join(folder, 'iter_*.pth')) + glob.glob(osp.join(folder, 'epoch_*.pth')),
-        key=checkpoint_step,
-    )
-    return f', e.g. {found[-1]}' if found else ''
+    newest = newest_checkpoint(folder)
+    return f', e.g. {newest}' if newest else ''
 
 
 def load_checkpoint_file(path: str, purpose: str = 'test', need_training_state: bool = False):
@@ -198,49 +182,3 @@ def check_state_dict_fits(
             f'checkpoint {source} does not fit the model: {"; ".join(problems)}; '
             'use a checkpoint trained with this config, or the config it was trained with'
         )
-
-
-def find_resume_checkpoint(work_dir: str) -> Tuple[str | None, dict | None, str | None]:
-    """The newest loadable training checkpoint of ``work_dir``.
-
-    Tries the file ``last_checkpoint`` names first, then every ``iter_*.pth``
-    / ``epoch_*.pth`` from the highest step down.
-
-    Returns:
-        ``(path, checkpoint, note)``: ``path`` and its loaded ``checkpoint``
-        (both None when the work dir holds no checkpoint: start afresh), and
-        ``note``, one line saying why another file than ``last_checkpoint``'s
-        was taken (None when it was not).
-
-    Raises:
-        CheckpointError: checkpoints exist but none loads.
-    """
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    named = None
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = f.read().strip() or None
-    found = sorted(
-        glob.glob(osp.join(work_dir, 'iter_*.pth')) + glob.glob(osp.join(work_dir, 'epoch_*.pth')),
-        key=checkpoint_step,
-        reverse=True,
-    )
-    candidates = ([named] if named else []) + [p for p in found if p != named]
-    failures = []
-    for path in candidates:
-        try:
-            checkpoint = load_checkpoint_file(path, 'resume', need_training_state=True)
-        except CheckpointError as exc:
-            failures.append(exc)
-            continue
-        if path == named:
-            return path, checkpoint, None
-        why = (
-            f'{osp.basename(named)} named by last_checkpoint does not load'
-            if named
-            else 'last_checkpoint is missing or empty'
-        )
-        return path, checkpoint, f'resume: {why}; resuming from the newest loadable {path}'
-    if failures:
-        raise failures[0]
-    return None, None, None

@@ -1,8 +1,9 @@
-"""One training run per work dir: an fcntl lock held for the life of the process.
+"""One process at a time in a folder: an fcntl lock held for the life of the process.
 
-The kernel drops the lock when the holder exits, ``kill -9`` included, so a
-dead run never blocks the next one. The lock file records who holds it, for
-the one-line refusal a second run gets.
+The kernel drops the lock when the holder exits, ``kill -9`` included, so a dead process
+never blocks the next one. The lock file records who holds it (pid, host, start, command),
+for the one-line refusal a second process gets; what that line says is the caller's
+(:meth:`ProcessLock.busy_error`: a training run's work dir says ``--work-dir``).
 """
 
 import datetime
@@ -13,33 +14,33 @@ import shlex
 import socket
 import sys
 
-from attn_unet.errors import WorkDirBusyError
+from attn_unet.errors import ToolError
 
-__all__ = ['LOCK_FILENAME', 'WorkDirLock']
+__all__ = ['LOCK_FILENAME', 'ProcessLock']
 
 LOCK_FILENAME = '.attn_unet.lock'
 MAX_COMMAND_CHARS = 160
 
 
-class WorkDirLock:
-    """Exclusive lock on ``work_dir`` for one process.
+class ProcessLock:
+    """Exclusive lock on ``folder`` for one process.
 
     Args:
-        work_dir: the folder the run writes into (created if missing).
+        folder: the folder the process writes into (created when the lock is taken).
     """
 
-    def __init__(self, work_dir: str) -> None:
-        self.work_dir = work_dir
-        self.path = osp.join(work_dir, LOCK_FILENAME)
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.path = osp.join(folder, LOCK_FILENAME)
         self._file = None
 
     def acquire(self) -> None:
         """Take the lock or refuse, naming the holder.
 
         Raises:
-            WorkDirBusyError: another process holds it.
+            ToolError: another process holds it (:meth:`busy_error`).
         """
-        os.makedirs(self.work_dir, exist_ok=True)
+        os.makedirs(self.folder, exist_ok=True)
         lock_file = open(self.path, 'a+')
         try:
             fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -47,7 +48,7 @@ class WorkDirLock:
             lock_file.seek(0)
             holder = lock_file.read().strip()
             lock_file.close()
-            raise self._busy(holder) from None
+            raise self.busy_error(holder) from None
         started = datetime.datetime.now().astimezone().isoformat(timespec='seconds')
         command = shlex.join([osp.basename(sys.executable), *sys.argv])
         if len(command) > MAX_COMMAND_CHARS:
@@ -64,7 +65,7 @@ class WorkDirLock:
         For a check before anything is written; :meth:`acquire` still decides.
 
         Raises:
-            WorkDirBusyError: another process holds it.
+            ToolError: another process holds it (:meth:`busy_error`).
         """
         if self._file is not None or not osp.isfile(self.path):
             return
@@ -72,14 +73,12 @@ class WorkDirLock:
             try:
                 fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise self._busy(probe.read().strip()) from None
+                raise self.busy_error(probe.read().strip()) from None
             fcntl.flock(probe.fileno(), fcntl.LOCK_UN)
 
-    def _busy(self, holder: str) -> WorkDirBusyError:
-        return WorkDirBusyError(
-            f'work dir {self.work_dir} is in use by {holder or "another process"}: wait for that '
-            'run to end, or pass another --work-dir'
-        )
+    def busy_error(self, holder: str) -> ToolError:
+        """The one-line refusal of a second process, ``holder`` the lock file's record."""
+        return ToolError(f'{self.folder} is in use by {holder or "another process"}: wait for it')
 
     def release(self) -> None:
         """Drop the lock (the process exiting does the same)."""

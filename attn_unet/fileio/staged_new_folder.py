@@ -1,23 +1,25 @@
-"""``tools/test.py --out DIR``: a folder of outputs that appears complete or not at all.
+"""A new output folder that appears complete or not at all, and never replaces one with files.
 
-The test writes one PNG per image as it runs; killed half way it would leave a
-partial set that looks like a result. :class:`StagedTestOutput` has it written
-into a hidden ``.DIR.partial`` (:class:`~attn_unet.fileio.StagedFolder`) and
-renamed to ``DIR`` only when the test has finished. The policy: an existing
-``DIR`` that holds files is never replaced (an empty one is used).
+A tool that writes a folder of outputs as it runs (``tools/test.py --out DIR``: one PNG per
+image), killed half way, would leave a partial set that looks like a result.
+:class:`StagedNewFolder` has it written into a hidden ``.DIR.partial``
+(:class:`~.staged_folder.StagedFolder`) and renamed to ``DIR`` only when the tool has finished.
+The policy: an existing ``DIR`` that holds files is never replaced (an empty one is used).
 """
 
 import os
 import os.path as osp
 
 from attn_unet.errors import PathKindError
-from attn_unet.fileio import StagedFolder, check_folder_path
 
-__all__ = ['StagedTestOutput']
+from .path_kinds import check_folder_path
+from .staged_folder import StagedFolder
+
+__all__ = ['StagedNewFolder']
 
 
-class StagedTestOutput:
-    """A test's output folder, written under a hidden name and renamed into place when complete.
+class StagedNewFolder:
+    """An output folder, written under a hidden name and renamed into place when complete.
 
     Args:
         path: the folder the user asked for.

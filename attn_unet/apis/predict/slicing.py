@@ -84,7 +84,7 @@ def checkpoint_dataset_meta(checkpoint: str) -> dict:
     Raises:
         CheckpointError: the file is missing or cannot be read (one line).
     """
-    from attn_unet.engine.checkpoint import load_checkpoint_file
+    from attn_unet.checkpoints import load_checkpoint_file
 
     try:
         ckpt = torch.load(checkpoint, map_location='cpu', weights_only=True, mmap=True)

@@ -1,4 +1,5 @@
-"""Checkpoint files: read once and checked, fit to the model, resume fallback."""
+"""Checkpoint files: read once and checked, fit to the model; the resume's fallback over a run's
+folder (``attn_unet.engine.resume`` over ``attn_unet.checkpoints.run_folder``)."""
 
 import argparse
 
@@ -6,11 +7,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from attn_unet.engine.checkpoint import (
-    check_state_dict_fits,
-    find_resume_checkpoint,
-    load_checkpoint_file,
-)
+from attn_unet.checkpoints import check_state_dict_fits, load_checkpoint_file
+from attn_unet.engine.resume import find_resume_checkpoint
 from attn_unet.errors import CheckpointError
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from attn_unet.engine.finite_weights import all_finite, first_non_finite, floating_tensors
+from attn_unet.checkpoints import all_finite, first_non_finite, floating_tensors
 from attn_unet.engine.hooks import non_finite_weight
 
 

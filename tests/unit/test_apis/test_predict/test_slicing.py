@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from attn_unet import checkpoints
 from attn_unet.apis.predict import (
     PlanSlicing,
     PredictOptions,
@@ -10,7 +11,6 @@ from attn_unet.apis.predict import (
     checkpoint_dataset_meta,
     slicing_for,
 )
-from attn_unet.engine import checkpoint as engine_checkpoint
 from attn_unet.errors import CheckpointError, ToolError
 
 PLAN = dict(view='axial', channels=[dict(name='T2', norm='zscore')], label_values=[0, 1],
@@ -26,8 +26,8 @@ def _save(path, meta):
 def full_reads(monkeypatch):
     """How often the engine's loader (which reads every weight) was called."""
     calls = []
-    real = engine_checkpoint.load_checkpoint_file
-    monkeypatch.setattr(engine_checkpoint, 'load_checkpoint_file',
+    real = checkpoints.load_checkpoint_file
+    monkeypatch.setattr(checkpoints, 'load_checkpoint_file',
                         lambda *a, **k: calls.append(a) or real(*a, **k))  # fmt: skip
     return calls
 
