@@ -1,10 +1,10 @@
 """Checkpoint files: read once and checked, held to a model, found in a run's folder.
 
 :func:`load_checkpoint_file` and :func:`check_state_dict_fits` serve training (a resume,
-``load_from``), testing and inference alike; :mod:`.run_folder` is the one place that knows a
-run's checkpoint names and its ``last_checkpoint`` pointer; :mod:`.finite_weights` tells
-whether weights are finite at the cost of one fused reduction. Imports nothing of the package
-but :mod:`attn_unet.errors`.
+``load_from``), testing and inference alike; :mod:`.run_folder` reads a run's checkpoint
+names and its ``last_checkpoint`` pointer for every reader in the package;
+:mod:`.finite_weights` tells whether weights are finite at the cost of one fused reduction.
+Imports nothing of the package but :mod:`attn_unet.errors`.
 """
 
 from .checkpoint_file import check_state_dict_fits, load_checkpoint_file, model_state_dict

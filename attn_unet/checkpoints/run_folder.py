@@ -1,9 +1,9 @@
 """A training run's folder: which files are its checkpoints, which one is newest, which resumes.
 
 mmengine writes ``iter_N.pth`` (or ``epoch_N.pth``, and ``best_*.pth`` with ``save_best``)
-into the work dir and names the latest in a text file, ``last_checkpoint``. This module is
-the one place that knows those names: every reader (the resume, the work-dir claim, the
-divergence note, a folder given where a file is due) asks it.
+into the work dir and names the latest in a text file, ``last_checkpoint``. Every reader of
+a run's folder in this package (the resume, the work-dir claim, the divergence note, a folder
+given where a checkpoint file is due) asks this module.
 """
 
 import glob
