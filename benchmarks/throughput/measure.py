@@ -125,7 +125,11 @@ def time_inference(cfg: Config, device: str, images: int, repeats: int, checkpoi
     from mmengine.runner.checkpoint import load_checkpoint
     from mmseg.registry import MODELS
 
-    from attn_unet.engine import apply_memory_format, fast_inference_dtype, prepare_fast_inference
+    from attn_unet.models.utils import (
+        apply_memory_format,
+        fast_inference_dtype,
+        prepare_fast_inference,
+    )
 
     batches = _scene_batches(cfg, device, images)
     model = revert_sync_batchnorm(MODELS.build(cfg.model)).to(device).eval()

@@ -16,7 +16,7 @@ import pytest
 from medpy.metric import binary
 from PIL import Image
 
-from attn_unet.datasets.ct_slices import btcv_to_synapse, from_slice_axes
+from attn_unet.datasets.ct_slices import btcv_to_synapse, from_synapse_slices
 from tests.helpers.distributed import free_port
 from tests.helpers.orientations import stored_as
 from tests.helpers.predict_fixtures import ITERS, SIZE, SLICES
@@ -74,7 +74,7 @@ def test_volumes_are_test_py_predictions_and_score_the_same(phantom_model, tmp_p
     for case in model['val']:
         predicted = np.asarray(nib.load(tmp_path / 'pred' / f'img{case}.nii.gz').dataobj)
         slices = [tmp_path / 'slices' / f'case{case}_slice{z:03d}.png' for z in range(SLICES)]
-        from_test = from_slice_axes(np.stack([np.asarray(Image.open(p)) for p in slices]))
+        from_test = from_synapse_slices(np.stack([np.asarray(Image.open(p)) for p in slices]))
         np.testing.assert_array_equal(predicted, from_test)  # voxel for voxel, no tolerance
         assert (predicted == LIVER).any() and not np.array_equal(predicted, predicted[::-1])
         labels = nib.load(model['raw'] / 'label' / f'label{case}.nii.gz')
@@ -298,7 +298,7 @@ def test_a_2_5d_model_predicts_from_the_scan_what_it_tests_on_its_stacks(k5_mode
     assert result.returncode == 0, result.stderr[-2000:]
     predicted = np.asarray(nib.load(tmp_path / 'pred' / f'img{case}.nii.gz').dataobj)
     slices = [tmp_path / 'slices' / f'case{case}_slice{z:03d}.png' for z in range(SLICES)]
-    from_test = from_slice_axes(np.stack([np.asarray(Image.open(p)) for p in slices]))
+    from_test = from_synapse_slices(np.stack([np.asarray(Image.open(p)) for p in slices]))
     np.testing.assert_array_equal(predicted, from_test)
     assert (predicted == LIVER).any()
     record = json.loads((tmp_path / 'pred' / f'img{case}.json').read_text())['preprocessing']

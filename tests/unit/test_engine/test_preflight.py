@@ -4,10 +4,10 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from attn_unet.engine import preflight
 from attn_unet.engine.preflight import check_compact_labels, check_dataloaders, check_input_sizes
 from attn_unet.errors import ConfigValueError, InputSizeError, ToolError
 from attn_unet.models import CompactLabelSegDataPreProcessor, backbone_downsample_rate
+from attn_unet.models.backbones import downsample_rate
 from attn_unet.registry import MODELS
 
 
@@ -181,7 +181,7 @@ def test_any_backbone_that_declares_its_rate_gets_the_checks():
 
 def test_a_backbone_without_a_rule_is_said_to_go_unchecked(monkeypatch):
     said = []
-    monkeypatch.setattr(preflight, 'print_log', lambda line, **kwargs: said.append(line))
+    monkeypatch.setattr(downsample_rate, 'print_log', lambda line, **kwargs: said.append(line))
     cfg = _cfg((100, 100))
     cfg.model.backbone = dict(type='ResNetV1c')
     check_input_sizes(cfg)
