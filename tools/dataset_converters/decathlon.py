@@ -44,6 +44,13 @@ def parse_args():
         help='gpu: S5-D16, 64 channels, 14k SGD iterations; cpu: S4-D8, 16 channels, 1k AdamW',
     )
     parser.add_argument('--max-crop', type=int, help='largest crop side (gpu 512, cpu 256)')
+    parser.add_argument(
+        '--augmentation',
+        choices=['nnunet', 'light'],
+        default=None,
+        help="the configs' training augmentation: nnunet (nnU-Net's 2D augmentation) or light "
+        '(a crop and a small rotation); default: the one docs/en/benchmarks.md found better',
+    )
     parser.add_argument('--configs-root', help="the repository's configs/ (the _base_ files)")
     parser.add_argument('--no-progress', action='store_true', help='no progress bars')
     return parser.parse_args()
@@ -70,6 +77,8 @@ def main():
         preset=args.preset,
         max_crop=args.max_crop,
     )
+    if args.augmentation:
+        options['augmentation'] = args.augmentation
     if args.configs_root:
         options['configs_root'] = args.configs_root
     result = convert_decathlon(

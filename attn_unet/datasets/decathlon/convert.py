@@ -61,6 +61,8 @@ class ConvertOptions:
         preset: ``'gpu'`` or ``'cpu'`` (:data:`~.config_writer.PRESETS`).
         max_crop: Largest crop side; None takes the preset's.
         configs_root: The ``configs/`` folder the written configs inherit from.
+        augmentation: The configs' training augmentation (:mod:`.augmentation`); None: the
+            default.
     """
 
     fold: int = 0
@@ -73,6 +75,7 @@ class ConvertOptions:
     preset: str = 'gpu'
     max_crop: int | None = None
     configs_root: str = field(default_factory=default_configs_root)
+    augmentation: str | None = None
 
 
 def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOptions(),
@@ -137,7 +140,8 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
         for network in NETWORKS:
             name = config_name(network, preset, osp.basename(raw.root), options.fold, crop)
             text = config_text(network, preset, plan, options.configs_root, data_root,
-                               options.fold, len(folds), crop, reasons, raw.name)  # fmt: skip
+                               options.fold, len(folds), crop, reasons, raw.name,
+                               augmentation=options.augmentation)  # fmt: skip
             (out / 'configs' / name).write_text(text)
             configs.append(osp.join('configs', name))
         staged.commit(
