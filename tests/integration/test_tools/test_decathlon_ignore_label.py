@@ -73,5 +73,7 @@ def test_an_ignore_label_below_a_class_is_refused(nnunet_raw, tmp_path, capsys, 
     meta['labels'] = {'background': 0, 'ignore': 1, 'cancer': 2}
     (raw / 'dataset.json').write_text(json.dumps(meta))
     run, out = _convert(raw, capsys, monkeypatch)
-    assert_one_line_error(run, 'the "ignore" label has value 1', 'must be the highest label value (here 2)')
+    assert_one_line_error(
+        run, 'the "ignore" label has value 1', 'must be the highest label value (here 2)'
+    )
     assert not out.exists()
