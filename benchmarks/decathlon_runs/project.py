@@ -7,7 +7,6 @@ not repeated: a long benchmark that was stopped resumes where it was.
 
 import json
 import os
-import os.path as osp
 import re
 import subprocess
 import sys
@@ -180,13 +179,10 @@ _ITER_TIME = re.compile(r'Iter\(train\)\s*\[\s*(\d+)/\s*\d+\].*?\btime: ([0-9.]+
 
 
 def seconds_per_iteration(work_dir: Path) -> float | None:
-    """The median of mmengine's logged ``time`` per training iteration (first interval left
-    out, it holds the start-up), from the newest log under ``work_dir``."""
-    logs = sorted(work_dir.glob('*/*.log'), key=osp.getmtime)
-    if not logs:
+    """The median of mmengine's logged ``time`` per training iteration (the first 20 left
+    out: start-up), from the training output :func:`train_and_test` kept (``train.out``)."""
+    log = work_dir / 'train.out'
+    if not log.is_file():
         return None
-    times = [float(t) for i, t in _ITER_TIME.findall(logs[-1].read_text()) if int(i) > 20]
-    if not times:
-        return None
-    times.sort()
-    return times[len(times) // 2]
+    times = sorted(float(t) for i, t in _ITER_TIME.findall(log.read_text()) if int(i) > 20)
+    return times[len(times) // 2] if times else None
