@@ -57,6 +57,8 @@ def parse_args(argv=None):
     parser.add_argument('--batch', type=int, help='project batch (cpu default 4, cuda: config)')
     parser.add_argument('--crop', type=int, help='project crop side (cpu 96, cuda: config)')
     parser.add_argument('--skip-nnunet', action='store_true')
+    parser.add_argument('--nnunet-min-epochs', type=int, default=10,
+                        help="nnU-Net's schedule: at least this many epochs")  # fmt: skip
     parser.add_argument('--out', help='results JSON (default WORK_DIR/results.json)')
     return parser.parse_args(argv)
 
@@ -77,7 +79,7 @@ def nnunet_side(args, work, raw_set, converted, seed, settings) -> dict:
     preprocessed = work / 'nnUNet_preprocessed' / folder.name
     if not (preprocessed / 'nnUNetPlans.json').is_file():
         planner = str(Path(args.nnunet_python).parent / 'nnUNetv2_plan_and_preprocess')
-        command = [planner, '-d', args.dataset_id, '-c', '2d', '-np', 1]
+        command = [planner, '-d', args.dataset_id, '-c', '2d', '-np', 1, '-npfp', 1]
         log = work / 'nnunet_plan.log'
         seconds = run_python(command, settings, log, args.nnunet_python, env)
         (work / 'nnunet_plan_seconds.txt').write_text(f'{seconds:.1f}\n')
@@ -86,7 +88,8 @@ def nnunet_side(args, work, raw_set, converted, seed, settings) -> dict:
     if not out.is_file():
         run_python([HERE / 'nnunet_side' / 'driver.py', '--dataset', folder.name,
                     '--fold', args.fold, '--budget-s', args.budget_minutes * 60,
-                    '--device', args.device, '--seed', seed, '--out', out],
+                    '--device', args.device, '--seed', seed, '--out', out,
+                    '--min-epochs', args.nnunet_min_epochs],
                    settings, work / f'nnunet_seed{seed}.log', args.nnunet_python, env)  # fmt: skip
     result = json.loads(out.read_text())
     predictions = Path(result['predictions'])

@@ -48,8 +48,8 @@ def parse_args():
         '--augmentation',
         choices=['nnunet', 'light'],
         default=None,
-        help="the configs' training augmentation: nnunet (nnU-Net's 2D augmentation) or light "
-        '(a crop and a small rotation); default: the one docs/en/benchmarks.md found better',
+        help="the configs' training augmentation: light (default: a crop and a small rotation, "
+        "better on short schedules) or nnunet (nnU-Net's 2D augmentation, for long runs)",
     )
     parser.add_argument('--configs-root', help="the repository's configs/ (the _base_ files)")
     parser.add_argument('--no-progress', action='store_true', help='no progress bars')
