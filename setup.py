@@ -38,6 +38,9 @@ setup(
         # DICOM series in and DICOM Segmentation out (tools/predict.py): pydicom, highdicom
         # and pydicom's decoder plugins for compressed series.
         'dicom': read_requirements('dicom'),
+        # nnU-Net v2 for benchmarks/nnunet_comparison.py, in an environment of its own: its
+        # torchvision needs a torch of its own build (docs/en/benchmarks.md).
+        'nnunet': read_requirements('nnunet'),
         'tests': read_requirements('tests'),
     },
     include_package_data=True,

@@ -21,6 +21,8 @@ from attn_unet.registry import MODELS
 
 __all__ = ['check_compact_labels', 'check_dataloaders', 'check_datasets', 'check_input_sizes']
 
+CROPS = ('RandomCrop', 'RandomCropRotateScale')  # train transforms that fix the input size
+
 
 def _split_transforms(cfg, split: str) -> Iterable[dict]:
     for dataset_cfg in split_dataset_cfgs(cfg, split):
@@ -31,8 +33,8 @@ def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
     """``(where, (h, w))`` of every fixed size the model will be fed."""
     sizes = []
     for step in _split_transforms(cfg, 'train'):
-        if step.get('type') == 'RandomCrop':
-            sizes.append(('train crop_size (RandomCrop)', tuple(step['crop_size'])))
+        if step.get('type') in CROPS:
+            sizes.append((f'train crop_size ({step["type"]})', tuple(step['crop_size'])))
     preprocessor = (cfg.get('model') or {}).get('data_preprocessor') or {}
     if preprocessor.get('size'):
         sizes.append(('model.data_preprocessor.size', tuple(preprocessor['size'])))

@@ -45,6 +45,13 @@ def parse_args():
         help='gpu: S5-D16, 64 channels, 14k SGD iterations; cpu: S4-D8, 16 channels, 1k AdamW',
     )
     parser.add_argument('--max-crop', type=int, help='largest crop side (gpu 512, cpu 256)')
+    parser.add_argument(
+        '--augmentation',
+        choices=['nnunet', 'light'],
+        default=None,
+        help="the configs' training augmentation: light (default: a crop and a small rotation, "
+        "better on short schedules) or nnunet (nnU-Net's 2D augmentation, for long runs)",
+    )
     parser.add_argument('--configs-root', help="the repository's configs/ (the _base_ files)")
     parser.add_argument(
         '--allow-non-finite',
@@ -78,6 +85,8 @@ def main():
         max_crop=args.max_crop,
         allow_non_finite=args.allow_non_finite,
     )
+    if args.augmentation:
+        options['augmentation'] = args.augmentation
     if args.configs_root:
         options['configs_root'] = args.configs_root
     result = convert_decathlon(

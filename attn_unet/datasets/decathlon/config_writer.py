@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..slice_plan import SlicePlan
+from .augmentation import train_pipeline_lines
 
 __all__ = ['PRESETS', 'Preset', 'config_name', 'config_text', 'palette']
 
@@ -85,6 +86,7 @@ def config_text(
     crop: tuple,
     reasons: dict,
     dataset: str,
+    augmentation: str | None = None,
 ) -> str:
     """The config file of ``network`` for a converted set (Python source).
 
@@ -97,8 +99,10 @@ def config_text(
         fold: The fold the config trains and validates on.
         num_folds: How many folds there are.
         crop: ``(h, w)`` training crop.
-        reasons: ``view``, ``channels``, ``crop`` and ``split``: why each value is what it is.
+        reasons: ``view``, ``channels``, ``crop``, ``split`` and ``mirror`` (and ``ignore``):
+            why each value is what it is.
         dataset: The raw set's name.
+        augmentation: The training augmentation (:mod:`.augmentation`); None: the default.
     """
     if network not in NETWORKS:
         raise ValueError(f'network must be one of {NETWORKS}, got {network!r}')
@@ -127,6 +131,7 @@ def config_text(
             f"classes: dataset.json's labels; label values {list(plan.label_values)} are class "
             f'ids 0..{len(plan.classes) - 1} (tools/predict.py writes the values back)'
         ),
+        *(_comment(f'ignore: {reasons["ignore"]}') if 'ignore' in reasons else []),
         f'metainfo = dict(classes={plan.classes!r}, palette={palette(len(plan.classes))!r})',
         f'num_classes = {len(plan.classes)}',
         f'# input: {len(plan.channels)} channel(s) ({channels}) x K = {plan.context} slice(s); '
@@ -168,13 +173,7 @@ def config_text(
         'loss_weight=0.5),',
         "            dict(type='ClassMeanDiceLoss', loss_weight=0.5),",
         '        ]))',
-        'train_pipeline = [',
-        "    dict(type='LoadImageFromFile', imdecode_backend='tifffile'),",
-        "    dict(type='LoadAnnotations'),",
-        "    dict(type='RandomCrop', crop_size=crop_size),",
-        "    dict(type='RandomRotate', prob=0.5, degree=15, pad_val=0, seg_pad_val=255),",
-        "    dict(type='PackCompactSegInputs'),",
-        ']',
+        *train_pipeline_lines(plan, crop, augmentation, _comment(f'mirror: {reasons["mirror"]}')),
         *_comment(f'fold: {reasons["split"]}'),
         'train_dataloader = dict(',
         f'    batch_size={preset.batch},',

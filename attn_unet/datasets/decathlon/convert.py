@@ -68,6 +68,8 @@ class ConvertOptions:
         configs_root: The ``configs/`` folder the written configs inherit from.
         allow_non_finite: Read an image's NaN and infinite voxels as air (-1024 HU) in a CT
             channel and 0 in any other, instead of refusing the case.
+        augmentation: The configs' training augmentation (:mod:`.augmentation`); None: the
+            default.
     """
 
     fold: int = 0
@@ -81,6 +83,7 @@ class ConvertOptions:
     max_crop: int | None = None
     configs_root: str = field(default_factory=default_configs_root)
     allow_non_finite: bool = False
+    augmentation: str | None = None
 
 
 def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOptions(),
@@ -147,7 +150,8 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
         for network in NETWORKS:
             name = config_name(network, preset, osp.basename(raw.root), options.fold, crop)
             text = config_text(network, preset, plan, options.configs_root, data_root,
-                               options.fold, len(folds), crop, reasons, raw.name)  # fmt: skip
+                               options.fold, len(folds), crop, reasons, raw.name,
+                               augmentation=options.augmentation)  # fmt: skip
             (out / 'configs' / name).write_text(text)
             configs.append(osp.join('configs', name))
         staged.commit(

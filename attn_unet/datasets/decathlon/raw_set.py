@@ -17,6 +17,9 @@ the folders agree: every listed file exists, every file is listed (hidden files 
 ``._*`` the Decathlon's tar archives carry are skipped), every case has all its channel
 files, and the training list is not empty. nnU-Net's region-based labels (a name mapped to a
 list of values) are refused: the network here is trained on classes, one per value.
+nnU-Net's ``ignore`` label (a label named ``ignore``, any case) is kept apart
+(:attr:`RawSet.ignore_value`), and refused unless, as nnU-Net requires, its value is the
+highest.
 """
 
 import json
@@ -74,6 +77,11 @@ class RawSet:
     channels: Tuple[str, ...]
     training: Tuple[RawCase, ...]
     test: Tuple[RawCase, ...]
+
+    @property
+    def ignore_value(self) -> int | None:
+        """The value of nnU-Net's ``ignore`` label (unlabelled voxels), or None."""
+        return next((v for v, n in self.labels.items() if _is_ignore(n)), None)
 
     @property
     def stacked_channels(self) -> bool:
@@ -236,7 +244,31 @@ def _labels_by_value(labels, where: str, msd: bool) -> Dict[int, str]:
         raise DecathlonConvertError(
             f'{where}: no label has value 0: name the background, e.g. {example}'
         )
+    _check_ignore(by_value, where)
     return dict(sorted(by_value.items()))
+
+
+def _is_ignore(name: str) -> bool:
+    return name.strip().lower() == 'ignore'
+
+
+def _check_ignore(by_value: Dict[int, str], where: str) -> None:
+    """nnU-Net's rule: one ``ignore`` label, the highest value, not the background's 0."""
+    ignored = sorted(v for v, n in by_value.items() if _is_ignore(n))
+    if not ignored:
+        return
+    if len(ignored) > 1:
+        raise DecathlonConvertError(
+            f'{where}: label values {ignored} are all named "ignore": nnU-Net has one ignore '
+            'label; give the unlabelled voxels one value'
+        )
+    value, highest = ignored[0], max(by_value)
+    if value != highest or value == 0:
+        raise DecathlonConvertError(
+            f'{where}: the "ignore" label has value {value}, but nnU-Net\'s ignore label must '
+            f'be the highest label value (here {highest}) and not the background: relabel '
+            f'the unlabelled voxels with a value above every class (e.g. {highest + 1})'
+        )
 
 
 def _channel_names(channels, where: str, key: str) -> Tuple[str, ...]:

@@ -92,6 +92,13 @@ def test_train_crop_inside_a_repeat_dataset_is_checked():
         check_input_sizes(cfg)
 
 
+def test_the_nnunet_crop_is_checked_like_a_random_crop():
+    cfg = _cfg((128, 256))
+    cfg.train_dataloader.dataset.pipeline = [dict(type='RandomCropRotateScale', crop_size=(60, 64))]
+    with pytest.raises(InputSizeError, match='train crop_size \\(RandomCropRotateScale\\) 60x64'):
+        check_input_sizes(cfg)
+
+
 @pytest.mark.parametrize(
     'backbone, words',
     [
