@@ -44,7 +44,6 @@ def parse_args():
         help='gpu: S5-D16, 64 channels, 14k SGD iterations; cpu: S4-D8, 16 channels, 1k AdamW',
     )
     parser.add_argument('--max-crop', type=int, help='largest crop side (gpu 512, cpu 256)')
-    parser.add_argument('--configs-root', help="the repository's configs/ (the _base_ files)")
     parser.add_argument('--no-progress', action='store_true', help='no progress bars')
     return parser.parse_args()
 
@@ -70,8 +69,6 @@ def main():
         preset=args.preset,
         max_crop=args.max_crop,
     )
-    if args.configs_root:
-        options['configs_root'] = args.configs_root
     result = convert_decathlon(
         args.raw, args.save_path, ConvertOptions(**options), progress=not args.no_progress
     )
