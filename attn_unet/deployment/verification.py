@@ -128,7 +128,9 @@ def class_agreement(
         raise ValueError(f'a per-pixel bound {tuple(bound.shape)} must be (N, H, W)')
     if bound.numel() and not bool((bound >= 0).all()):
         raise ValueError('bound must be >= 0 (and not NaN) at every pixel')
-    reference = reference.detach().double().cpu()
+    reference = reference.detach().cpu()
+    expected = predicted_classes(reference, threshold)  # in the reference's own precision
+    reference = reference.double()
     predictions = predictions.detach().cpu().long()
     if reference.shape[1] == 1:
         t = 0.5 if threshold is None else threshold
@@ -137,7 +139,7 @@ def class_agreement(
     else:
         top2 = reference.topk(2, dim=1).values
         near_tie = (top2[:, 0] - top2[:, 1]) <= 2 * bound
-    differ = predictions != predicted_classes(reference, threshold)
+    differ = predictions != expected
     return ClassAgreement(
         pixels=differ.numel(),
         disagreements=int(differ.sum()),
