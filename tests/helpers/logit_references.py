@@ -10,8 +10,16 @@ differs from its logit by one constant per pixel, so margins and differences car
 import numpy as np
 import torch
 
-from attn_unet.apis.predict.volume import VolumePredictor
-from attn_unet.datasets.ct_slices import SliceSpec
+from attn_unet.apis.predict.slice_loop import segment_slices
+from attn_unet.datasets.ct_slices import (
+    SliceSpec,
+    as_loaded,
+    encode_slice,
+    from_synapse_slices,
+    scale_hu,
+    slice_image,
+    to_synapse_slices,
+)
 
 __all__ = ['log_probabilities', 'max_difference', 'slice_log_probs', 'slice_spec']
 
@@ -61,5 +69,10 @@ def slice_log_probs(segmentor, volume: np.ndarray, spec: SliceSpec, batch_size: 
         recorded.append(prediction.probs)
         return prediction
 
-    labels = VolumePredictor(recording, spec, batch_size).predict(volume).labels
-    return log_probabilities(np.concatenate(recorded)), labels
+    slices = to_synapse_slices(scale_hu(volume, spec))
+    images = (
+        as_loaded(encode_slice(slice_image(slices, z, spec), spec), spec)
+        for z in range(len(slices))
+    )
+    labels, _ = segment_slices(recording, images, batch_size)
+    return log_probabilities(np.concatenate(recorded)), from_synapse_slices(labels)
