@@ -24,6 +24,7 @@ __all__ = [
     'PreviousRunError',
     'ToolError',
     'TrainingDivergedError',
+    'VolumeError',
     'WorkDirBusyError',
     'disk_full_reason',
     'disk_full_error',
@@ -84,6 +85,11 @@ class DatasetLayoutError(ToolError, FileNotFoundError):
 
 class DataIntegrityError(DatasetLayoutError):
     """A dataset file is missing, unreadable, of the wrong size or holds bad label ids."""
+
+
+class VolumeError(DatasetError):
+    """A scan (NIfTI, DICOM series, a case of channel files) that cannot be read as it must be:
+    not readable, cut or damaged, a singular affine, files off one grid, non-finite voxels."""
 
 
 class DependencyError(ToolError, ImportError):

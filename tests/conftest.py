@@ -9,6 +9,7 @@ from mmengine.logging import MMLogger
 
 pytest_plugins = [
     'tests.helpers.data_fixtures',
+    'tests.helpers.decathlon_runs',
     'tests.helpers.predict_fixtures',
     'tests.helpers.tiny_setup',
 ]

@@ -1,4 +1,4 @@
-"""Segment CT scans (NIfTI, DICOM series) or images with a checkpoint; outputs open in any viewer.
+"""Segment scans (NIfTI, CT or MR DICOM series) or images with a checkpoint; outputs open anywhere.
 
 Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
@@ -56,7 +56,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='segment this SeriesInstanceUID of a DICOM folder that holds several (repeatable)',
     )
     parser.add_argument(
-        '--all-series', action='store_true', help='segment every CT series of a DICOM folder'
+        '--all-series',
+        action='store_true',
+        help='segment every series of a DICOM folder (of the modality the checkpoint reads)',
     )
     parser.add_argument(
         '--dicom-seg',
@@ -77,7 +79,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         '--allow-non-finite',
         action='store_true',
-        help='segment NaN / inf voxels as air (-1024 HU) instead of refusing the scan',
+        help='segment NaN / inf voxels as air (-1024 HU; 0 in a non-CT channel) instead of '
+        'refusing the scan',
     )
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args(argv)

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
 
-from attn_unet.engine.checkpoint import (
+from attn_unet.checkpoints import (
     check_state_dict_fits,
     load_checkpoint_file,
     model_state_dict,

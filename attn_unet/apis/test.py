@@ -12,9 +12,13 @@ import os.path as osp
 from mmengine.config import Config
 from mmengine.dist import is_main_process
 
-from attn_unet.engine.staged_test_output import StagedTestOutput
 from attn_unet.errors import ToolError
-from attn_unet.fileio import check_file_path, check_folder_path, write_text_atomically
+from attn_unet.fileio import (
+    StagedNewFolder,
+    check_file_path,
+    check_folder_path,
+    write_text_atomically,
+)
 
 from .config import load_config
 from .runner import build_runner, set_work_dir
@@ -47,7 +51,7 @@ def _enable_visualization(cfg: Config, args) -> None:
 
 def _check_output_paths(cfg: Config, args) -> None:
     if args.out is not None:
-        StagedTestOutput(args.out, '--out').check()
+        StagedNewFolder(args.out, '--out').check()
     if getattr(args, 'out_metrics', None):
         check_file_path(args.out_metrics, '--out-metrics', 'metrics.json')
     if args.show_dir:

@@ -3,26 +3,27 @@
 The converter writes what :func:`input_slices` and :func:`label_slices` give, and the
 predictor feeds the network :func:`input_images` of a new scan (the same slices, through the
 same file encoding and decoding the training loader read) and puts its prediction back on
-the scan's grid with :func:`labels_on_scan_grid`, so the two never differ by a step.
+the scan's grid with :func:`on_scan_grid` (:func:`labels_on_scan_grid` with the dataset's label
+values), so the two never differ by a step.
 """
 
 from typing import Iterator
 
 import numpy as np
 
+from attn_unet.volumes import VoxelOrder
+
 from .slice_plan import SlicePlan
 from .volume_slices import (
     decode_image,
     encode_image,
-    from_canonical,
-    from_slice_axes,
+    from_plan_slices,
     normalise_channel,
     slice_stack,
-    to_canonical,
-    to_slice_axes,
+    to_plan_slices,
 )
 
-__all__ = ['input_images', 'input_slices', 'label_slices', 'labels_on_scan_grid']
+__all__ = ['input_images', 'input_slices', 'label_slices', 'labels_on_scan_grid', 'on_scan_grid']
 
 
 def input_slices(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> np.ndarray:
@@ -33,10 +34,10 @@ def input_slices(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> n
         channels (C, X, Y, Z): The case's channel volumes as stored, as nibabel scales them.
         affine: Their common voxel -> world matrix.
     """
-    out = []
+    out, order = [], VoxelOrder.of(affine, plan.orientation)
     for volume, channel in zip(channels, plan.channels):
-        canonical = to_canonical(volume, affine, plan.orientation)
-        out.append(to_slice_axes(normalise_channel(canonical, channel)))
+        canonical = order.to_target(volume)
+        out.append(to_plan_slices(normalise_channel(canonical, channel)))
     return np.stack(out)
 
 
@@ -58,22 +59,31 @@ def label_slices(plan: SlicePlan, label: np.ndarray, affine: np.ndarray) -> np.n
     Raises:
         ValueError: the label holds a value the plan does not name.
     """
-    return to_slice_axes(plan.class_ids(to_canonical(label, affine, plan.orientation)))
+    canonical = VoxelOrder.of(affine, plan.orientation).to_target(label)
+    return to_plan_slices(plan.class_ids(canonical))
 
 
-def labels_on_scan_grid(plan: SlicePlan, ids: np.ndarray, affine: np.ndarray) -> np.ndarray:
-    """Predicted class ids ``(Z, H, W, ...)`` -> the dataset's label values on the scan's grid.
+def on_scan_grid(plan: SlicePlan, slices: np.ndarray, affine: np.ndarray) -> np.ndarray:
+    """Per-slice maps ``(Z, H, W, ...)`` in slice order -> ``(X, Y, Z, ...)`` in the scan's order.
 
     Args:
         plan: The slice plan.
-        ids (Z, H, W, ...): Class ids (or per-slice maps) in slice order.
+        slices (Z, H, W, ...): Class ids or per-slice maps (attention), in slice order.
+        affine: The scan's voxel -> world matrix.
+    """
+    order = VoxelOrder.of(affine, plan.orientation)
+    return np.ascontiguousarray(order.to_stored(from_plan_slices(slices)))
+
+
+def labels_on_scan_grid(plan: SlicePlan, ids: np.ndarray, affine: np.ndarray) -> np.ndarray:
+    """Predicted class ids ``(Z, H, W)`` -> the dataset's label values on the scan's grid.
+
+    Args:
+        plan: The slice plan.
+        ids (Z, H, W): Class ids in slice order.
         affine: The scan's voxel -> world matrix.
 
     Returns:
-        ``(X, Y, Z, ...)`` in the scan's stored voxel order; class ids become the dataset's
-        own label values when ``ids`` is an integer map.
+        ``(X, Y, Z)`` in the scan's stored voxel order, the dataset's own label values.
     """
-    volume = from_canonical(from_slice_axes(ids), affine, plan.orientation)
-    if np.issubdtype(volume.dtype, np.integer):
-        volume = plan.label_values_of(volume)
-    return np.ascontiguousarray(volume)
+    return plan.label_values_of(on_scan_grid(plan, ids, affine))

@@ -1,4 +1,4 @@
-"""A CT volume as the 2D slices a Synapse model reads: the one place for that arithmetic.
+"""A CT volume as the 2D slices a Synapse model reads: the Synapse slicing (converter, predictor).
 
 mmseg's Synapse converter (the TransUNet preparation) clips Hounsfield units to
 [-125, 275], scales them to 0-255, reorders the array ``(X, Y, Z)`` to slices
@@ -7,7 +7,10 @@ writes each slice as a grey JPEG copied into three RGB channels (PIL's float to
 8-bit conversion, which truncates). It ignores the NIfTI affine: a model learns
 the voxel order of the volumes it was trained on. The converter wrapper
 (:mod:`attn_unet.datasets.synapse_convert`) and the predictor
-(:mod:`attn_unet.apis.predict`) both take every step from here.
+(:mod:`attn_unet.apis.predict.synapse_slicing`) both take every step from here. The
+functions name the Synapse layout (:func:`to_synapse_slices`, :func:`encode_synapse_label`),
+so they cannot be mistaken for a slice plan's (:mod:`.volume_slices`: other axes, float
+TIFF inputs).
 
 2.5D input (:class:`SliceSpec` with ``context`` K > 1): the channels of slice z
 are slices ``z - gap * (K - 1) / 2 .. z + gap * (K - 1) / 2`` of the same scaled
@@ -30,15 +33,15 @@ __all__ = [
     'SliceSpec',
     'as_loaded',
     'btcv_to_synapse',
-    'encode_label',
+    'encode_synapse_label',
     'encode_slice',
-    'from_slice_axes',
+    'from_synapse_slices',
     'label_image',
     'neighbour_indices',
     'scale_hu',
     'slice_image',
     'synapse_to_btcv',
-    'to_slice_axes',
+    'to_synapse_slices',
 ]
 
 HU_WINDOW = (-125.0, 275.0)
@@ -106,13 +109,13 @@ def scale_hu(volume: np.ndarray, spec: SliceSpec = SliceSpec()) -> np.ndarray:
     return (scaled - low) / (high - low) * 255
 
 
-def to_slice_axes(volume: np.ndarray) -> np.ndarray:
+def to_synapse_slices(volume: np.ndarray) -> np.ndarray:
     """Volume ``(X, Y, Z)`` -> slices ``(Z, X, Y)``, the last axis flipped, as the converter."""
     return np.flip(np.transpose(volume, SLICE_AXES), 2)
 
 
-def from_slice_axes(slices: np.ndarray) -> np.ndarray:
-    """Slices ``(Z, X, Y, ...)`` -> volume ``(X, Y, Z, ...)``: :func:`to_slice_axes` undone."""
+def from_synapse_slices(slices: np.ndarray) -> np.ndarray:
+    """Slices ``(Z, X, Y, ...)`` -> volume ``(X, Y, Z, ...)``: :func:`to_synapse_slices` undone."""
     unflipped = np.flip(slices, 2)
     order = [1, 2, 0, *range(3, slices.ndim)]
     return np.transpose(unflipped, order)
@@ -133,7 +136,7 @@ def slice_image(scaled_slices: np.ndarray, z: int, spec: SliceSpec = SliceSpec()
     """The image the converter writes for slice ``z``.
 
     Args:
-        scaled_slices: ``(Z, X, Y)`` float, :func:`scale_hu` then :func:`to_slice_axes`.
+        scaled_slices: ``(Z, X, Y)`` float, :func:`scale_hu` then :func:`to_synapse_slices`.
         z: slice index.
         spec: how many neighbours, how far apart.
 
@@ -167,14 +170,14 @@ def label_image(label_slices: np.ndarray, z: int) -> Image.Image:
 
     Args:
         label_slices: ``(Z, X, Y)`` Synapse class ids, :func:`btcv_to_synapse` of
-            :func:`to_slice_axes` of the label volume, in any numeric dtype (the
+            :func:`to_synapse_slices` of the label volume, in any numeric dtype (the
             converter keeps nibabel's float64).
         z: slice index.
     """
     return Image.fromarray(label_slices[z]).convert('L')
 
 
-def encode_label(image: Image.Image) -> bytes:
+def encode_synapse_label(image: Image.Image) -> bytes:
     """The bytes of a label file: a PNG as the converter saves it, the same for every K."""
     buffer = io.BytesIO()
     image.save(buffer, format='PNG')

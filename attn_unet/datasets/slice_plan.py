@@ -2,8 +2,10 @@
 
 A :class:`SlicePlan` holds every number of the preprocessing (:mod:`.volume_slices`): the
 view (which world axis the slices are cut across, and the canonical voxel order that
-follows from it), each channel's normalisation, the 2.5D context, and the dataset's label
-values with the class each becomes. The Decathlon / nnU-Net converter fits it from the
+follows from it), each channel's normalisation, the 2.5D context, the dataset's label
+values with the class each becomes (and the value nnU-Net's ``ignore`` label has, read as
+255 and never predicted), and the slice axes that may be mirrored in training and test-time
+augmentation. The Decathlon / nnU-Net converter fits it from the
 training set's fingerprint and writes it into ``conversion.json`` (``volume_slices``);
 :class:`~.volume_slice_dataset.VolumeSliceDataset` copies it into every checkpoint's
 ``meta['dataset_meta']``, and the predictor rebuilds it from there.
@@ -14,7 +16,7 @@ from typing import Tuple
 
 import numpy as np
 
-__all__ = ['NORMS', 'VIEWS', 'SlicePlan']
+__all__ = ['IGNORE_ID', 'NORMS', 'VIEWS', 'SlicePlan']
 
 # view -> canonical voxel order; the slice axis is the last, slice z = volume[:, :, z].T:
 # axial rows anterior->posterior, columns patient right->left (as radiologists read them);
@@ -22,6 +24,7 @@ __all__ = ['NORMS', 'VIEWS', 'SlicePlan']
 VIEWS = {'axial': 'LPS', 'coronal': 'LIP', 'sagittal': 'PIL'}
 NORMS = ('ct', 'zscore', 'none')
 IMAGE_SUFFIX = '.tiff'
+IGNORE_ID = 255  # the class id of unlabelled pixels: mmseg's ignore_index, excluded from loss
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class SlicePlan:
         classes: The class names, in class-id order.
         context: K, slices per channel stacked as input channels (odd).
         slice_gap: Distance in slices between stacked neighbours.
+        mirror_axes: The slice axes (0: rows, 1: columns) a mirror may flip without turning
+            one class into another; ``()`` in a record without them (no mirroring).
+        ignore_value: The label value of nnU-Net's ``ignore`` label, or None. Its voxels
+            become :data:`IGNORE_ID` (left out of the loss and the metric); it is no class.
     """
 
     view: str
@@ -47,6 +54,8 @@ class SlicePlan:
     context: int = 1
     slice_gap: int = 1
     image_suffix: str = field(default=IMAGE_SUFFIX)
+    mirror_axes: Tuple[int, ...] = ()
+    ignore_value: int | None = None
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
@@ -59,6 +68,19 @@ class SlicePlan:
             raise ValueError(f'every channel needs a norm of {NORMS}, got {self.channels!r}')
         if len(self.label_values) != len(self.classes) or self.label_values[:1] != (0,):
             raise ValueError('label_values must start with 0 and name one value per class')
+        axes = tuple(int(a) for a in self.mirror_axes)
+        if axes != tuple(sorted(set(axes) & {0, 1})) or len(axes) != len(self.mirror_axes):
+            raise ValueError(f'mirror_axes must be sorted axes of (0, 1), got {self.mirror_axes!r}')
+        object.__setattr__(self, 'mirror_axes', axes)
+        if self.ignore_value is not None:
+            if int(self.ignore_value) <= max(self.label_values):
+                raise ValueError(
+                    f'ignore_value {self.ignore_value} must lie above every class value '
+                    f'{list(self.label_values)} (nnU-Net: the ignore label is the highest)'
+                )
+            object.__setattr__(self, 'ignore_value', int(self.ignore_value))
+        if len(self.classes) > IGNORE_ID:
+            raise ValueError(f'at most {IGNORE_ID} classes fit beside the ignore id {IGNORE_ID}')
         object.__setattr__(self, 'channels', tuple(dict(c) for c in self.channels))
         object.__setattr__(self, 'label_values', tuple(int(v) for v in self.label_values))
         object.__setattr__(self, 'classes', tuple(str(c) for c in self.classes))
@@ -80,6 +102,7 @@ class SlicePlan:
             channels=[dict(c) for c in self.channels],
             label_values=list(self.label_values),
             classes=list(self.classes),
+            mirror_axes=list(self.mirror_axes),
             orientation=self.orientation,
             in_channels=self.in_channels,
         )
@@ -101,27 +124,34 @@ class SlicePlan:
                 context=record.get('context', 1),
                 slice_gap=record.get('slice_gap', 1),
                 image_suffix=record.get('image_suffix', IMAGE_SUFFIX),
+                mirror_axes=tuple(record.get('mirror_axes', ())),
+                ignore_value=record.get('ignore_value'),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f'not a slice plan record ({exc!r} missing or malformed)') from exc
 
     def class_ids(self, label: np.ndarray) -> np.ndarray:
-        """Dataset label values -> class ids, uint8, same shape.
+        """Dataset label values -> class ids, uint8, same shape; the ignore value -> 255.
 
         Raises:
             ValueError: a value the plan does not name.
         """
         lookup = {value: i for i, value in enumerate(self.label_values)}
+        if self.ignore_value is not None:
+            lookup[self.ignore_value] = IGNORE_ID
         values = np.unique(label)
         unknown = [v for v in values.tolist() if v not in lookup]
         if unknown:
-            raise ValueError(f'label value {unknown[0]:g} is not one of {list(self.label_values)}')
+            raise ValueError(f'label value {unknown[0]:g} is not one of {sorted(lookup)}')
         ids = np.zeros(label.shape, np.uint8)
         for value in values.tolist():
             ids[label == value] = lookup[value]
         return ids
 
     def label_values_of(self, ids: np.ndarray) -> np.ndarray:
-        """Class ids -> the dataset's own label values (uint8, or uint16 above 255)."""
+        """Class ids -> the dataset's own label values (uint8, or uint16 above 255).
+
+        The ignore value is never written: it is no class, so no id maps to it.
+        """
         dtype = np.uint8 if max(self.label_values) <= 255 else np.uint16
         return np.asarray(self.label_values, dtype=dtype)[np.asarray(ids, dtype=np.intp)]

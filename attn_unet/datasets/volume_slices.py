@@ -1,11 +1,13 @@
-"""A volume of any modality as the 2D slices a network reads: the one place for that arithmetic.
+"""A volume of any modality as the 2D slices a slice plan gives: the plan slicing's arithmetic.
 
 The Decathlon / nnU-Net converter (:mod:`.decathlon`) and the predictor
-(:mod:`attn_unet.apis.predict`) take every step from here, with the numbers of a
+(:mod:`attn_unet.apis.predict.plan_slicing`, through :mod:`.case_slices`) take every step
+from here, with the numbers of a
 :class:`~.slice_plan.SlicePlan`, so a new scan is cut exactly as the training volumes were:
 
 1. **One voxel order.** Every volume is permuted and flipped (never resampled) into the
-   plan's canonical axis codes (``'LPS'`` for axial slices), whatever order it was stored in.
+   plan's canonical axis codes (``'LPS'`` for axial slices), whatever order it was stored in
+   (:class:`attn_unet.volumes.VoxelOrder`).
 2. **Slices.** The last canonical axis is the slice axis; slice ``z`` is ``volume[:, :, z].T``,
    so with ``'LPS'`` its rows run anterior to posterior and its columns patient right to
    left, as a radiologist reads an axial slice.
@@ -28,71 +30,21 @@ from PIL import Image
 __all__ = [
     'decode_image',
     'encode_image',
-    'encode_label',
-    'from_canonical',
-    'from_slice_axes',
+    'encode_plan_label',
+    'from_plan_slices',
     'normalise_channel',
-    'shape_along',
     'slice_stack',
-    'spacing_along',
-    'to_canonical',
-    'to_slice_axes',
+    'to_plan_slices',
 ]
 
 
-def _transform(affine: np.ndarray, codes: str, forward: bool = True) -> np.ndarray:
-    """nibabel's orientation change from the voxel order of ``affine`` to ``codes`` (or back)."""
-    import nibabel as nib
-    from nibabel.orientations import axcodes2ornt, ornt_transform
-
-    stored, canonical = nib.io_orientation(affine), axcodes2ornt(tuple(codes))
-    return ornt_transform(stored, canonical) if forward else ornt_transform(canonical, stored)
-
-
-def to_canonical(volume: np.ndarray, affine: np.ndarray, codes: str) -> np.ndarray:
-    """``volume (X, Y, Z, ...)`` stored under ``affine`` -> the voxel order ``codes``.
-
-    Only whole-voxel permutations and flips; trailing axes (channels) stay as they are.
-    """
-    from nibabel.orientations import apply_orientation
-
-    return apply_orientation(volume, _transform(affine, codes))
-
-
-def from_canonical(volume: np.ndarray, affine: np.ndarray, codes: str) -> np.ndarray:
-    """A volume in the order ``codes`` -> the order of ``affine``; :func:`to_canonical` undone."""
-    from nibabel.orientations import apply_orientation
-
-    return apply_orientation(volume, _transform(affine, codes, forward=False))
-
-
-def spacing_along(affine: np.ndarray, codes: str) -> tuple:
-    """Voxel size in mm along each axis of the order ``codes``, from ``affine``'s columns."""
-    return tuple(
-        float(s) for s in _along(np.sqrt((affine[:3, :3] ** 2).sum(axis=0)), affine, codes)
-    )
-
-
-def shape_along(shape: tuple, affine: np.ndarray, codes: str) -> tuple:
-    """A stored ``(X, Y, Z)`` shape in the order ``codes``."""
-    return tuple(int(s) for s in _along(shape[:3], affine, codes))
-
-
-def _along(values, affine: np.ndarray, codes: str) -> list:
-    """Per stored axis ``values`` permuted into the order ``codes``."""
-    out = [None] * 3
-    for source_axis, (target_axis, _) in enumerate(_transform(np.asarray(affine), codes)):
-        out[int(target_axis)] = values[source_axis]
-    return out
-
-
-def to_slice_axes(volume: np.ndarray) -> np.ndarray:
+def to_plan_slices(volume: np.ndarray) -> np.ndarray:
     """Canonical ``(X, Y, Z, ...)`` -> slices ``(Z, Y, X, ...)``; slice z is ``v[:, :, z].T``."""
     return np.transpose(volume, (2, 1, 0, *range(3, volume.ndim)))
 
 
-def from_slice_axes(slices: np.ndarray) -> np.ndarray:
-    """Slices ``(Z, Y, X, ...)`` -> canonical ``(X, Y, Z, ...)``: :func:`to_slice_axes` undone."""
+def from_plan_slices(slices: np.ndarray) -> np.ndarray:
+    """Slices ``(Z, Y, X, ...)`` -> canonical ``(X, Y, Z, ...)``: :func:`to_plan_slices` undone."""
     return np.transpose(slices, (2, 1, 0, *range(3, slices.ndim)))
 
 
@@ -156,7 +108,7 @@ def decode_image(file_bytes: bytes) -> np.ndarray:
     return mmcv.imfrombytes(file_bytes, backend='tifffile')
 
 
-def encode_label(ids: np.ndarray) -> bytes:
+def encode_plan_label(ids: np.ndarray) -> bytes:
     """The 8-bit PNG of a slice's class ids ``(H, W)``."""
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(ids, dtype=np.uint8)).save(buffer, format='PNG')

@@ -5,14 +5,13 @@ Importing it registers what configs name: ``AttnUNetRunner``, ``AutoAmpOptimWrap
 """
 
 from .amp import AutoAmpOptimWrapper
-from .fast_inference import FastTestLoop, fast_inference_dtype, prepare_fast_inference
+from .fast_inference import FastTestLoop
 from .hooks import (
     DivergenceGuardHook,
     ExactResumeHook,
     LabelIdGuardHook,
     SafeCheckpointHook,
 )
-from .memory_format import apply_memory_format
 from .runner import AttnUNetRunner
 
 __all__ = [
@@ -23,7 +22,4 @@ __all__ = [
     'FastTestLoop',
     'LabelIdGuardHook',
     'SafeCheckpointHook',
-    'apply_memory_format',
-    'fast_inference_dtype',
-    'prepare_fast_inference',
 ]

@@ -24,21 +24,16 @@ from mmengine.device import get_device
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from attn_unet.errors import ConfigValueError
+from attn_unet.models.utils import cpu_has_native_bf16
 from attn_unet.registry import OPTIM_WRAPPERS
 
-__all__ = ['AutoAmpOptimWrapper', 'AutocastOptimWrapper', 'amp_dtype', 'cpu_has_native_bf16']
+__all__ = ['AutoAmpOptimWrapper', 'AutocastOptimWrapper', 'amp_dtype']
 
 SLOW_BF16_WARNING = (
     '--amp on a CPU without AVX512-BF16 or AMX: bf16 autocast is likely slower than fp32 here; '
     'train without --amp, or compare with benchmarks/bench_attn_vs_unet.py --options amp'
 )
 DTYPES = {'bfloat16': torch.bfloat16, 'float16': torch.float16}
-
-
-def cpu_has_native_bf16() -> bool:
-    """Whether this CPU has bf16 instructions that torch's kernels use (AVX512-BF16 or AMX)."""
-    probes = ('_is_avx512_bf16_supported', '_is_amx_tile_supported')
-    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
 
 def _device_has_bf16(device: str) -> bool:

@@ -1,45 +1,25 @@
-"""Inference on the fast path: BatchNorm folded, channels-last, bf16 where the device runs it fast.
+"""``tools/test.py --fast``: the test loop on the inference fast path.
 
 ``tools/test.py --fast`` names :class:`FastTestLoop` as ``test_cfg`` and sets
-``model_memory_format='channels_last'``; ``tools/predict.py --fast`` applies the same
-recipe to the loaded segmentor. Folding and channels-last compute the same function (to
-float rounding); bf16 autocast does not, so the speed-up and the agreement with fp32
-(argmax agreement, metric difference) are measured together, by
-``benchmarks/inference_fast_path.py``.
+``model_memory_format='channels_last'``; the loop folds BatchNorm and autocasts to bf16
+where the device runs it fast, the recipe :mod:`attn_unet.models.utils.fast_inference`
+holds for every tool (``tools/predict.py --fast`` applies it to the loaded segmentor).
+Folding and channels-last compute the same function (to float rounding); bf16 autocast does
+not, so the speed-up and the agreement with fp32 (argmax agreement, metric difference) are
+measured together, by ``benchmarks/train_throughput.py`` (its inference rows).
 """
 
 import logging
 
 import torch
-import torch.nn as nn
 from mmengine.device import get_device
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 from mmengine.runner import TestLoop
 
-from attn_unet.models.utils import fold_batch_norm
+from attn_unet.models.utils import fast_inference_dtype, prepare_fast_inference
 from attn_unet.registry import LOOPS
 
-from .amp import cpu_has_native_bf16
-
-__all__ = ['FastTestLoop', 'fast_inference_dtype', 'prepare_fast_inference']
-
-
-def fast_inference_dtype(device_type: str) -> torch.dtype | None:
-    """bf16 where ``device_type`` runs it fast (a CUDA card with bf16, a CPU with AVX512-BF16 or
-    AMX), else None (fp32)."""
-    if device_type == 'cuda':
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
-    if device_type == 'cpu':
-        return torch.bfloat16 if cpu_has_native_bf16() else None
-    return None
-
-
-def prepare_fast_inference(model: nn.Module) -> int:
-    """Put ``model`` in eval mode and fold its BatchNorm layers; returns how many were folded."""
-    model = model.module if is_model_wrapper(model) else model
-    model.eval()
-    return fold_batch_norm(model)
+__all__ = ['FastTestLoop']
 
 
 @LOOPS.register_module()

@@ -4,7 +4,7 @@ Python's logging handlers swallow their own write errors: ``Handler.handleError`
 ``--- Logging error ---`` and a traceback for every record, and training goes on while the log
 silently ends. On a full disk that means pages of tracebacks until a checkpoint write fails.
 Here the first failed write to a log file raises its ``OSError``, naming the file, so the run
-stops where it is and the tool prints one line (:func:`attn_unet.engine.run_cli`).
+stops where it is and the tool prints one line (:func:`attn_unet.apis.run_cli`).
 """
 
 import logging

@@ -9,20 +9,19 @@ tests. Each check raises a :class:`~attn_unet.errors.ToolError` whose message na
 the problem and the fix.
 """
 
-import logging
-import math
 from typing import Iterable, List, Tuple
-
-from mmengine.logging import print_log
 
 from attn_unet.datasets.dataset_cfgs import iter_transforms, split_dataset_cfgs
 from attn_unet.datasets.file_listing import shared_listings
 from attn_unet.datasets.integrity import check_data, check_layouts
-from attn_unet.errors import ConfigValueError, InputSizeError, ToolError
-from attn_unet.models import CompactLabelSegDataPreProcessor, backbone_downsample_rate
+from attn_unet.errors import ConfigValueError, ToolError
+from attn_unet.models import CompactLabelSegDataPreProcessor
+from attn_unet.models.backbones.downsample_rate import check_input_sizes_divisible
 from attn_unet.registry import MODELS
 
 __all__ = ['check_compact_labels', 'check_dataloaders', 'check_datasets', 'check_input_sizes']
+
+CROPS = ('RandomCrop', 'RandomCropRotateScale')  # train transforms that fix the input size
 
 
 def _split_transforms(cfg, split: str) -> Iterable[dict]:
@@ -34,8 +33,8 @@ def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
     """``(where, (h, w))`` of every fixed size the model will be fed."""
     sizes = []
     for step in _split_transforms(cfg, 'train'):
-        if step.get('type') == 'RandomCrop':
-            sizes.append(('train crop_size (RandomCrop)', tuple(step['crop_size'])))
+        if step.get('type') in CROPS:
+            sizes.append((f'train crop_size ({step["type"]})', tuple(step['crop_size'])))
     preprocessor = (cfg.get('model') or {}).get('data_preprocessor') or {}
     if preprocessor.get('size'):
         sizes.append(('model.data_preprocessor.size', tuple(preprocessor['size'])))
@@ -54,32 +53,14 @@ def _input_sizes(cfg) -> List[Tuple[str, Tuple[int, int]]]:
 
 
 def check_input_sizes(cfg) -> None:
-    """Refuse crop / test sizes the backbone cannot take, as the backbone's class declares.
+    """Refuse crop / test sizes the backbone cannot take
+    (:func:`~attn_unet.models.backbones.downsample_rate.check_input_sizes_divisible`).
 
     Raises:
         ToolError: the backbone's own check of its arguments (stage tuples) failed.
         InputSizeError: naming the size, the rate and the nearest valid size.
     """
-    model = cfg.get('model') or {}
-    rate = backbone_downsample_rate(model)
-    if rate is None:
-        print_log(
-            'input sizes are not checked: the backbone declares no downsample_rate '
-            '(docs/en/develop.md says how a backbone declares one)',
-            logger='current',
-            level=logging.INFO,
-        )
-        return
-    if rate == 1:
-        return
-    for where, (h, w) in _input_sizes(cfg):
-        if h % rate or w % rate:
-            fix_h, fix_w = (max(rate, round(v / rate) * rate) for v in (h, w))
-            raise InputSizeError(
-                f'{where} {h}x{w} is not divisible by the backbone downsample rate {rate} '
-                f'(2^{int(math.log2(rate))} from its downsampling stages): use multiples of '
-                f'{rate}, e.g. {fix_h}x{fix_w}'
-            )
+    check_input_sizes_divisible(cfg.get('model') or {}, _input_sizes(cfg))
 
 
 def check_compact_labels(cfg) -> None:

@@ -6,20 +6,20 @@ is refused before anything is written into the work dir, instead of exiting 0 ha
 trained nothing. The checkpoint read here is the one the runner then loads.
 """
 
+import os.path as osp
 from typing import Tuple
 
-from attn_unet.errors import ToolError
+from attn_unet.checkpoints import load_checkpoint_file, pointed_checkpoint, resume_candidates
+from attn_unet.errors import CheckpointError, ToolError
 
-from .checkpoint import find_resume_checkpoint, load_checkpoint_file
-
-__all__ = ['check_something_left_to_train', 'find_checkpoint_to_resume']
+__all__ = ['check_something_left_to_train', 'find_checkpoint_to_resume', 'find_resume_checkpoint']
 
 
 def find_checkpoint_to_resume(cfg) -> Tuple[str | None, dict | None, str | None]:
     """The checkpoint a resuming run of ``cfg`` continues from.
 
     ``cfg.load_from`` when set (``--resume PATH``), else the newest loadable checkpoint
-    of ``cfg.work_dir`` (see :func:`~attn_unet.engine.checkpoint.find_resume_checkpoint`).
+    of ``cfg.work_dir`` (see :func:`find_resume_checkpoint`).
 
     Returns:
         ``(path, checkpoint, note)``; ``path`` and ``checkpoint`` are None when the work
@@ -33,6 +33,40 @@ def find_checkpoint_to_resume(cfg) -> Tuple[str | None, dict | None, str | None]
         path = cfg.load_from
         return path, load_checkpoint_file(path, 'resume', need_training_state=True), None
     return find_resume_checkpoint(cfg.work_dir)
+
+
+def find_resume_checkpoint(work_dir: str) -> Tuple[str | None, dict | None, str | None]:
+    """The newest loadable training checkpoint of ``work_dir``, in the order
+    :func:`attn_unet.checkpoints.resume_candidates` gives (``last_checkpoint``'s first).
+
+    Returns:
+        ``(path, checkpoint, note)``: ``path`` and its loaded ``checkpoint`` (both None when
+        the work dir holds no checkpoint: start afresh), and ``note``, one line saying why
+        another file than ``last_checkpoint``'s was taken (None when it was not).
+
+    Raises:
+        CheckpointError: checkpoints exist but none loads.
+    """
+    candidates = resume_candidates(work_dir)
+    named = pointed_checkpoint(work_dir)
+    failures = []
+    for path in candidates:
+        try:
+            checkpoint = load_checkpoint_file(path, 'resume', need_training_state=True)
+        except CheckpointError as exc:
+            failures.append(exc)
+            continue
+        if path == named:
+            return path, checkpoint, None
+        why = (
+            f'{osp.basename(named)} named by last_checkpoint does not load'
+            if named
+            else 'last_checkpoint is missing or empty'
+        )
+        return path, checkpoint, f'resume: {why}; resuming from the newest loadable {path}'
+    if failures:
+        raise failures[0]
+    return None, None, None
 
 
 def check_something_left_to_train(train_cfg: dict, path: str, checkpoint: dict) -> None:

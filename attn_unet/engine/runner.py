@@ -31,20 +31,19 @@ from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint_to_model
 
+from attn_unet.checkpoints import check_state_dict_fits, checkpoint_step, load_checkpoint_file
 from attn_unet.datasets.config_pipelines import reconcile_with_config_file
 from attn_unet.errors import disk_full_error, disk_full_reason
-from attn_unet.fileio import atomic_write, check_folder_path
+from attn_unet.fileio import StagedNewFolder, atomic_write, check_folder_path
+from attn_unet.models.utils import apply_memory_format
 from attn_unet.registry import RUNNERS
 
-from .checkpoint import check_state_dict_fits, checkpoint_step, load_checkpoint_file
 from .cpu_ddp import needs_cpu_ddp, setup_cpu_dist, wrap_cpu_ddp
 from .dist import check_gpu_per_process
 from .hooks import agree_across_ranks, diverged_error, non_finite_weight
 from .log_files import stop_on_log_write_errors
-from .memory_format import apply_memory_format
 from .named_hooks import check_named_hooks
 from .preflight import check_compact_labels, check_dataloaders, check_datasets, check_input_sizes
-from .staged_test_output import StagedTestOutput
 from .work_dir import claim_for_training, remove_stale_partials
 
 __all__ = ['AttnUNetRunner']
@@ -300,7 +299,7 @@ class AttnUNetRunner(Runner):
         Raises:
             PathKindError: ``out_dir`` is a file or a folder that holds files.
         """
-        staged = StagedTestOutput(out_dir, what)
+        staged = StagedNewFolder(out_dir, what)
         staged.check()
         evaluators = self._test_evaluator
         for evaluator in evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]:

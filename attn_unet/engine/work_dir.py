@@ -17,52 +17,43 @@ A refusal writes nothing: no folder, no lock file, no log. :func:`claim_for_trai
 what ``AttnUNetRunner.from_cfg`` calls: the refusals every rank gets, then the claim on rank 0.
 """
 
-import glob
 import os
 import os.path as osp
 import re
 import time
-from typing import List, Tuple
+from typing import Tuple
 
-from attn_unet.errors import PreviousRunError, ToolError
-from attn_unet.fileio import is_partial_name, write_text_atomically
+from attn_unet.checkpoints import POINTER, newest_checkpoint, run_checkpoints
+from attn_unet.errors import PreviousRunError, ToolError, WorkDirBusyError
+from attn_unet.fileio import ProcessLock, is_partial_name, write_text_atomically
 
-from .checkpoint import checkpoint_step
 from .dist import check_launcher_env, launcher_rank
 from .resume import check_something_left_to_train, find_checkpoint_to_resume
-from .work_dir_lock import WorkDirLock
 
 __all__ = [
     'REPLACED_PREFIX',
+    'WorkDirLock',
     'check_fresh_start',
     'claim_for_training',
     'claim_work_dir',
     'config_copy_name',
-    'previous_run_checkpoints',
     'remove_stale_partials',
     'set_previous_run_aside',
 ]
 
-CHECKPOINT_PATTERNS = ('iter_*.pth', 'epoch_*.pth', 'best_*.pth')
-POINTER = 'last_checkpoint'
 LOG_FOLDER = re.compile(r'^\d{8}_\d{6}$')  # mmengine's <timestamp>/ of each run
 REPLACED_PREFIX = 'replaced_'
 
 
-def previous_run_checkpoints(work_dir: str) -> List[str]:
-    """The checkpoints a run left directly in ``work_dir``, newest (highest step) last."""
-    found = [p for pattern in CHECKPOINT_PATTERNS for p in glob.glob(osp.join(work_dir, pattern))]
-    return sorted(found, key=lambda p: (checkpoint_step(p), p))
+class WorkDirLock(ProcessLock):
+    """One training run per work dir (:class:`attn_unet.fileio.ProcessLock` on it); a second
+    run is refused naming the holder."""
 
-
-def _newest(work_dir: str, checkpoints: List[str]) -> str | None:
-    pointer = osp.join(work_dir, POINTER)
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = f.read().strip()
-        if named and osp.isfile(named):
-            return named
-    return checkpoints[-1] if checkpoints else None
+    def busy_error(self, holder: str) -> WorkDirBusyError:
+        return WorkDirBusyError(
+            f'work dir {self.folder} is in use by {holder or "another process"}: wait for that '
+            'run to end, or pass another --work-dir'
+        )
 
 
 def check_fresh_start(work_dir: str, resume: bool, overwrite: bool) -> None:
@@ -84,10 +75,9 @@ def check_fresh_start(work_dir: str, resume: bool, overwrite: bool) -> None:
         )
     if resume or overwrite or not osp.isdir(work_dir):
         return
-    checkpoints = previous_run_checkpoints(work_dir)
-    if not checkpoints and not osp.isfile(osp.join(work_dir, POINTER)):
+    if not run_checkpoints(work_dir) and not osp.isfile(osp.join(work_dir, POINTER)):
         return
-    newest = _newest(work_dir, checkpoints) or osp.join(work_dir, POINTER)
+    newest = newest_checkpoint(work_dir) or osp.join(work_dir, POINTER)
     raise PreviousRunError(
         f'work dir {work_dir} holds the checkpoints of an earlier run (newest: {newest}): '
         'continue it with --resume, start over with --overwrite (moves that run into '
@@ -118,7 +108,7 @@ def set_previous_run_aside(work_dir: str, config_copy: str | None = None) -> Tup
     Returns:
         ``(folder, number of entries moved)``; ``('', 0)`` when there was nothing.
     """
-    names = [osp.basename(p) for p in previous_run_checkpoints(work_dir)]
+    names = [osp.basename(p) for p in run_checkpoints(work_dir)]
     for name in sorted(os.listdir(work_dir)):
         path = osp.join(work_dir, name)
         if (name == POINTER and osp.isfile(path)) or (LOG_FOLDER.match(name) and osp.isdir(path)):

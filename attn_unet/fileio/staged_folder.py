@@ -2,7 +2,7 @@
 
 What the folder's final path may replace is the caller's policy: ``tools/test.py
 --out`` never replaces a folder that holds files
-(:class:`~attn_unet.engine.staged_test_output.StagedTestOutput`); a converter
+(:class:`~.staged_new_folder.StagedNewFolder`); a converter
 replaces only a set it recorded itself
 (:class:`~attn_unet.datasets.staged_output.StagedOutput`).
 

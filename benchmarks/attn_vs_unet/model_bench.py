@@ -2,7 +2,7 @@
 
 Mixed precision is the engine's :class:`~attn_unet.engine.AutoAmpOptimWrapper`
 (fp16 with loss scaling on CUDA, bf16 on CPU) and channels-last is the
-engine's :func:`~attn_unet.engine.apply_memory_format`, so an option row times
+models' :func:`~attn_unet.models.utils.apply_memory_format`, so an option row times
 what ``--amp`` / ``model_memory_format`` give a training run.
 """
 
@@ -14,7 +14,8 @@ from mmengine.config import Config
 from mmengine.optim import OptimWrapper
 
 from attn_unet.apis import build_segmentor
-from attn_unet.engine import AutoAmpOptimWrapper, apply_memory_format
+from attn_unet.engine import AutoAmpOptimWrapper
+from attn_unet.models.utils import apply_memory_format
 
 __all__ = ['ModelBench']
 

@@ -1,7 +1,7 @@
-"""Small synthetic CT series written with pydicom, the way scanners and PACS hand them over.
+"""Small synthetic CT and MR series written with pydicom, the way scanners and PACS hand them over.
 
-:func:`write_series` stores a volume ``(X, Y, Z)`` of Hounsfield units with its RAS
-affine as one classic CT series: voxel column ``i`` along the row direction, row ``j``
+:func:`write_series` stores a volume ``(X, Y, Z)`` (Hounsfield units, or MR signal) with its
+RAS affine as one classic CT (or MR) series: voxel column ``i`` along the row direction, row ``j``
 along the column direction, slice ``k`` at ``origin + k * step``, every geometry tag
 taken from the affine (the reader under test must recover it, not assume it). Files
 get random names in a shuffled order and scrambled ``InstanceNumber`` values; the
@@ -56,10 +56,13 @@ def write_series(
     odd_size: int | None = None,
     seed: int = 0,
     uid: str | None = None,
+    modality: str = 'CT',
 ) -> WrittenSeries:
     """Write ``hu`` ``(X, Y, Z)`` with voxel -> RAS ``affine`` as a CT series into ``folder``.
 
     Args:
+        modality: ``'CT'``, or ``'MR'`` (MR Image Storage, no rescale written: slope 1 and
+            intercept 0 are what a reader must assume).
         slope, intercept: RescaleSlope / RescaleIntercept; stored = (HU - intercept) / slope,
             rounded (the returned ``hu`` is what the stored values stand for).
         rle: write the pixel data RLE Lossless compressed.
@@ -93,13 +96,25 @@ def write_series(
         pixels = stored[:, :, k].T  # (rows j, columns i)
         if odd_size == k:
             pixels = np.concatenate([pixels, pixels[-1:]])
-        ds = _ct_slice(pixels, row, col, (dy, dx), lps[:3, 3] + k * lps[:3, 2], signed)
+        ds = _ct_slice(pixels, row, col, (dy, dx), lps[:3, 3] + k * lps[:3, 2], signed, modality)
         ds.SeriesInstanceUID, ds.SeriesNumber, ds.SeriesDescription = uid, number, description
         ds.InstanceNumber = int(numbers[index])
-        ds.RescaleSlope, ds.RescaleIntercept = _ds(slope), _ds(intercept)
+        if modality == 'CT' or (slope, intercept) != (1.0, 0.0):
+            ds.RescaleSlope, ds.RescaleIntercept = _ds(slope), _ds(intercept)
         written.sop_uids[k] = ds.SOPInstanceUID
         written.files.append(_save(ds, folder / f'{rng.integers(16**8):08x}', rle))
     return written
+
+
+def small_volume(seed: int = 4, size: int = 24, slices: int = 6) -> tuple:
+    """``(hu, affine)``: a phantom case stored A, L, S (rows of each slice run towards
+    anterior), small enough for a series in a unit test."""
+    from demo.synthetic import render_ct_case
+
+    from .orientations import stored_as
+
+    hu, _, affine = render_ct_case(np.random.default_rng(seed), (size, size), slices, bowel_loops=4)
+    return stored_as(hu, affine, 'ALS')
 
 
 def write_localizer(folder, series_uid: str, size: int = 24, seed: int = 5) -> Path:
@@ -128,22 +143,23 @@ def _ds(value: float) -> str:
     return format(value, '.10g')
 
 
-def _ct_slice(pixels, row, col, spacing, position, signed: bool):
+def _ct_slice(pixels, row, col, spacing, position, signed: bool, modality: str = 'CT'):
     from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, MRImageStorage, generate_uid
 
+    storage = CTImageStorage if modality == 'CT' else MRImageStorage
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
-    ds.file_meta.MediaStorageSOPClassUID = CTImageStorage
+    ds.file_meta.MediaStorageSOPClassUID = storage
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.SOPClassUID, ds.SOPInstanceUID = CTImageStorage, generate_uid()
+    ds.SOPClassUID, ds.SOPInstanceUID = storage, generate_uid()
     ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
     ds.PatientName, ds.PatientID, ds.PatientBirthDate, ds.PatientSex = 'Phantom^CT', 'P7', '', 'O'
     ds.StudyInstanceUID, ds.StudyID, ds.AccessionNumber = STUDY_UID, '1', ''
     ds.StudyDate, ds.StudyTime, ds.ReferringPhysicianName = '20240102', '101010', ''
     ds.FrameOfReferenceUID, ds.PositionReferenceIndicator = FRAME_OF_REFERENCE_UID, ''
-    ds.Modality, ds.Manufacturer = 'CT', 'attn-unet tests'
-    ds.ImageType = ['ORIGINAL', 'PRIMARY', 'AXIAL']
+    ds.Modality, ds.Manufacturer = modality, 'attn-unet tests'
+    ds.ImageType = ['ORIGINAL', 'PRIMARY', 'AXIAL' if modality == 'CT' else 'OTHER']
     ds.ImageOrientationPatient = [_ds(v) for v in (*row, *col)]
     ds.ImagePositionPatient = [_ds(v) for v in position]
     ds.PixelSpacing = [_ds(v) for v in spacing]
@@ -152,7 +168,8 @@ def _ct_slice(pixels, row, col, spacing, position, signed: bool):
     ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, 'MONOCHROME2'
     ds.BitsAllocated, ds.BitsStored, ds.HighBit = 16, 16, 15
     ds.PixelRepresentation = 1 if signed else 0
-    ds.RescaleType = 'HU'
+    if modality == 'CT':
+        ds.RescaleType = 'HU'
     ds.PixelData = np.ascontiguousarray(pixels).tobytes()
     return ds
 

@@ -7,6 +7,7 @@ import pytest
 from demo.synthetic import generate_ct_phantom
 
 from .synapse_runs import PHANTOM_ATTN_CONFIG, train_phantom
+from .tools import run_tool_in_process
 
 SIZE, SLICES, ITERS = 64, 8, 300
 
@@ -28,3 +29,20 @@ def phantom_model(tmp_path_factory):
     config = root / 'work' / Path(PHANTOM_ATTN_CONFIG).name  # the config the run dumped
     val_cases = [line[3:7] for line in (raw / 'val.txt').read_text().split()]
     return dict(root=root, raw=raw, config=config, checkpoint=checkpoint, val=val_cases)
+
+
+def predict_in_process(model, *args, capsys, monkeypatch):
+    """``tools/predict.py`` with ``model``'s config and checkpoint, in this process."""
+    return run_tool_in_process(
+        'tools/predict.py', model['config'], model['checkpoint'], *args, '--no-progress',
+        capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+
+
+def read_labels(path) -> tuple:
+    """``(voxels, nibabel image)`` of a written label volume."""
+    import nibabel as nib
+    import numpy as np
+
+    image = nib.load(path)
+    return np.asarray(image.dataobj), image

@@ -13,6 +13,7 @@ writes the slices, the folds and an AttentionUNet and a UNet config under
 """
 
 import argparse
+import sys
 
 
 def parse_args():
@@ -44,7 +45,19 @@ def parse_args():
         help='gpu: S5-D16, 64 channels, 14k SGD iterations; cpu: S4-D8, 16 channels, 1k AdamW',
     )
     parser.add_argument('--max-crop', type=int, help='largest crop side (gpu 512, cpu 256)')
-    parser.add_argument('--configs-root', help="the repository's configs/ (the _base_ files)")
+    parser.add_argument(
+        '--augmentation',
+        choices=['nnunet', 'light'],
+        default=None,
+        help="the configs' training augmentation: light (default: a crop and a small rotation, "
+        "better on short schedules) or nnunet (nnU-Net's 2D augmentation, for long runs)",
+    )
+    parser.add_argument(
+        '--allow-non-finite',
+        action='store_true',
+        help="read an image's NaN / inf voxels as air (-1024 HU) in CT channels and 0 in the "
+        'others instead of refusing the case (recorded in conversion.json)',
+    )
     parser.add_argument('--no-progress', action='store_true', help='no progress bars')
     return parser.parse_args()
 
@@ -69,12 +82,18 @@ def main():
         slice_gap=args.slice_gap,
         preset=args.preset,
         max_crop=args.max_crop,
+        allow_non_finite=args.allow_non_finite,
     )
-    if args.configs_root:
-        options['configs_root'] = args.configs_root
+    if args.augmentation:
+        options['augmentation'] = args.augmentation
     result = convert_decathlon(
         args.raw, args.save_path, ConvertOptions(**options), progress=not args.no_progress
     )
+    if result['non_finite']:
+        voxels, cases = sum(result['non_finite'].values()), len(result['non_finite'])
+        print(f'note: {voxels} voxels that are not finite in {cases} case(s) were read as air '
+              '(CT) or 0 (other channels), as --allow-non-finite asks; conversion.json lists '
+              'them', file=sys.stderr)  # fmt: skip
     print(
         f'wrote {result["slices"]} {result["view"]} slices of {result["cases"]} cases under '
         f'{args.save_path} (img_dir/, ann_dir/, splits/, conversion.json); train fold '

@@ -10,6 +10,7 @@ neighbours as a K-channel TIFF (2.5D input, for the ``*_synapse-2.5d-kK-*`` conf
 """
 
 import argparse
+import sys
 
 
 def parse_args():
@@ -35,6 +36,12 @@ def parse_args():
     parser.add_argument(
         '--slice-gap', type=int, default=1, help='distance in slices between stacked neighbours'
     )
+    parser.add_argument(
+        '--allow-non-finite',
+        action='store_true',
+        help="read an image's NaN / inf voxels as air (-1024 HU) instead of refusing the case "
+        '(recorded in conversion.json)',
+    )
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args()
 
@@ -52,7 +59,14 @@ def main():
         spec = SliceSpec(context=args.context, slice_gap=args.slice_gap)
     except ValueError as exc:
         raise ToolError(f'{exc}: pass --context 1, 3, 5, ... and --slice-gap 1 or more') from None
-    counts = convert_synapse(dataset_path, args.save_path, progress=not args.no_progress, spec=spec)
+    counts = convert_synapse(
+        dataset_path, args.save_path, progress=not args.no_progress, spec=spec,
+        allow_non_finite=args.allow_non_finite,
+    )  # fmt: skip
+    if counts['non_finite']:
+        print(f'note: {sum(counts["non_finite"].values())} voxels that are not finite in '
+              f'{len(counts["non_finite"])} case(s) were read as air (-1024 HU), as '
+              '--allow-non-finite asks; conversion.json lists them', file=sys.stderr)  # fmt: skip
     print(
         f'wrote {counts["train"]} train + {counts["val"]} val slices under {args.save_path} '
         f'(img_dir/, ann_dir/, conversion.json; {spec.context} slice(s) per image)'

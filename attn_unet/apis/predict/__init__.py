@@ -1,48 +1,43 @@
-"""From a checkpoint and new CT scans (NIfTI, DICOM series) to label volumes a viewer opens.
+"""From a checkpoint and new volumes (NIfTI cases, DICOM series) to label volumes a viewer opens.
 
-What ``tools/predict.py`` runs; :func:`predict` is the entry point. Checkpoints of a set
-converted by the Decathlon / nnU-Net converter repeat its recorded plan (:mod:`.planned`).
+What ``tools/predict.py`` runs; :func:`predict` is the entry point: one pipeline for every
+checkpoint (:mod:`.pipeline`), with the checkpoint's slicing as the one dataset-specific part
+(:mod:`.slicing`: :class:`SynapseSlicing` for Synapse and 2D models, :class:`PlanSlicing`
+for models of a Decathlon / nnU-Net set).
 """
 
-from .case_scan import CaseScan, open_case
-from .channel_inputs import CaseInput, find_cases
-from .dicom_scan import DicomScan, open_series
 from .images import ImageOutputs, image_outputs, segment_images
-from .orientation import VoxelOrder, voxel_order
+from .inputs import find_inputs, rank_share
+from .options import PREDICT_WORDING, PredictOptions
 from .outputs import ScanOutputs
-from .planned import checkpoint_slice_plan, predict_planned
-from .scan_io import Scan, open_scan, write_like_scan
+from .pipeline import ScanPrediction, VolumePrediction, predict, segment_volume
+from .plan_slicing import PlanSlicing
+from .slice_loop import segment_slices
 from .slice_segmentor import SlicePrediction, SliceSegmentor
-from .tool import PREDICT_WORDING, PredictOptions, ScanPrediction, predict
+from .slicing import VolumeSlicing, checkpoint_dataset_meta, slicing_for
+from .synapse_slicing import SynapseSlicing
 from .tta import segment_batch
-from .volume import VolumePrediction, VolumePredictor, segment_slices
 
 __all__ = [
     'PREDICT_WORDING',
-    'CaseInput',
-    'CaseScan',
-    'DicomScan',
     'ImageOutputs',
+    'PlanSlicing',
     'PredictOptions',
-    'Scan',
     'ScanOutputs',
     'ScanPrediction',
     'SlicePrediction',
     'SliceSegmentor',
+    'SynapseSlicing',
     'VolumePrediction',
-    'VolumePredictor',
-    'VoxelOrder',
-    'checkpoint_slice_plan',
-    'find_cases',
+    'VolumeSlicing',
+    'checkpoint_dataset_meta',
+    'find_inputs',
     'image_outputs',
-    'open_case',
-    'open_scan',
-    'open_series',
     'predict',
-    'predict_planned',
+    'rank_share',
     'segment_batch',
     'segment_images',
     'segment_slices',
-    'voxel_order',
-    'write_like_scan',
+    'segment_volume',
+    'slicing_for',
 ]

@@ -3,9 +3,8 @@
 NIfTI scans and images are taken from the files given and from the top level of the
 folders given; DICOM files (recognised by their ``DICM`` preamble, whatever their
 names) from anywhere under a folder, a folder of series folders included. Under
-``torchrun`` (or ``tools/dist_predict.sh``) each rank takes every ``WORLD_SIZE``-th
-input of the sorted list, so N ranks write the same files one process would, each
-file once.
+``torchrun`` each rank takes every ``WORLD_SIZE``-th input of the sorted list, so N ranks
+write the same files one process would, each file once.
 """
 
 import os
@@ -14,9 +13,8 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 from attn_unet.errors import ToolError
-
-from .dicom_files import find_dicom_files, is_dicom_file
-from .scan_io import is_nifti_path
+from attn_unet.volumes import is_nifti_path
+from attn_unet.volumes.dicom import find_dicom_files, is_dicom_file
 
 __all__ = ['IMAGE_SUFFIXES', 'Inputs', 'find_inputs', 'rank_share']
 
@@ -98,5 +96,5 @@ def _sort_into(found: Inputs, files: List[str], strict: bool) -> None:
         elif strict:
             raise ToolError(
                 f'{path} is neither a NIfTI scan (.nii, .nii.gz) nor an image '
-                f'({", ".join(IMAGE_SUFFIXES)}): pass a CT volume, an image or a folder of them'
+                f'({", ".join(IMAGE_SUFFIXES)}): pass a volume, an image or a folder of them'
             )

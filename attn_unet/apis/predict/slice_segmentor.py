@@ -143,7 +143,7 @@ def build_slice_segmentor(
         model: the loaded segmentor (:func:`attn_unet.apis.load_segmentor`).
         backend: ``'pytorch'`` or ``'onnxruntime'`` (with ``onnx``, the exported model).
         fast: fold BatchNorm, go channels-last, autocast to bf16 where the device has fast
-            bf16 (:mod:`attn_unet.engine.fast_inference`); pytorch only.
+            bf16 (:mod:`attn_unet.models.utils.fast_inference`); pytorch only.
     """
     if backend == 'onnxruntime':
         from attn_unet.deployment.onnx_runtime import OnnxSegmentor
@@ -151,7 +151,11 @@ def build_slice_segmentor(
         return SliceSegmentor(model, OnnxSegmentor(onnx))
     if not fast:
         return SliceSegmentor(model)
-    from attn_unet.engine import apply_memory_format, fast_inference_dtype, prepare_fast_inference
+    from attn_unet.models.utils import (
+        apply_memory_format,
+        fast_inference_dtype,
+        prepare_fast_inference,
+    )
 
     prepare_fast_inference(model)
     apply_memory_format(model, 'channels_last')

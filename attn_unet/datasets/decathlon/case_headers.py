@@ -1,47 +1,54 @@
-"""Every file of a training case opened (headers only) and checked whole and on one grid.
+"""Every file of a training case opened and checked, whole and on one grid, before any is used.
 
-Run over all training cases before any voxel is read or any file written: a file that is
-not NIfTI, cut or damaged (:func:`~attn_unet.datasets.nifti_whole.nifti_damage`), a 4D
-label, an image whose channels do not match ``dataset.json``, and an image and label (or
-two channel files) of different shapes or affines each stop the conversion in one line.
+Run over all training cases before any voxel is used or any file written. Each file is opened
+through :mod:`attn_unet.volumes` (a file that is not NIfTI, cut or damaged, or whose affine
+spans no volume stops the conversion; its non-finite voxels are counted in the same pass);
+a 4D label, an image whose channels do not match ``dataset.json``, and an image and label of
+different shapes or affines (:mod:`attn_unet.volumes.grid`) each stop it too, in one line
+naming the case.
 """
 
 from dataclasses import dataclass
+from typing import Dict
 
 import numpy as np
 
-from ..nifti_whole import nifti_damage
+from attn_unet.errors import VolumeError
+from attn_unet.volumes import (
+    Case,
+    CaseFiles,
+    NiftiVolume,
+    axis_codes,
+    check_non_finite,
+    grid_mismatch,
+    open_case,
+    open_nifti,
+)
+
 from .raw_set import DecathlonConvertError, RawCase, RawSet
 
-__all__ = ['AFFINE_TOLERANCE_MM', 'CaseGeometry', 'check_case_headers', 'spatial_shape']
-
-# Two grids are one when their affines agree to a micrometre (rounding in a header).
-AFFINE_TOLERANCE_MM = 1e-3
+__all__ = ['CaseGeometry', 'check_case_headers', 'check_images_finite']
 
 
 @dataclass(frozen=True)
 class CaseGeometry:
-    """A case's grid as stored.
+    """A case opened, and its grid as stored.
 
     Attributes:
         case_id: The case.
         shape: ``(X, Y, Z)`` voxels.
         affine: ``(4, 4)`` voxel -> world (RAS mm).
-        axcodes: The stored voxel order (``nibabel.aff2axcodes``), e.g. ``'RAS'``.
+        axcodes: The stored voxel order (:func:`attn_unet.volumes.axis_codes`), e.g. ``'RAS'``.
+        images: Its image channels opened (:class:`attn_unet.volumes.Case`).
+        label: Its label opened.
     """
 
     case_id: str
     shape: tuple
     affine: np.ndarray
     axcodes: str
-
-
-def spatial_shape(shape: tuple) -> tuple:
-    """A NIfTI shape less trailing axes of length 1 (``(X, Y, Z, 1)`` is a 3D volume)."""
-    shape = tuple(int(s) for s in shape)
-    while len(shape) > 3 and shape[-1] == 1:
-        shape = shape[:-1]
-    return shape
+    images: Case
+    label: NiftiVolume
 
 
 def check_case_headers(case: RawCase, raw: RawSet) -> CaseGeometry:
@@ -50,63 +57,61 @@ def check_case_headers(case: RawCase, raw: RawSet) -> CaseGeometry:
     Raises:
         DecathlonConvertError: One line naming the case, the file and the fix.
     """
-    import nibabel as nib
-
-    label = _open(case, case.label, 'label')
-    label_shape = spatial_shape(label.shape)
-    if len(label_shape) != 3:
+    try:
+        label = open_nifti(case.label, 'a NIfTI label')
+        images = open_case(
+            CaseFiles(case.case_id, case.images), raw.channels, reads='dataset.json names'
+        )
+    except VolumeError as exc:
+        raise DecathlonConvertError(f'case {case.case_id}: {exc} (nothing was written)') from None
+    if len(label.shape) != 3:
         raise DecathlonConvertError(
-            f'case {case.case_id}: label {case.label} has shape {label_shape}, not one 3D map: '
+            f'case {case.case_id}: label {case.label} has shape {label.shape}, not one 3D map: '
             'a label holds one value per voxel of the image grid (split a 4D label into '
             'classes with values 1, 2, ...)'
         )
-    images = [_open(case, path, 'image') for path in case.images]
-    channels = len(raw.channels)
-    for path, image in zip(case.images, images):
-        shape = spatial_shape(image.shape)
-        expected = label_shape + ((channels,) if raw.stacked_channels and channels > 1 else ())
-        if shape != expected:
-            layout = (
-                f'(X, Y, Z, {channels}): dataset.json\'s "modality" names {channels} channels'
-                if len(expected) == 4
-                else 'the label grid (X, Y, Z)'
-            )
+    if label.non_finite:
+        raise DecathlonConvertError(
+            f'case {case.case_id}: label {case.label} has {label.non_finite} voxels that are not '
+            'finite (NaN or inf): a label holds one whole number per voxel; export it again'
+        )
+    for path, image in zip(case.images, images.volumes):
+        if image.shape[:3] != label.shape:
             raise DecathlonConvertError(
-                f'case {case.case_id}: image {path} has shape {shape} but label {case.label} '
-                f'has {label_shape}; expected {layout}: the label must be drawn on the image grid'
+                f'case {case.case_id}: image {path} has shape {image.shape[:3]} but label '
+                f'{case.label} has {label.shape}: the label must be drawn on the image grid'
             )
-        difference = float(np.abs(image.affine - label.affine).max())
-        if difference > AFFINE_TOLERANCE_MM:
+        mismatch = grid_mismatch(image.shape, image.affine, label.shape, label.affine)
+        if mismatch:
             raise DecathlonConvertError(
-                f'case {case.case_id}: image {path} and label {case.label} have different '
-                f'affines (up to {difference:.3g} mm apart): resample the label onto the image '
-                "grid, or give it the image's qform/sform if it was drawn on it"
+                f'case {case.case_id}: image {path} and label {case.label} have {mismatch}: '
+                "resample the label onto the image grid, or give it the image's qform/sform if "
+                'it was drawn on it'
             )
     return CaseGeometry(
-        case.case_id, label_shape, np.asarray(label.affine), ''.join(nib.aff2axcodes(label.affine))
+        case.case_id, label.shape, label.affine, axis_codes(label.affine), images, label
     )
 
 
-def _open(case: RawCase, path: str, kind: str):
-    import nibabel as nib
+def check_images_finite(geometries, raw: RawSet, allow: bool) -> Dict[str, int]:
+    """Refuse a case whose images hold NaN or infinite voxels, unless ``allow``.
 
-    try:
-        image = nib.load(path)
-    except Exception as exc:  # nibabel raises many types for files that are not NIfTI
-        reason = ' '.join(str(exc).split())[:120] or type(exc).__name__
-        raise DecathlonConvertError(
-            f'case {case.case_id}: cannot read the header of {kind} {path} ({reason}): the '
-            'file is truncated or not NIfTI; copy or download it again'
-        ) from exc
-    if not isinstance(image, (nib.Nifti1Image, nib.Nifti2Image)):
-        raise DecathlonConvertError(
-            f'case {case.case_id}: {kind} {path} is a {type(image).__name__}, not NIfTI: '
-            'convert it to .nii.gz'
-        )
-    damage = nifti_damage(path, image)
-    if damage:
-        raise DecathlonConvertError(
-            f'case {case.case_id}: {kind} {path} is truncated or damaged ({damage}): copy or '
-            'download it again (nothing was written)'
-        )
-    return image
+    Returns:
+        ``{case: voxels}`` of the cases that hold some (read as the fill when allowed).
+
+    Raises:
+        DecathlonConvertError: the first such case, with its count, when not ``allow``.
+    """
+    found = {}
+    for geometry in geometries:
+        images = geometry.images
+        if not images.non_finite:
+            continue
+        try:
+            check_non_finite(images.describe(), images.non_finite, images.voxels, raw.channels,
+                             allow, '--allow-non-finite')  # fmt: skip
+        except VolumeError as exc:
+            message = f'case {geometry.case_id}: {exc} (nothing was written)'
+            raise DecathlonConvertError(message) from None
+        found[geometry.case_id] = images.non_finite
+    return found

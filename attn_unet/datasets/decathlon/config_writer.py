@@ -11,13 +11,15 @@ metric. Each value carries the reason in a comment. Two presets size the network
 - ``cpu``: S4-D8, 16 base channels, AdamW over 1k iterations, batch 8 (the CT phantom setup).
 """
 
-import os.path as osp
 import re
 from dataclasses import dataclass
 
-from ..slice_plan import SlicePlan
+from attn_unet.compat import SCOPE
 
-__all__ = ['PRESETS', 'Preset', 'config_name', 'config_text', 'palette']
+from ..slice_plan import SlicePlan
+from .augmentation import train_pipeline_lines
+
+__all__ = ['PRESETS', 'Preset', 'base_configs', 'config_name', 'config_text', 'palette']
 
 
 @dataclass(frozen=True)
@@ -74,17 +76,34 @@ def config_name(network: str, preset: Preset, dataset: str, fold: int, crop: tup
     )
 
 
+def base_configs(network: str, preset: Preset) -> list[str]:
+    """The ``_base_`` list of ``network``'s config, named through the package scope.
+
+    ``attn_unet::_base_/...`` finds the files inside the installed package (a wheel's
+    ``attn_unet/.mim/configs``, an editable install's checkout), so a converted set keeps
+    working when the checkout or the environment moves (:mod:`attn_unet.compat.config_scope`).
+    """
+    if network not in NETWORKS:
+        raise ValueError(f'network must be one of {NETWORKS}, got {network!r}')
+    return [
+        f'{SCOPE}::_base_/{_MODEL_BASE[network]}',
+        f'{SCOPE}::_base_/datasets/volume_slices.py',
+        f'{SCOPE}::_base_/default_runtime.py',
+        f'{SCOPE}::_base_/schedules/{preset.schedule}',
+    ]
+
+
 def config_text(
     network: str,
     preset: Preset,
     plan: SlicePlan,
-    configs_root: str,
     data_root: str,
     fold: int,
     num_folds: int,
     crop: tuple,
     reasons: dict,
     dataset: str,
+    augmentation: str | None = None,
 ) -> str:
     """The config file of ``network`` for a converted set (Python source).
 
@@ -92,22 +111,16 @@ def config_text(
         network: ``'attn-unet'`` or ``'unet'``.
         preset: Network size and schedule.
         plan: The conversion's slice plan.
-        configs_root: The repository's ``configs/`` folder (the ``_base_`` files).
         data_root: The converted folder.
         fold: The fold the config trains and validates on.
         num_folds: How many folds there are.
         crop: ``(h, w)`` training crop.
-        reasons: ``view``, ``channels``, ``crop`` and ``split``: why each value is what it is.
+        reasons: ``view``, ``channels``, ``crop``, ``split`` and ``mirror`` (and ``ignore``):
+            why each value is what it is.
         dataset: The raw set's name.
+        augmentation: The training augmentation (:mod:`.augmentation`); None: the default.
     """
-    if network not in NETWORKS:
-        raise ValueError(f'network must be one of {NETWORKS}, got {network!r}')
-    bases = [
-        osp.join(configs_root, '_base_', _MODEL_BASE[network]),
-        osp.join(configs_root, '_base_', 'datasets', 'volume_slices.py'),
-        osp.join(configs_root, '_base_', 'default_runtime.py'),
-        osp.join(configs_root, '_base_', 'schedules', preset.schedule),
-    ]
+    bases = base_configs(network, preset)
     b = preset.base_channels
     head_channels = [b * 2**i for i in range(preset.stages - 1)][::-1]
     channels = ', '.join(c['name'] for c in plan.channels)
@@ -127,6 +140,7 @@ def config_text(
             f"classes: dataset.json's labels; label values {list(plan.label_values)} are class "
             f'ids 0..{len(plan.classes) - 1} (tools/predict.py writes the values back)'
         ),
+        *(_comment(f'ignore: {reasons["ignore"]}') if 'ignore' in reasons else []),
         f'metainfo = dict(classes={plan.classes!r}, palette={palette(len(plan.classes))!r})',
         f'num_classes = {len(plan.classes)}',
         f'# input: {len(plan.channels)} channel(s) ({channels}) x K = {plan.context} slice(s); '
@@ -168,13 +182,7 @@ def config_text(
         'loss_weight=0.5),',
         "            dict(type='ClassMeanDiceLoss', loss_weight=0.5),",
         '        ]))',
-        'train_pipeline = [',
-        "    dict(type='LoadImageFromFile', imdecode_backend='tifffile'),",
-        "    dict(type='LoadAnnotations'),",
-        "    dict(type='RandomCrop', crop_size=crop_size),",
-        "    dict(type='RandomRotate', prob=0.5, degree=15, pad_val=0, seg_pad_val=255),",
-        "    dict(type='PackCompactSegInputs'),",
-        ']',
+        *train_pipeline_lines(plan, crop, augmentation, _comment(f'mirror: {reasons["mirror"]}')),
         *_comment(f'fold: {reasons["split"]}'),
         'train_dataloader = dict(',
         f'    batch_size={preset.batch},',

@@ -4,7 +4,10 @@ Steps, each from its own module:
 
 1. :func:`~.raw_set.read_raw_set`: ``dataset.json`` and the file names checked;
 2. the split (:mod:`.splits`) and the output folder checked;
-3. :func:`~.case_headers.check_case_headers`: every training case's headers;
+3. :func:`~.case_headers.check_case_headers`: every training case's files opened and checked
+   (whole, an affine that spans a volume, the label on the image grid, NaN or infinite
+   voxels refused unless ``allow_non_finite``: then read as air in CT channels, 0 in the
+   others, as the predictor's ``--allow-non-finite`` reads them, and recorded);
 4. :func:`~.fingerprint.fingerprint_case`: every case read once (a bad label value stops
    here), :func:`~.fingerprint.summarise` pools them;
 5. :func:`~.planner.fit_plan` and :func:`~.planner.fit_crop`: the slice plan and the crop;
@@ -23,27 +26,25 @@ What is written::
 """
 
 import os.path as osp
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from attn_unet.compat import scoped_config_path
+from attn_unet.volumes import VoxelOrder, fill_value, voxel_spacing
 
 from ..case_slices import input_slices, label_slices
 from ..staged_output import StagedOutput
-from ..volume_slices import encode_image, encode_label, slice_stack, spacing_along
-from .case_headers import check_case_headers
-from .config_writer import NETWORKS, PRESETS, config_name, config_text
+from ..volume_slices import encode_image, encode_plan_label, slice_stack
+from .case_headers import check_case_headers, check_images_finite
+from .config_writer import NETWORKS, PRESETS, base_configs, config_name, config_text
 from .fingerprint import fingerprint_case, read_channels, read_label, summarise
 from .planner import fit_crop, fit_plan, slice_shape
 from .raw_set import DecathlonConvertError, read_raw_set
 from .splits import DEFAULT_SEED, k_fold, read_split_file
 
-__all__ = ['CONVERTER', 'ConvertOptions', 'convert_decathlon', 'default_configs_root']
+__all__ = ['CONVERTER', 'ConvertOptions', 'convert_decathlon']
 
 CONVERTER = 'decathlon'
-
-
-def default_configs_root() -> str:
-    """The repository's ``configs/`` folder, beside the package (an editable install)."""
-    return str(Path(__file__).resolve().parents[3] / 'configs')
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ class ConvertOptions:
         slice_gap: Distance in slices between stacked neighbours.
         preset: ``'gpu'`` or ``'cpu'`` (:data:`~.config_writer.PRESETS`).
         max_crop: Largest crop side; None takes the preset's.
-        configs_root: The ``configs/`` folder the written configs inherit from.
+        allow_non_finite: Read an image's NaN and infinite voxels as air (-1024 HU) in a CT
+            channel and 0 in any other, instead of refusing the case.
+        augmentation: The configs' training augmentation (:mod:`.augmentation`); None: the
+            default.
     """
 
     fold: int = 0
@@ -72,7 +76,8 @@ class ConvertOptions:
     slice_gap: int = 1
     preset: str = 'gpu'
     max_crop: int | None = None
-    configs_root: str = field(default_factory=default_configs_root)
+    allow_non_finite: bool = False
+    augmentation: str | None = None
 
 
 def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOptions(),
@@ -80,7 +85,8 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
     """Convert a raw Decathlon / nnU-Net folder; nothing is written before every check passed.
 
     Returns:
-        ``{'cases': N, 'slices': S, 'configs': [paths], 'fold': F, 'view': view}``.
+        ``{'cases': N, 'slices': S, 'configs': [paths], 'fold': F, 'view': view,
+        'non_finite': {case: voxels read as the fill}}``.
 
     Raises:
         DecathlonConvertError: One line naming the problem and the fix (see the steps).
@@ -104,15 +110,12 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
             f'--fold {options.fold}: the split has folds 0..{len(folds) - 1}; pass one of them'
         )
     preset = PRESETS[options.preset]
-    base = osp.join(options.configs_root, '_base_', 'datasets', 'volume_slices.py')
-    if not osp.isfile(base):
-        raise DecathlonConvertError(
-            f'no {base}: pass --configs-root, the configs/ folder of the attn-unet repository'
-        )
+    _check_base_configs(preset)
     staged = StagedOutput(save_path, CONVERTER)
     staged.check()
     bar = dict(unit='case', disable=not progress)
     geometries = [check_case_headers(c, raw) for c in tqdm(raw.training, 'headers', **bar)]
+    non_finite = check_images_finite(geometries, raw, options.allow_non_finite)
     prints = [
         fingerprint_case(case, geometry, raw, options.seed)
         for case, geometry in tqdm(list(zip(raw.training, geometries)), 'fingerprint', **bar)
@@ -136,8 +139,8 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
         configs = []
         for network in NETWORKS:
             name = config_name(network, preset, osp.basename(raw.root), options.fold, crop)
-            text = config_text(network, preset, plan, options.configs_root, data_root,
-                               options.fold, len(folds), crop, reasons, raw.name)  # fmt: skip
+            text = config_text(network, preset, plan, data_root, options.fold, len(folds), crop,
+                               reasons, raw.name, augmentation=options.augmentation)  # fmt: skip
             (out / 'configs' / name).write_text(text)
             configs.append(osp.join('configs', name))
         staged.commit(
@@ -158,6 +161,7 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
                 configs=configs,
                 crop_size=list(crop),
                 preset=options.preset,
+                **_non_finite_record(non_finite, raw),
             )
         )
     return dict(
@@ -166,13 +170,27 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
         configs=[osp.join(data_root, c) for c in configs],
         fold=options.fold,
         view=plan.view,
+        non_finite=non_finite,
     )
+
+
+def _check_base_configs(preset) -> None:
+    """Every ``_base_`` file the written configs name is installed with the package."""
+    for network in NETWORKS:
+        for base in base_configs(network, preset):
+            try:
+                scoped_config_path(base)
+            except FileNotFoundError as exc:
+                raise DecathlonConvertError(
+                    f'{base} is not installed ({exc.strerror}; looked at {exc.filename}): '
+                    'reinstall attn-unet (pip install attn-unet, or pip install -e . in a checkout)'
+                ) from None
 
 
 def _write_case(out: Path, case, geometry, raw, plan) -> tuple[list, dict]:
     """Write one case's slices; returns their stems and the case's grid in slice order."""
-    inputs = input_slices(plan, read_channels(case, raw), geometry.affine)
-    labels = label_slices(plan, read_label(case, raw), geometry.affine)
+    inputs = input_slices(plan, read_channels(geometry), geometry.affine)
+    labels = label_slices(plan, read_label(case, geometry, raw), geometry.affine)
     depth = inputs.shape[1]
     width = max(3, len(str(depth - 1)))
     stems = []
@@ -180,15 +198,24 @@ def _write_case(out: Path, case, geometry, raw, plan) -> tuple[list, dict]:
         stem = f'{case.case_id}_slice{z:0{width}d}'
         stack = slice_stack(inputs, z, plan.context, plan.slice_gap)
         (out / 'img_dir' / f'{stem}{plan.image_suffix}').write_bytes(encode_image(stack))
-        (out / 'ann_dir' / f'{stem}.png').write_bytes(encode_label(labels[z]))
+        (out / 'ann_dir' / f'{stem}.png').write_bytes(encode_plan_label(labels[z]))
         stems.append(stem)
-    canonical = spacing_along(geometry.affine, plan.orientation)
+    order = VoxelOrder.of(geometry.affine, plan.orientation)
+    canonical = order.along_target(voxel_spacing(geometry.affine))
     grid = dict(
         shape=list(inputs.shape[1:]),
         spacing=[canonical[2], canonical[1], canonical[0]],
         stored_orientation=geometry.axcodes,
     )
     return stems, grid
+
+
+def _non_finite_record(non_finite: dict, raw) -> dict:
+    """What ``conversion.json`` says of the voxels read as a fill (nothing when none were)."""
+    if not non_finite:
+        return {}
+    fill = {name: fill_value(name) for name in raw.channels}
+    return dict(non_finite=dict(read_as=fill, voxels=non_finite))
 
 
 def _write_folds(out: Path, folds: list, stems: dict) -> None:

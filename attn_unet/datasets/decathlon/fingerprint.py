@@ -17,8 +17,9 @@ from typing import Dict, List
 
 import numpy as np
 
-from ..volume_slices import shape_along, spacing_along
-from .case_headers import CaseGeometry, spatial_shape
+from attn_unet.volumes import VoxelOrder, fill_non_finite, voxel_spacing
+
+from .case_headers import CaseGeometry
 from .raw_set import DecathlonConvertError, RawCase, RawSet
 
 __all__ = [
@@ -60,28 +61,24 @@ class CaseFingerprint:
     stds: List[float] = field(default_factory=list)
 
 
-def read_channels(case: RawCase, raw: RawSet) -> np.ndarray:
-    """The case's channel volumes ``(C, X, Y, Z)`` float32, as nibabel scales them."""
-    import nibabel as nib
+def read_channels(geometry: CaseGeometry) -> np.ndarray:
+    """The case's channel volumes ``(C, X, Y, Z)`` float32, scaled as the header says; NaN and
+    infinite voxels (allowed, or the checks would have refused them) read as each channel's
+    fill (:func:`attn_unet.volumes.fill_non_finite`)."""
+    images = geometry.images
+    channels = images.read(np.float32)
+    if images.non_finite:
+        fill_non_finite(channels, images.modalities)
+    return channels
 
-    if raw.stacked_channels:
-        data = np.asarray(nib.load(case.images[0]).get_fdata(dtype=np.float32))
-        data = data.reshape(spatial_shape(data.shape))
-        return data[None] if data.ndim == 3 else np.moveaxis(data, 3, 0)
-    volumes = [np.asarray(nib.load(p).get_fdata(dtype=np.float32)) for p in case.images]
-    return np.stack([v.reshape(spatial_shape(v.shape)) for v in volumes])
 
-
-def read_label(case: RawCase, raw: RawSet) -> np.ndarray:
+def read_label(case: RawCase, geometry: CaseGeometry, raw: RawSet) -> np.ndarray:
     """The case's label ``(X, Y, Z)`` as whole numbers, every value one ``dataset.json`` names.
 
     Raises:
         DecathlonConvertError: a non-integer value, or a value the labels do not name.
     """
-    import nibabel as nib
-
-    data = np.asanyarray(nib.load(case.label).dataobj)
-    data = np.asarray(data).reshape(spatial_shape(data.shape))
+    data = geometry.label.read(None)
     values = np.unique(data)
     fractional = values[values != np.round(values)] if values.dtype.kind == 'f' else values[:0]
     if fractional.size:
@@ -104,20 +101,21 @@ def fingerprint_case(
     case: RawCase, geometry: CaseGeometry, raw: RawSet, seed: int = 0
 ) -> CaseFingerprint:
     """Read one case (label first, so a bad value stops before the images are read)."""
-    label = read_label(case, raw)
+    label = read_label(case, geometry, raw)
     values, counts = np.unique(label, return_counts=True)
-    channels = read_channels(case, raw)
+    channels = read_channels(geometry)
     foreground = np.flatnonzero(label.reshape(-1) != 0)
     rng = np.random.default_rng([seed, *case.case_id.encode()])
     if foreground.size > FOREGROUND_SAMPLES:
         foreground = rng.choice(foreground, FOREGROUND_SAMPLES, replace=False)
     flat = channels.reshape(len(channels), -1)
+    world = VoxelOrder.of(geometry.affine, WORLD_ORDER)
     return CaseFingerprint(
         case_id=case.case_id,
         shape=geometry.shape,
         axcodes=geometry.axcodes,
-        spacing=spacing_along(geometry.affine, WORLD_ORDER),
-        shape_lps=shape_along(geometry.shape, geometry.affine, WORLD_ORDER),
+        spacing=tuple(float(s) for s in world.along_target(voxel_spacing(geometry.affine))),
+        shape_lps=tuple(int(s) for s in world.along_target(geometry.shape)),
         class_voxels={int(v): int(n) for v, n in zip(values, counts)},
         foreground=[flat[c, foreground].astype(np.float32) for c in range(len(channels))],
         means=[float(flat[c].mean()) for c in range(len(channels))],

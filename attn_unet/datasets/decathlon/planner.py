@@ -9,6 +9,11 @@
   ``CTNormalization``, since Hounsfield units mean the same in every scan. Any other
   modality (MRI has no absolute scale) is z-scored per volume; a channel named ``noNorm``
   is kept as it is.
+- **Labels.** Every ``dataset.json`` label is a class, but nnU-Net's ``ignore``
+  (:attr:`~.raw_set.RawSet.ignore_value`): its voxels are read as 255, outside the loss and
+  the metric, and no class is trained or predicted for it.
+- **Mirroring.** Both slice axes, as nnU-Net mirrors 2D patches, but the patient's
+  left-right axis where class names tell the sides apart (:mod:`.mirroring`).
 - **Crop.** The median slice size (rows x cols), each side rounded up to a multiple of the
   backbone's downsample rate, at most ``max_crop``: a crop holds a whole median slice, as
   nnU-Net's 2D patch does, and the network can take it.
@@ -19,6 +24,7 @@ import math
 import numpy as np
 
 from ..slice_plan import VIEWS, SlicePlan
+from .mirroring import mirror_axes
 from .raw_set import RawSet
 
 __all__ = ['choose_view', 'fit_crop', 'fit_plan', 'slice_shape']
@@ -71,18 +77,29 @@ def channel_plan(raw: RawSet, intensity: list) -> list:
 def fit_plan(
     raw: RawSet, fingerprint: dict, view: str = 'auto', context: int = 1, slice_gap: int = 1
 ) -> tuple[SlicePlan, dict]:
-    """The slice plan of a fingerprinted set and ``{'view': reason, 'channels': reason}``."""
+    """The slice plan of a fingerprinted set and the reasons: ``view``, ``channels``, ``mirror``
+    (and ``ignore`` when the set has nnU-Net's ignore label)."""
     chosen, why_view = choose_view(fingerprint['spacing_lps_mm']['median'], view)
     channels = channel_plan(raw, fingerprint['intensity'])
+    labels = {v: n for v, n in raw.labels.items() if v != raw.ignore_value}
+    axes, why_mirror = mirror_axes(chosen, tuple(labels.values()))
     plan = SlicePlan(
         view=chosen,
         channels=tuple(channels),
-        label_values=tuple(raw.labels),
-        classes=tuple(raw.labels.values()),
+        label_values=tuple(labels),
+        classes=tuple(labels.values()),
         context=context,
         slice_gap=slice_gap,
+        mirror_axes=axes,
+        ignore_value=raw.ignore_value,
     )
-    return plan, dict(view=why_view, channels=_why_channels(channels))
+    reasons = dict(view=why_view, channels=_why_channels(channels), mirror=why_mirror)
+    if raw.ignore_value is not None:
+        reasons['ignore'] = (
+            f"label value {raw.ignore_value} ({raw.labels[raw.ignore_value]!r}) is nnU-Net's "
+            'ignore label: stored as 255, left out of the loss and the metric, never predicted'
+        )
+    return plan, reasons
 
 
 def slice_shape(plan: SlicePlan, spacing_lps, shape_lps) -> tuple[tuple, tuple]:

@@ -17,22 +17,23 @@ the folders agree: every listed file exists, every file is listed (hidden files 
 ``._*`` the Decathlon's tar archives carry are skipped), every case has all its channel
 files, and the training list is not empty. nnU-Net's region-based labels (a name mapped to a
 list of values) are refused: the network here is trained on classes, one per value.
+nnU-Net's ``ignore`` label (a label named ``ignore``, any case) is kept apart
+(:attr:`RawSet.ignore_value`), and refused unless, as nnU-Net requires, its value is the
+highest.
 """
 
 import json
 import os
 import os.path as osp
-import re
 from dataclasses import dataclass
 from typing import Dict, Tuple
 
 from attn_unet.errors import DatasetLayoutError
+from attn_unet.volumes import NIFTI_ENDINGS, channel_file, is_nifti_path, nifti_stem
 
 __all__ = ['DecathlonConvertError', 'RawCase', 'RawSet', 'read_raw_set']
 
 DATASET_JSON = 'dataset.json'
-NIFTI_ENDINGS = ('.nii.gz', '.nii')
-_CHANNEL_FILE = re.compile(r'(.+)_(\d{4})$')
 
 
 class DecathlonConvertError(DatasetLayoutError):
@@ -76,6 +77,11 @@ class RawSet:
     channels: Tuple[str, ...]
     training: Tuple[RawCase, ...]
     test: Tuple[RawCase, ...]
+
+    @property
+    def ignore_value(self) -> int | None:
+        """The value of nnU-Net's ``ignore`` label (unlabelled voxels), or None."""
+        return next((v for v, n in self.labels.items() if _is_ignore(n)), None)
 
     @property
     def stacked_channels(self) -> bool:
@@ -172,33 +178,34 @@ def _read_nnunet(root: str, meta: dict) -> RawSet:
     labels = _labels_by_value(meta.get('labels'), where, msd=False)
     channels = _channel_names(meta.get('channel_names'), where, 'channel_names')
     ending = meta.get('file_ending')
-    if ending not in NIFTI_ENDINGS:
+    if not isinstance(ending, str) or ending.lower() not in NIFTI_ENDINGS:
         raise DecathlonConvertError(
             f'{where} has file_ending {ending!r}: this converter reads NIfTI volumes, set '
             '"file_ending": ".nii.gz" (convert other formats to NIfTI first)'
         )
     label_dir = osp.join(root, 'labelsTr')
-    case_ids = sorted(n[: -len(ending)] for n in _names(label_dir) if n.endswith(ending))
+    labels_found = {nifti_stem(n): osp.join(label_dir, n) for n in _names(label_dir, ending)}
+    case_ids = sorted(labels_found)
     if not case_ids:
         raise DecathlonConvertError(
             f'no *{ending} label in {label_dir}: an nnU-Net raw set needs labelsTr/CASE{ending} '
             f'per training case (and imagesTr/CASE_0000{ending} per channel)'
         )
+    images = _channel_files_in(root, 'imagesTr', ending)
     cases = [
-        RawCase(case, _channel_files(root, 'imagesTr', case, len(channels), ending),
-                osp.join(label_dir, case + ending))
+        RawCase(case, _case_channels(root, 'imagesTr', images, case, len(channels), ending),
+                labels_found[case])
         for case in case_ids
     ]  # fmt: skip
     _check_count(meta, len(cases), where, required=True)
-    _refuse_stray_channels(root, 'imagesTr', set(case_ids), len(channels), ending)
-    test_ids = sorted(
-        {_channel_file(n, ending, root, 'imagesTs')[0] for n in _names(osp.join(root, 'imagesTs'))}
-    )
+    _refuse_stray_channels(root, 'imagesTr', images, set(case_ids), len(channels), ending)
+    tests = _channel_files_in(root, 'imagesTs', ending)
+    test_ids = sorted({case for case, _ in tests})
     test = [
-        RawCase(case, _channel_files(root, 'imagesTs', case, len(channels), ending))
+        RawCase(case, _case_channels(root, 'imagesTs', tests, case, len(channels), ending))
         for case in test_ids
     ]
-    _refuse_stray_channels(root, 'imagesTs', set(test_ids), len(channels), ending)
+    _refuse_stray_channels(root, 'imagesTs', tests, set(test_ids), len(channels), ending)
     name = str(meta.get('name') or meta.get('dataset_name') or osp.basename(root))
     return RawSet(root, 'nnunet', name, labels, channels, tuple(cases), tuple(test))
 
@@ -237,7 +244,31 @@ def _labels_by_value(labels, where: str, msd: bool) -> Dict[int, str]:
         raise DecathlonConvertError(
             f'{where}: no label has value 0: name the background, e.g. {example}'
         )
+    _check_ignore(by_value, where)
     return dict(sorted(by_value.items()))
+
+
+def _is_ignore(name: str) -> bool:
+    return name.strip().lower() == 'ignore'
+
+
+def _check_ignore(by_value: Dict[int, str], where: str) -> None:
+    """nnU-Net's rule: one ``ignore`` label, the highest value, not the background's 0."""
+    ignored = sorted(v for v, n in by_value.items() if _is_ignore(n))
+    if not ignored:
+        return
+    if len(ignored) > 1:
+        raise DecathlonConvertError(
+            f'{where}: label values {ignored} are all named "ignore": nnU-Net has one ignore '
+            'label; give the unlabelled voxels one value'
+        )
+    value, highest = ignored[0], max(by_value)
+    if value != highest or value == 0:
+        raise DecathlonConvertError(
+            f'{where}: the "ignore" label has value {value}, but nnU-Net\'s ignore label must '
+            f'be the highest label value (here {highest}) and not the background: relabel '
+            f'the unlabelled voxels with a value above every class (e.g. {highest + 1})'
+        )
 
 
 def _channel_names(channels, where: str, key: str) -> Tuple[str, ...]:
@@ -265,7 +296,7 @@ def _listed_file(root: str, listed: str, where: str, what: str) -> str:
             f'{where} lists {listed} in "{what}" but {path} is {kind}: restore the file or '
             f'remove its entry from "{what}"'
         )
-    if not path.endswith(NIFTI_ENDINGS):
+    if not is_nifti_path(path):
         raise DecathlonConvertError(
             f'{where} lists {listed}, not a NIfTI file (.nii.gz, .nii): convert it to NIfTI'
         )
@@ -273,11 +304,7 @@ def _listed_file(root: str, listed: str, where: str, what: str) -> str:
 
 
 def _case_id(path: str) -> str:
-    name = osp.basename(path)
-    for ending in NIFTI_ENDINGS:
-        if name.endswith(ending):
-            return name[: -len(ending)]
-    return name
+    return nifti_stem(path)
 
 
 def _once(case: str, seen: dict, where: str, what: str) -> None:
@@ -299,12 +326,17 @@ def _check_count(meta: dict, count: int, where: str, required: bool = False) -> 
         )
 
 
-def _names(folder: str) -> list:
-    """Visible file names in ``folder`` (none when it does not exist)."""
+def _names(folder: str, ending: str | None = None) -> list:
+    """Visible file names in ``folder`` (none when it does not exist), those ending in
+    ``ending`` (any case) only when given."""
     if not osp.isdir(folder):
         return []
     return sorted(
-        n for n in os.listdir(folder) if not n.startswith('.') and osp.isfile(osp.join(folder, n))
+        n
+        for n in os.listdir(folder)
+        if not n.startswith('.')
+        and osp.isfile(osp.join(folder, n))
+        and (ending is None or n.lower().endswith(ending.lower()))
     )
 
 
@@ -318,21 +350,30 @@ def _refuse_unlisted(root: str, folder: str, listed: set, what: str) -> None:
             )
 
 
-def _channel_file(name: str, ending: str, root: str, folder: str) -> tuple[str, int]:
-    """``(case, channel)`` of an nnU-Net image file name ``CASE_XXXX<ending>``."""
-    match = _CHANNEL_FILE.fullmatch(name[: -len(ending)]) if name.endswith(ending) else None
-    if match is None:
-        raise DecathlonConvertError(
-            f'{folder}/{name} in {root} is not named CASE_XXXX{ending} (XXXX the 4-digit '
-            'channel): rename it, or move it out'
-        )
-    return match.group(1), int(match.group(2))
+def _channel_files_in(root: str, folder: str, ending: str) -> Dict[tuple, str]:
+    """``{(case, channel): path}`` of every visible file in ``root/folder``.
 
-
-def _refuse_stray_channels(root: str, folder: str, cases: set, channels: int, ending: str) -> None:
-    """Refuse an image file of no case (no label) or of a channel ``channel_names`` lacks."""
+    Raises:
+        DecathlonConvertError: a file not named ``CASE_XXXX<ending>`` (any case).
+    """
+    found = {}
     for name in _names(osp.join(root, folder)):
-        case, channel = _channel_file(name, ending, root, folder)
+        parsed = channel_file(name) if name.lower().endswith(ending.lower()) else None
+        if parsed is None:
+            raise DecathlonConvertError(
+                f'{folder}/{name} in {root} is not named CASE_XXXX{ending} (XXXX the 4-digit '
+                'channel): rename it, or move it out'
+            )
+        found[parsed] = osp.join(root, folder, name)
+    return found
+
+
+def _refuse_stray_channels(
+    root: str, folder: str, files: Dict[tuple, str], cases: set, channels: int, ending: str
+) -> None:
+    """Refuse an image file of no case (no label) or of a channel ``channel_names`` lacks."""
+    for (case, channel), path in sorted(files.items()):
+        name = osp.basename(path)
         if case not in cases:
             raise DecathlonConvertError(
                 f"{folder}/{name} in {root} has no label labelsTr/{case}{ending} (nnU-Net's "
@@ -345,13 +386,14 @@ def _refuse_stray_channels(root: str, folder: str, cases: set, channels: int, en
             )
 
 
-def _channel_files(root: str, folder: str, case: str, channels: int, ending: str) -> tuple:
-    paths = tuple(osp.join(root, folder, f'{case}_{c:04d}{ending}') for c in range(channels))
-    for channel, path in enumerate(paths):
-        if not osp.isfile(path):
+def _case_channels(
+    root: str, folder: str, files: Dict[tuple, str], case: str, channels: int, ending: str
+) -> tuple:
+    for channel in range(channels):
+        if (case, channel) not in files:
             raise DecathlonConvertError(
-                f'case {case} has no channel {channel} file {folder}/{osp.basename(path)} in '
-                f'{root} (channel_names names {channels} channel(s)): add it, or remove the '
+                f'case {case} has no channel {channel} file {folder}/{case}_{channel:04d}{ending} '
+                f'in {root} (channel_names names {channels} channel(s)): add it, or remove the '
                 "case's other files"
             )
-    return paths
+    return tuple(files[(case, channel)] for channel in range(channels))

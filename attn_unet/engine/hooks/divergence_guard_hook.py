@@ -11,7 +11,7 @@ What it costs the loop (see ``benchmarks/train_throughput.py``):
   already copied each one to the host for the log, so the device is idle and reading the
   scalars again adds no wait;
 - the weights and buffers, every ``weights_interval`` iterations: one fused reduction per
-  dtype (:func:`~attn_unet.engine.finite_weights.all_finite`). A non-finite weight makes
+  dtype (:func:`~attn_unet.checkpoints.finite_weights.all_finite`). A non-finite weight makes
   the next loss non-finite in training mode, except in BatchNorm's running statistics,
   which only this check sees.
 
@@ -26,7 +26,6 @@ so that all of them stop together.
 """
 
 import math
-import os.path as osp
 from typing import Mapping
 
 import torch
@@ -34,10 +33,14 @@ from mmengine.dist import all_reduce, is_distributed
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
+from attn_unet.checkpoints import (
+    all_finite,
+    first_non_finite,
+    floating_tensors,
+    pointed_checkpoint,
+)
 from attn_unet.errors import TrainingDivergedError
 from attn_unet.registry import HOOKS
-
-from ..finite_weights import all_finite, first_non_finite, floating_tensors
 
 __all__ = ['DivergenceGuardHook', 'diverged_error', 'last_finite_checkpoint_note']
 
@@ -49,12 +52,9 @@ ADVICE = (
 
 def last_finite_checkpoint_note(work_dir: str) -> str:
     """Which checkpoint survives a diverged run: the one ``last_checkpoint`` names."""
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(pointer):
-        with open(pointer) as f:
-            named = f.read().strip()
-        if named:
-            return f'the last finite checkpoint, {named}, is kept'
+    named = pointed_checkpoint(work_dir)
+    if named:
+        return f'the last finite checkpoint, {named}, is kept'
     return 'no checkpoint was written before it'
 
 

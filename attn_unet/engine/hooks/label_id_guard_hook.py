@@ -7,109 +7,21 @@ outside the classes crash the training loss without naming the file (on CUDA, a
 device-side assert that kills the process), and in validation or testing they are
 silently dropped from the confusion counts.
 
-:class:`LabelIdGuardHook` looks at every sample as the pipeline makes it, inside the data
-loader's workers, so the check runs in parallel with training and costs the training loop
-nothing per iteration. It wraps each dataset's pipeline in :class:`LabelIdCheck` as soon
-as the loader is built (``AttnUNetRunner`` calls ``after_build_dataloader`` on its hooks,
-before any worker starts); under mmengine's plain ``Runner`` (mmseg's own
-``tools/test.py``) it does the same in ``before_val`` / ``before_test``, which also come
-before those loops start their workers.
+:class:`LabelIdGuardHook` has every sample checked as the pipeline makes it, inside the data
+loader's workers (:func:`attn_unet.datasets.label_id_check.guard_label_ids`), so the check
+runs in parallel with training and costs the training loop nothing per iteration. It wraps
+each dataset's pipeline as soon as the loader is built (``AttnUNetRunner`` calls
+``after_build_dataloader`` on its hooks, before any worker starts); under mmengine's plain
+``Runner`` (mmseg's own ``tools/test.py``) it does the same in ``before_val`` /
+``before_test``, which also come before those loops start their workers.
 """
 
-from typing import Iterator, List
-
-import torch
 from mmengine.hooks import Hook
 
-from attn_unet.errors import DataIntegrityError
+from attn_unet.datasets.label_id_check import guard_label_ids
 from attn_unet.registry import HOOKS
 
-__all__ = ['LabelIdCheck', 'LabelIdGuardHook', 'guard_label_ids', 'outside_ids']
-
-DEFAULT_IGNORE_INDEX = 255
-_SHOWN_IDS = 5
-
-
-def outside_ids(labels: torch.Tensor, num_classes: int, ignore_index: int) -> List[int]:
-    """The sorted ids of ``labels`` (any shape, integer) that are no class and not ignored.
-
-    One pass (min and max) when every id is a class; a histogram otherwise.
-    """
-    low, high = (int(v) for v in torch.aminmax(labels))
-    if low >= 0 and high < num_classes:
-        return []
-    if low >= 0 and high <= 255:  # the 8-bit labels every dataset here has: one histogram
-        counts = torch.bincount(labels.reshape(-1), minlength=256)
-        counts[:num_classes] = 0
-        if 0 <= ignore_index <= 255:
-            counts[ignore_index] = 0
-        return counts.nonzero().view(-1).tolist()
-    outside = ((labels < 0) | (labels >= num_classes)) & (labels != ignore_index)
-    return torch.unique(labels[outside]).tolist()
-
-
-class LabelIdCheck:
-    """A dataset pipeline followed by the label-id check of what it made.
-
-    Args:
-        pipeline: the dataset's pipeline (a callable on a data info dict).
-        num_classes: the dataset's classes; ids ``0 .. num_classes - 1`` are allowed.
-        ignore_index: the dataset's ignore index, allowed too.
-
-    Raises (when called):
-        DataIntegrityError: a packed sample's ``gt_sem_seg`` (1, H, W) holds other ids,
-            naming its ``seg_map_path``.
-    """
-
-    def __init__(self, pipeline, num_classes: int, ignore_index: int) -> None:
-        self.pipeline = pipeline
-        self.num_classes = num_classes
-        self.ignore_index = ignore_index
-
-    def __call__(self, results: dict):
-        packed = self.pipeline(results)
-        if isinstance(packed, dict):
-            for sample in _packed_samples(packed.get('data_samples')):
-                self._check(sample)
-        return packed
-
-    def _check(self, sample) -> None:
-        if 'gt_sem_seg' not in sample:
-            return
-        ids = outside_ids(sample.gt_sem_seg.data, self.num_classes, self.ignore_index)
-        if not ids:
-            return
-        shown = ', '.join(map(str, ids[:_SHOWN_IDS])) + (', ...' if len(ids) > _SHOWN_IDS else '')
-        path = sample.metainfo.get('seg_map_path', 'a label')
-        raise DataIntegrityError(
-            f'{path} has ids {shown} outside the {self.num_classes} classes and ignore index '
-            f'{self.ignore_index} as the pipeline makes it (changed after the data check, or '
-            'made by a transform): map them to a class or to the ignore index, then rerun '
-            'tools/misc/check_dataset.py'
-        )
-
-    def __repr__(self) -> str:
-        return f'{type(self).__name__}({self.pipeline!r})'
-
-
-def guard_label_ids(dataset) -> int:
-    """Wrap the pipeline of every dataset inside ``dataset`` (wrappers included) in the check.
-
-    Datasets whose classes are unknown, and pipelines already wrapped, are left alone.
-
-    Returns:
-        How many pipelines were wrapped.
-    """
-    wrapped = 0
-    for leaf in _leaf_datasets(dataset):
-        pipeline = getattr(leaf, 'pipeline', None)
-        classes = (getattr(leaf, 'metainfo', None) or {}).get('classes') or ()
-        if pipeline is None or isinstance(pipeline, LabelIdCheck) or not classes:
-            continue
-        ignore_index = getattr(leaf, 'ignore_index', DEFAULT_IGNORE_INDEX)
-        leaf.pipeline = LabelIdCheck(pipeline, len(classes), ignore_index)
-        wrapped += 1
-    return wrapped
+__all__ = ['LabelIdGuardHook']
 
 
 @HOOKS.register_module()
@@ -126,22 +38,3 @@ class LabelIdGuardHook(Hook):
 
     def before_test(self, runner) -> None:
         guard_label_ids(runner.test_dataloader.dataset)
-
-
-def _leaf_datasets(dataset) -> Iterator:
-    inner = getattr(dataset, 'datasets', None)
-    if inner is None and hasattr(dataset, 'dataset'):
-        inner = [dataset.dataset]
-    if inner is None:
-        yield dataset
-        return
-    if hasattr(dataset, 'pipeline'):  # a mixing wrapper (MultiImageMixDataset) has its own
-        yield dataset
-    for child in inner:
-        yield from _leaf_datasets(child)
-
-
-def _packed_samples(data_samples) -> list:
-    if data_samples is None:
-        return []
-    return list(data_samples) if isinstance(data_samples, (list, tuple)) else [data_samples]

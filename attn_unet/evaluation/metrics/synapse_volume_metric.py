@@ -65,7 +65,8 @@ class SynapseVolumeMetric(VolumeMetric):
 
     Args:
         nifti_label_dir: Folder of the raw labels ``label<case>.nii.gz``; when
-            given, HD95 uses each case's voxel spacing from the header, in the
+            given, HD95 uses each case's voxel spacing (from its affine, read by
+            :func:`attn_unet.volumes.read_header`), in the
             slice layout of mmseg's converter (volume axis 2 becomes the slice
             axis, so the spacing is ``(sz, sx, sy)``). Defaults to None (voxels).
         ignore_index: Ground-truth id of unlabelled pixels; they count as
@@ -105,19 +106,17 @@ class SynapseVolumeMetric(VolumeMetric):
         """Voxel size along the stacked (Z, H, W) axes, or None for voxels."""
         if self.nifti_label_dir is None:
             return None
-        try:
-            import nibabel as nib
-        except ImportError as exc:
-            raise ToolError('nifti_label_dir needs nibabel: pip install nibabel') from exc
+        from attn_unet.volumes import read_header
+
         path = osp.join(self.nifti_label_dir, f'label{case}.nii.gz')
         if not osp.isfile(path):
             raise ToolError(f'{path} does not exist: nifti_label_dir must hold label<case>.nii.gz')
-        header = nib.load(path).header
-        size_x, size_y, size_z = header.get_data_shape()[:3]
+        label = read_header(path, 'the raw label of the case')
+        size_x, size_y, size_z = label.shape[:3]
         if (size_z, size_x, size_y) != tuple(shape):
             raise ToolError(
                 f'{path} has shape {(size_x, size_y, size_z)} but the slices of case{case} stack '
                 f'to {tuple(shape)} (slices, rows, cols): evaluate at the original resolution'
             )
-        spacing_x, spacing_y, spacing_z = (float(s) for s in header.get_zooms()[:3])
+        spacing_x, spacing_y, spacing_z = label.spacing
         return spacing_z, spacing_x, spacing_y

@@ -14,9 +14,9 @@ from contextlib import nullcontext
 import torch
 import torch.utils.checkpoint as cp
 from mmcv.cnn import ConvModule
+from mmengine.model import ModuleDict
 from mmengine.registry import DefaultScope
 from mmseg.models.backbones import UNet
-from torch import nn
 
 from attn_unet.registry import MODELS
 
@@ -113,7 +113,8 @@ class AttentionUNet(UNet):
             name: unet_kwargs.get(name, defaults[name])
             for name in ('conv_cfg', 'norm_cfg', 'act_cfg')
         }
-        self.attention_gates = nn.ModuleDict()
+        # mmengine's ModuleDict: a gate's own init_weights runs after the backbone's init_cfg
+        self.attention_gates = ModuleDict()
         for stage, gated in enumerate(self.attention_stages):
             if gated:
                 skip_channels = self.base_channels * 2**stage

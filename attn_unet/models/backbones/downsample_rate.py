@@ -10,20 +10,28 @@ sizes before it builds anything, by asking the backbone's class:
   declares it; mmseg's class cannot), which reads UNet's defaults from its signature;
 - any other backbone declares nothing, and :func:`backbone_downsample_rate` says so with
   None: its input sizes are not checked.
+
+:func:`check_input_sizes_divisible` is the rule itself, applied to named (H, W) sizes: the
+runner's preflight gives it every size a config feeds the model, the analysis tools the sizes
+they feed.
 """
 
 import inspect
-from typing import Sequence
+import logging
+import math
+from typing import Iterable, Sequence
 
+from mmengine.logging import print_log
 from mmseg.models.backbones import UNet
 
-from attn_unet.errors import ToolError
+from attn_unet.errors import InputSizeError, ToolError
 from attn_unet.registry import MODELS
 
 __all__ = [
     'ENCODER_STAGE_TUPLES',
     'UNET_DECODER_STAGE_TUPLES',
     'backbone_downsample_rate',
+    'check_input_sizes_divisible',
     'unet_defaults',
     'unet_downsample_rate',
 ]
@@ -101,3 +109,34 @@ def backbone_downsample_rate(model_cfg: dict) -> int | None:
     if rule is None and isinstance(backbone_cls, type) and issubclass(backbone_cls, UNet):
         rule = unet_downsample_rate
     return rule(**backbone) if rule is not None else None
+
+
+def check_input_sizes_divisible(model_cfg: dict, sizes: Iterable[tuple]) -> None:
+    """Refuse any size the config's backbone cannot halve evenly, as its class declares.
+
+    Args:
+        model_cfg: ``cfg.model``.
+        sizes: ``(where, (h, w))`` pairs; ``where`` names the size in the message
+            (``'train crop_size (RandomCrop)'``).
+
+    Raises:
+        ToolError: the backbone's own check of its arguments (stage tuples) failed.
+        InputSizeError: naming the size, the rate and the nearest valid size.
+    """
+    rate = backbone_downsample_rate(model_cfg)
+    if rate is None:
+        print_log(
+            'input sizes are not checked: the backbone declares no downsample_rate '
+            '(docs/en/develop.md says how a backbone declares one)',
+            logger='current',
+            level=logging.INFO,
+        )
+        return
+    for where, (h, w) in sizes:
+        if h % rate or w % rate:
+            fix_h, fix_w = (max(rate, round(v / rate) * rate) for v in (h, w))
+            raise InputSizeError(
+                f'{where} {h}x{w} is not divisible by the backbone downsample rate {rate} '
+                f'(2^{int(math.log2(rate))} from its downsampling stages): use multiples of '
+                f'{rate}, e.g. {fix_h}x{fix_w}'
+            )

@@ -13,6 +13,8 @@ Two switches select between this project's lean gate and the authors' one
 authors re-project the gated skip with W).
 """
 
+import math
+
 import torch
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule, build_activation_layer, build_conv_layer, build_norm_layer
@@ -51,6 +53,11 @@ class AttentionGate(BaseModule):
         conv_cfg: conv layer config for theta, phi, psi and W.
         norm_cfg: normalisation layer of the joint term and of W; None for none.
         act_cfg: activation of q. Default: ReLU.
+        initial_alpha: the coefficient every pixel starts with, in (0, 1): psi's weights
+            start at zero and its bias at logit(initial_alpha), so that every gate starts
+            open to the same degree and off the sigmoid's flat tails, whatever the seed.
+            None leaves psi to the initialisers (``init_cfg``, the backbone's).
+            Default: None.
         init_cfg: mmengine initialisation config.
 
     Raises:
@@ -71,9 +78,19 @@ class AttentionGate(BaseModule):
         conv_cfg: dict | None = None,
         norm_cfg: dict | None = None,
         act_cfg: dict | None = dict(type='ReLU'),
+        initial_alpha: float | None = None,
         init_cfg: dict | list | None = None,
     ):
         super().__init__(init_cfg)
+        if initial_alpha is not None and (
+            isinstance(initial_alpha, bool)
+            or not isinstance(initial_alpha, int | float)
+            or not 0 < initial_alpha < 1
+        ):
+            raise ValueError(
+                f'AttentionGate: initial_alpha must be a number in (0, 1) or None, '
+                f'got {initial_alpha!r}'
+            )
         if (
             isinstance(inter_ratio, bool)
             or not isinstance(inter_ratio, int | float)
@@ -102,6 +119,7 @@ class AttentionGate(BaseModule):
         self.inter_channels = inter_channels
         self.sub_sample = sub_sample
         self.normalizer = normalizer
+        self.initial_alpha = initial_alpha
         normalise_joint = bool(joint_norm and norm_cfg)
 
         self.theta = build_conv_layer(
@@ -136,6 +154,21 @@ class AttentionGate(BaseModule):
             if out_transform
             else nn.Identity()
         )
+
+    def init_weights(self) -> None:
+        """The initialisers' weights, then psi set to start at ``initial_alpha`` if given.
+
+        A parent's ``init_cfg`` (mmseg's UNet: Kaiming, ``fan_out``) reaches psi before this
+        runs; psi has one output channel, so ``fan_out`` gives its weights a standard deviation
+        of sqrt(2) and a gate can start saturated, closed or open, by the luck of the seed.
+        """
+        super().init_weights()
+        if self.initial_alpha is None:
+            return
+        with torch.no_grad():
+            self.psi.weight.zero_()
+            if self.psi.bias is not None:
+                self.psi.bias.fill_(math.log(self.initial_alpha / (1 - self.initial_alpha)))
 
     def forward(self, x: torch.Tensor, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Gate x with g.

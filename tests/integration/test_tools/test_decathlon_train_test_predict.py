@@ -10,7 +10,6 @@ multi-channel path (nnU-Net channel files, a Decathlon 4D file) is checked on a 
 
 import json
 import math
-from pathlib import Path
 
 import nibabel as nib
 import numpy as np
@@ -21,40 +20,13 @@ from PIL import Image
 
 from attn_unet.datasets.case_slices import labels_on_scan_grid
 from attn_unet.datasets.slice_plan import SlicePlan
+from tests.helpers.decathlon_runs import TINY
 from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
-
-ITERS = 6
-TINY = [
-    'model.backbone.base_channels=8',
-    'model.decode_head.in_channels=[32,16,8]',
-    'train_dataloader.batch_size=2',
-    'model.data_preprocessor.size=(64,64)',
-    'train_dataloader.dataset.pipeline.2.crop_size=(64,64)',
-    f'train_cfg.max_iters={ITERS}',
-    f'train_cfg.val_begin={ITERS + 1}',
-    f'default_hooks.checkpoint.interval={ITERS}',
-    *(f'{s}_dataloader.num_workers=0' for s in ('train', 'val', 'test')),
-    *(f'{s}_dataloader.persistent_workers=False' for s in ('train', 'val', 'test')),
-]
-
-
-def train(converted: Path, work: Path) -> dict:
-    """The AttentionUNet config the converter wrote into ``converted``, trained tiny."""
-    record = json.loads((converted / 'conversion.json').read_text())
-    config = converted / record['configs'][0]
-    result = run_tool('tools/train.py', config, '--work-dir', work, '--cfg-options', *TINY)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return dict(
-        converted=converted,
-        record=record,
-        config=work / config.name,  # the config the run dumped
-        checkpoint=Path((work / 'last_checkpoint').read_text().strip()),
-    )
 
 
 @pytest.fixture(scope='module')
-def trained(decathlon_raw, decathlon_converted, tmp_path_factory):
-    return dict(train(decathlon_converted, tmp_path_factory.mktemp('msd_run')), raw=decathlon_raw)
+def trained(decathlon_model):
+    return decathlon_model
 
 
 def predict(model, *inputs, out_dir, capsys=None, monkeypatch=None):
@@ -127,15 +99,20 @@ def test_imagests_is_segmented_on_each_scans_grid(trained, tmp_path, capsys, mon
         assert set(np.unique(np.asarray(written.dataobj))) <= {0, 1, 2}
 
 
-def test_synapse_only_options_are_refused(trained, tmp_path, capsys, monkeypatch):
+def test_options_and_inputs_the_checkpoint_does_not_take_are_refused(
+    trained, tmp_path, capsys, monkeypatch
+):
     scan = trained['raw'] / 'imagesTs'
-    for extra, words in (
-        (['--label-ids', 'btcv'], "writes its dataset's own label values"),
-        (['--orientation', 'PRS'], 'puts every scan into its recorded order'),
-        (['--all-series'], '--all-series is for DICOM series of a Synapse CT model'),
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / 'slice.png')
+    for inputs, extra, words in (
+        ([scan], ['--label-ids', 'btcv'], "writes its dataset's own label values"),
+        ([scan], ['--orientation', 'PRS'], 'puts every scan into its recorded order'),
+        ([scan], ['--all-series'], '--all-series chooses among DICOM series, and no input is'),
+        ([scan], ['--dicom-seg'], '--dicom-seg writes a DICOM Segmentation of a DICOM series'),
+        ([tmp_path / 'slice.png'], [], 'is not a NIfTI scan (.nii, .nii.gz): this checkpoint'),
     ):
         run = run_tool_in_process(
-            'tools/predict.py', trained['config'], trained['checkpoint'], scan, '--out-dir',
+            'tools/predict.py', trained['config'], trained['checkpoint'], *inputs, '--out-dir',
             tmp_path / 'x', *extra, capsys=capsys, monkeypatch=monkeypatch,
         )  # fmt: skip
         assert_one_line_error(run, words)
@@ -150,7 +127,7 @@ def test_non_finite_voxels_are_refused_unless_allowed(trained, tmp_path, capsys,
     nib.save(nib.Nifti1Image(data, image.affine), tmp_path / 'nan_case.nii.gz')
     args = (tmp_path / 'nan_case.nii.gz',)
     run = predict(trained, *args, out_dir=tmp_path / 'out', capsys=capsys, monkeypatch=monkeypatch)
-    assert_one_line_error(run, 'case nan_case', 'has 4 voxels that are not finite', 'air in CT')
+    assert_one_line_error(run, 'nan_case.nii.gz has 4 of', 'voxels that are not finite', 'air')
     assert not (tmp_path / 'out').exists()  # the --out-dir it created is gone again
     run = run_tool_in_process(
         'tools/predict.py', trained['config'], trained['checkpoint'], *args, '--out-dir',

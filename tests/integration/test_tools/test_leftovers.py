@@ -3,7 +3,7 @@
 A killed ``predict.py`` leaves ``.NAME.partial-PID.nii.gz`` in its ``--out-dir``, a
 killed Synapse conversion ``.SAVE.partial-PID-XXXX/`` (gigabytes on real data) beside
 its ``--save-path``. The writers here are forked processes caught inside the tools' own
-writers (``write_like_scan``, ``convert_synapse``), then killed with SIGKILL or left
+writers (``attn_unet.volumes.write_like``, ``convert_synapse``), then killed with SIGKILL or left
 running. Users are never shown a hidden staging name they did not give.
 """
 
@@ -27,16 +27,16 @@ def _hidden(folder) -> list:
 
 
 def _blocked_prediction(out, stem):
-    """A writer stopped inside predict.py's own ``write_like_scan`` of ``OUT/<stem>.nii.gz``."""
+    """A writer stopped inside predict.py's own ``write_like`` of ``OUT/<stem>.nii.gz``."""
 
     def write(ready):
         import nibabel
 
-        from attn_unet.apis.predict import open_scan, write_like_scan
+        from attn_unet.volumes import open_nifti, write_like
 
-        scan = open_scan(str(out.parent / 'scans' / 'a.nii.gz'))
+        scan = open_nifti(str(out.parent / 'scans' / 'a.nii.gz'))
         nibabel.save = lambda image, partial: ready()  # in this child only: stop mid-write
-        write_like_scan(str(out / f'{stem}.nii.gz'), np.zeros(scan.shape, np.uint8), scan)
+        write_like(str(out / f'{stem}.nii.gz'), np.zeros(scan.shape, np.uint8), scan)
 
     return write
 

@@ -19,21 +19,11 @@ from attn_unet.version import __version__
 from demo.synthetic import render_ct_case
 from tests.helpers.dicom_series import sheared, write_localizer, write_series
 from tests.helpers.orientations import stored_as
+from tests.helpers.predict_fixtures import predict_in_process as predict
+from tests.helpers.predict_fixtures import read_labels as labels
 from tests.helpers.tools import assert_one_line_error, run_tool_in_process
 
 LIVER = 5
-
-
-def predict(model, *args, capsys, monkeypatch):
-    return run_tool_in_process(
-        'tools/predict.py', model['config'], model['checkpoint'], *args, '--no-progress',
-        capsys=capsys, monkeypatch=monkeypatch,
-    )  # fmt: skip
-
-
-def labels(path) -> tuple:
-    image = nib.load(path)
-    return np.asarray(image.dataobj), image
 
 
 @pytest.fixture(scope='module')
@@ -230,7 +220,7 @@ def test_non_finite_voxels_are_segmented_as_air_only_when_allowed(
     run = _run_tiny(tiny, tmp_path / 'in', '--allow-non-finite', '--out-dir', tmp_path / 'out',
                     capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
-    assert '2 of 6144 voxels are not finite; segmenting them as air (-1024 HU)' in run.stderr
+    assert '2 of 6144 voxels are not finite; reading them as air (-1024 HU)' in run.stderr
     np.testing.assert_array_equal(labels(tmp_path / 'out' / 'scan.nii.gz')[0],
                                   labels(tmp_path / 'out' / 'air.nii.gz')[0])  # fmt: skip
 

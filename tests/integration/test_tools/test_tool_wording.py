@@ -49,17 +49,17 @@ def _predict(tiny, *args, capsys, monkeypatch):
 def test_sigterm_names_the_predictions_and_an_unused_out_dir_goes(
     tiny, scans, tmp_path, capsys, monkeypatch, restore_signals, stopped_at
 ):
-    from attn_unet.apis.predict import VolumePredictor
+    from attn_unet.apis.predict import pipeline
 
-    predict, calls = VolumePredictor.predict, []
+    segment, calls = pipeline.segment_volume, []
 
-    def terminated_during_a_scan(self, *args, **kwargs):
+    def terminated_during_a_scan(*args, **kwargs):
         calls.append(1)
         if len(calls) > stopped_at:
             os.kill(os.getpid(), signal.SIGTERM)  # a real signal, in the middle of a scan
-        return predict(self, *args, **kwargs)
+        return segment(*args, **kwargs)
 
-    monkeypatch.setattr(VolumePredictor, 'predict', terminated_during_a_scan)
+    monkeypatch.setattr(pipeline, 'segment_volume', terminated_during_a_scan)
     out = tmp_path / 'new' / 'seg'
     run = _predict(tiny, scans, '--out-dir', out, capsys=capsys, monkeypatch=monkeypatch)
     assert run.returncode == 143 and 'Traceback' not in run.stderr

@@ -8,12 +8,12 @@ from attn_unet.datasets.ct_slices import (
     as_loaded,
     btcv_to_synapse,
     encode_slice,
-    from_slice_axes,
+    from_synapse_slices,
     neighbour_indices,
     scale_hu,
     slice_image,
     synapse_to_btcv,
-    to_slice_axes,
+    to_synapse_slices,
 )
 
 
@@ -31,11 +31,11 @@ def test_window_and_scale_are_the_converters():
 
 
 def test_slice_axes_are_transpose_201_then_flip_and_come_back(volume):
-    slices = to_slice_axes(volume)
+    slices = to_synapse_slices(volume)
     np.testing.assert_array_equal(slices, np.flip(np.transpose(volume, [2, 0, 1]), 2))
-    np.testing.assert_array_equal(from_slice_axes(slices), volume)
+    np.testing.assert_array_equal(from_synapse_slices(slices), volume)
     per_class = np.stack([slices, slices + 1], axis=-1)  # (Z, X, Y, C) back to (X, Y, Z, C)
-    np.testing.assert_array_equal(from_slice_axes(per_class)[..., 1], volume + 1)
+    np.testing.assert_array_equal(from_synapse_slices(per_class)[..., 1], volume + 1)
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_bad_specs_are_refused(kwargs):
 @pytest.mark.parametrize('context', [3, 5])
 def test_stacked_files_read_back_the_neighbours_of_a_known_slice(volume, context):
     spec = SliceSpec(context=context)
-    slices = to_slice_axes(scale_hu(volume))
+    slices = to_synapse_slices(scale_hu(volume))
     loaded = as_loaded(encode_slice(slice_image(slices, 4, spec), spec), spec)
     assert loaded.shape == (20, 16, context) and loaded.dtype == np.uint8
     grey = [np.asarray(slice_image(slices, z))[..., 0] for z in neighbour_indices(4, 9, spec)]
@@ -72,7 +72,7 @@ def test_stacked_files_read_back_the_neighbours_of_a_known_slice(volume, context
 
 
 def test_a_single_slice_is_grey_in_three_channels(volume):
-    image = slice_image(to_slice_axes(scale_hu(volume)), 4)
+    image = slice_image(to_synapse_slices(scale_hu(volume)), 4)
     loaded = as_loaded(encode_slice(image))
     assert image.mode == 'RGB' and loaded.shape == (20, 16, 3)
     assert np.array_equal(loaded[..., 0], loaded[..., 2])

@@ -19,11 +19,29 @@ def _plan(**kwargs) -> SlicePlan:
     return SlicePlan(**{**fields, **kwargs})
 
 
-def test_the_record_round_trip_keeps_every_number():
-    plan = _plan()
+@pytest.mark.parametrize('extra', [{}, dict(mirror_axes=(0,), ignore_value=5)])
+def test_the_record_round_trip_keeps_every_number(extra):
+    plan = _plan(**extra)
     record = plan.to_record()
     assert record['orientation'] == 'LPS' and record['in_channels'] == 6
     assert SlicePlan.from_record(dict(record, cases={'c1': {}})) == plan
+
+
+def test_a_record_from_before_mirror_axes_mirrors_nothing():
+    record = _plan().to_record()
+    del record['mirror_axes'], record['ignore_value']
+    plan = SlicePlan.from_record(record)
+    assert plan.mirror_axes == () and plan.ignore_value is None
+
+
+def test_the_ignore_value_becomes_255_and_is_never_written_back():
+    plan = _plan(ignore_value=5)
+    ids = plan.class_ids(np.array([[0, 5], [4, 1]]))
+    assert ids.tolist() == [[0, 255], [2, 1]]
+    assert plan.label_values_of(np.array([0, 1, 2])).tolist() == [0, 1, 4]
+    assert 'ignore' not in plan.classes and len(plan.classes) == 3
+    with pytest.raises(ValueError, match=r'label value 3 is not one of \[0, 1, 4, 5\]'):
+        plan.class_ids(np.array([3]))
 
 
 @pytest.mark.parametrize('view, codes', [('axial', 'LPS'), ('coronal', 'LIP'), ('sagittal', 'PIL')])
@@ -50,6 +68,9 @@ def test_label_values_map_to_class_ids_and_back():
         (dict(slice_gap=0), 'slice_gap'),
         (dict(channels=(dict(name='CT', norm='minmax'),)), 'every channel needs a norm'),
         (dict(label_values=(1, 2, 4)), 'label_values must start with 0'),
+        (dict(mirror_axes=(2,)), 'mirror_axes must be sorted axes of'),
+        (dict(mirror_axes=(1, 0)), 'mirror_axes must be sorted axes of'),
+        (dict(ignore_value=3), 'must lie above every class value'),
     ],
 )
 def test_bad_plans_are_refused(kwargs, match):

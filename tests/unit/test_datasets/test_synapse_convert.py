@@ -48,7 +48,7 @@ def test_labels_follow_mmseg_mapping(phantom_raw, phantom_converted):
 
 def test_returns_slice_counts(phantom_raw, tmp_path):
     counts = convert_synapse(phantom_raw, tmp_path / 'out', progress=False)
-    assert counts == {'train': 2 * PHANTOM_SLICES, 'val': PHANTOM_SLICES}
+    assert counts == {'train': 2 * PHANTOM_SLICES, 'val': PHANTOM_SLICES, 'non_finite': {}}
 
 
 def _no_root(raw):
@@ -174,7 +174,7 @@ def test_a_case_moved_to_val_leaves_no_slices_in_train(phantom_copy, tmp_path):
     (phantom_copy / 'train.txt').write_text('img0005.nii.gz\n')
     (phantom_copy / 'val.txt').write_text('img0001.nii.gz\nimg0006.nii.gz\n')
     counts = convert_synapse(phantom_copy, out, progress=False)
-    assert counts == {'train': PHANTOM_SLICES, 'val': 2 * PHANTOM_SLICES}
+    assert counts == {'train': PHANTOM_SLICES, 'val': 2 * PHANTOM_SLICES, 'non_finite': {}}
     assert not list((out / 'img_dir/train').glob('case0006_*'))
     assert not list((out / 'ann_dir/train').glob('case0006_*'))
     on_disk = sorted(str(p.relative_to(out)) for p in out.rglob('*.*'))
@@ -226,8 +226,8 @@ def _reoriented_case(raw):
 REFUSED_INPUTS = [
     (_overlap, ['case 0006 is listed in both train.txt and val.txt', 'remove it from one list']),
     (_listed_twice, ['case 0005 is listed twice in {raw}/train.txt']),
-    (_truncated_image, ['case 0006: cannot read {raw}/img/img0006.nii.gz', 'truncated']),
-    (_damaged_label, ['case 0006: cannot read {raw}/label/label0006.nii.gz', 'corrupt']),
+    (_truncated_image, ['case 0006: {raw}/img/img0006.nii.gz is truncated or damaged']),
+    (_damaged_label, ['case 0006: {raw}/label/label0006.nii.gz is truncated or damaged', 'CRC']),
     (_label_is_a_folder, ['case 0006: {raw}/label/label0006.nii.gz is a folder']),
     (_reoriented_case, ['cases 0005 and 0006 are in different orientations (PRS and ARS']),
 ]

@@ -1,6 +1,4 @@
-"""The slice arithmetic: one voxel order whatever the stored one, lossless float TIFF, 2.5D."""
-
-import itertools
+"""The plan slicing: plan slices, lossless float TIFF, 2.5D stacks, normalisation."""
 
 import mmcv
 import numpy as np
@@ -10,55 +8,21 @@ from mmcv.transforms import LoadImageFromFile
 from attn_unet.datasets.volume_slices import (
     decode_image,
     encode_image,
-    encode_label,
-    from_canonical,
-    from_slice_axes,
+    encode_plan_label,
+    from_plan_slices,
     normalise_channel,
-    shape_along,
     slice_stack,
-    spacing_along,
-    to_canonical,
-    to_slice_axes,
+    to_plan_slices,
 )
-from tests.helpers.orientations import stored_as
-
-AFFINE = np.array([[0.0, 1.5, 0.0, -40], [-0.8, 0.0, 0.0, 30], [0.0, 0.0, 2.5, -70], [0, 0, 0, 1]])
-
-
-def _every_order():
-    """All 48 voxel orders: each permutation of the three axes, each with either direction."""
-    for axes in itertools.permutations(('LR', 'PA', 'IS')):
-        for signs in itertools.product((0, 1), repeat=3):
-            yield ''.join(axis[s] for axis, s in zip(axes, signs))
-
-
-def test_every_stored_order_gives_the_same_canonical_volume_and_goes_back():
-    volume = np.random.default_rng(0).random((4, 5, 6, 2))  # two channels on the last axis
-    reference = to_canonical(volume, AFFINE, 'LPS')
-    orders = list(_every_order())
-    assert len(set(orders)) == 48
-    for codes in orders:
-        stored, affine = stored_as(volume, AFFINE, codes)
-        canonical = to_canonical(stored, affine, 'LPS')
-        np.testing.assert_array_equal(canonical, reference)
-        np.testing.assert_array_equal(from_canonical(canonical, affine, 'LPS'), stored)
-        assert spacing_along(affine, 'LPS') == pytest.approx(spacing_along(AFFINE, 'LPS'))
-        assert shape_along(stored.shape, affine, 'LPS') == reference.shape[:3]
-
-
-def test_spacing_and_shape_follow_the_axes():
-    # voxel axis 0 runs along -y (P), axis 1 along x (R), axis 2 along z (S): stored PRS
-    assert spacing_along(AFFINE, 'LPS') == pytest.approx((1.5, 0.8, 2.5))
-    assert shape_along((10, 20, 30), AFFINE, 'LPS') == (20, 10, 30)
 
 
 def test_axial_slices_read_as_a_radiologist_reads_them():
     # an LPS volume: slice z is volume[:, :, z].T, rows posterior-ward, columns leftward
     volume = np.arange(2 * 3 * 4).reshape(2, 3, 4)
-    slices = to_slice_axes(volume)
+    slices = to_plan_slices(volume)
     assert slices.shape == (4, 3, 2)
     np.testing.assert_array_equal(slices[1], volume[:, :, 1].T)
-    np.testing.assert_array_equal(from_slice_axes(slices), volume)
+    np.testing.assert_array_equal(from_plan_slices(slices), volume)
 
 
 @pytest.mark.parametrize('shape', [(7, 9), (7, 9, 1), (7, 9, 3), (7, 9, 10)])
@@ -76,7 +40,7 @@ def test_float_tiff_round_trip_is_lossless_through_mmcvs_loader(tmp_path, shape)
 
 def test_labels_are_8_bit_pngs():
     ids = np.array([[0, 1], [2, 255]], np.uint8)
-    np.testing.assert_array_equal(mmcv.imfrombytes(encode_label(ids), flag='unchanged'), ids)
+    np.testing.assert_array_equal(mmcv.imfrombytes(encode_plan_label(ids), flag='unchanged'), ids)
 
 
 def test_normalisation_per_channel_kind():

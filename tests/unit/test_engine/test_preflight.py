@@ -4,10 +4,10 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from attn_unet.engine import preflight
 from attn_unet.engine.preflight import check_compact_labels, check_dataloaders, check_input_sizes
 from attn_unet.errors import ConfigValueError, InputSizeError, ToolError
 from attn_unet.models import CompactLabelSegDataPreProcessor, backbone_downsample_rate
+from attn_unet.models.backbones import downsample_rate
 from attn_unet.registry import MODELS
 
 
@@ -89,6 +89,13 @@ def test_train_crop_inside_a_repeat_dataset_is_checked():
         type='RepeatDataset', dataset=dict(pipeline=[dict(type='RandomCrop', crop_size=(60, 64))])
     )
     with pytest.raises(InputSizeError, match='train crop_size \\(RandomCrop\\) 60x64'):
+        check_input_sizes(cfg)
+
+
+def test_the_nnunet_crop_is_checked_like_a_random_crop():
+    cfg = _cfg((128, 256))
+    cfg.train_dataloader.dataset.pipeline = [dict(type='RandomCropRotateScale', crop_size=(60, 64))]
+    with pytest.raises(InputSizeError, match='train crop_size \\(RandomCropRotateScale\\) 60x64'):
         check_input_sizes(cfg)
 
 
@@ -181,7 +188,7 @@ def test_any_backbone_that_declares_its_rate_gets_the_checks():
 
 def test_a_backbone_without_a_rule_is_said_to_go_unchecked(monkeypatch):
     said = []
-    monkeypatch.setattr(preflight, 'print_log', lambda line, **kwargs: said.append(line))
+    monkeypatch.setattr(downsample_rate, 'print_log', lambda line, **kwargs: said.append(line))
     cfg = _cfg((100, 100))
     cfg.model.backbone = dict(type='ResNetV1c')
     check_input_sizes(cfg)

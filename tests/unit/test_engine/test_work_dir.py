@@ -4,11 +4,8 @@ import os
 
 import pytest
 
-from attn_unet.engine.work_dir import (
-    check_fresh_start,
-    claim_work_dir,
-    previous_run_checkpoints,
-)
+from attn_unet.checkpoints import run_checkpoints
+from attn_unet.engine.work_dir import check_fresh_start, claim_work_dir
 from attn_unet.errors import PreviousRunError, ToolError
 from tests.helpers.tools import tree_listing
 
@@ -61,7 +58,7 @@ def test_refusal_names_the_newest_checkpoint(tmp_path):
     _finished_run(tmp_path, steps=(2, 10))
     with pytest.raises(PreviousRunError, match=r'newest: .*iter_10\.pth'):
         check_fresh_start(str(tmp_path), resume=False, overwrite=False)
-    assert [os.path.basename(p) for p in previous_run_checkpoints(str(tmp_path))] == [
+    assert [os.path.basename(p) for p in run_checkpoints(str(tmp_path))] == [
         'iter_2.pth',
         'iter_10.pth',
     ]

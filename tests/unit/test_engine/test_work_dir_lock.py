@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from attn_unet.engine.work_dir_lock import WorkDirLock
+from attn_unet.engine.work_dir import WorkDirLock
 from attn_unet.errors import WorkDirBusyError
 from tests.helpers.tools import REPO
 
 HOLD = (
     'import sys, time\n'
-    'from attn_unet.engine.work_dir_lock import WorkDirLock\n'
+    'from attn_unet.engine.work_dir import WorkDirLock\n'
     'lock = WorkDirLock(sys.argv[1])\n'
     'lock.acquire()\n'
     "print('locked', flush=True)\n"

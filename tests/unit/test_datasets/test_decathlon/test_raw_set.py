@@ -68,3 +68,42 @@ def test_numtraining_must_count_the_cases(decathlon_copy):
     (decathlon_copy / 'dataset.json').write_text(json.dumps(dict(meta, numTraining=9)))
     with pytest.raises(DecathlonConvertError, match=f'numTraining 9 but {DECATHLON_TRAIN}'):
         read_raw_set(decathlon_copy)
+
+
+@pytest.mark.parametrize(
+    'labels, ignore',
+    [
+        ({'background': 0, 'pancreas': 1, 'cancer': 2}, None),
+        ({'background': 0, 'pancreas': 1, 'cancer': 2, 'ignore': 3}, 3),
+        ({'background': 0, 'pancreas': 1, 'cancer': 2, 'Ignore': 255}, 255),
+    ],
+)
+def test_nnunets_ignore_label_is_found(nnunet_copy_meta, labels, ignore):
+    root, meta = nnunet_copy_meta
+    (root / 'dataset.json').write_text(json.dumps(dict(meta, labels=labels)))
+    raw = read_raw_set(root)
+    assert raw.ignore_value == ignore
+    assert raw.labels == {v: n for n, v in labels.items()}  # still named: values are checked
+
+
+@pytest.mark.parametrize(
+    'labels, match',
+    [
+        ({'background': 0, 'ignore': 1, 'pancreas': 2}, 'must be the highest label value'),
+        ({'background': 0, 'pancreas': 1, 'ignore': 2, 'IGNORE': 3}, 'all named "ignore"'),
+    ],
+)
+def test_an_ignore_label_nnunet_could_not_use_is_refused(nnunet_copy_meta, labels, match):
+    root, meta = nnunet_copy_meta
+    (root / 'dataset.json').write_text(json.dumps(dict(meta, labels=labels)))
+    with pytest.raises(DecathlonConvertError, match=match):
+        read_raw_set(root)
+
+
+@pytest.fixture
+def nnunet_copy_meta(nnunet_raw, tmp_path):
+    import shutil
+
+    root = tmp_path / 'Dataset099_PancreasPhantom'
+    shutil.copytree(nnunet_raw, root)
+    return root, json.loads((root / 'dataset.json').read_text())

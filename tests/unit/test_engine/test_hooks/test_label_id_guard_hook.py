@@ -14,8 +14,8 @@ from mmengine.hooks import Hook
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
+from attn_unet.datasets.label_id_check import LabelIdCheck, guard_label_ids, outside_ids
 from attn_unet.engine.hooks import LabelIdGuardHook
-from attn_unet.engine.hooks.label_id_guard_hook import LabelIdCheck, guard_label_ids, outside_ids
 from attn_unet.errors import DataIntegrityError
 from attn_unet.registry import HOOKS
 

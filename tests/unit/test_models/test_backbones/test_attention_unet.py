@@ -368,3 +368,25 @@ def test_gate_cfg_overrides_backbone_layer_cfgs():
         **unet_kwargs(TINY3),
     )
     assert isinstance(model.attention_gates['1'].norm, nn.GroupNorm)
+
+
+@pytest.mark.parametrize('initial_alpha', [0.5, 0.9])
+def test_gates_start_at_initial_alpha_after_the_backbones_init(initial_alpha):
+    # mmseg's UNet init_cfg (Kaiming, fan_out) reaches psi, one output channel: weights of std
+    # sqrt(2), gates starting saturated by the luck of the seed; initial_alpha runs after it
+    gated = dict(TINY3, base_channels=16)  # psi weights: 4 and 8
+    torch.manual_seed(0)
+    kaiming = AttentionUNet(**gated)
+    kaiming.init_weights()
+    psi = torch.cat([gate.psi.weight.flatten() for gate in kaiming.attention_gates.values()])
+    assert float(psi.std()) > 0.7  # sqrt(2) expected
+    torch.manual_seed(0)
+    gate_cfg = dict(type='AttentionGate', initial_alpha=initial_alpha)
+    backbone = AttentionUNet(**gated, gate_cfg=gate_cfg)
+    backbone.init_weights()
+    backbone.eval()
+    with torch.no_grad():
+        backbone(torch.randn(2, 3, 32, 32))
+    assert len(backbone.attention_maps) == 2
+    for alpha in backbone.attention_maps.values():
+        assert torch.allclose(alpha, torch.full_like(alpha, initial_alpha))

@@ -36,6 +36,9 @@ BAD_ARGS = [
     (dict(in_channels=8, gating_channels=8, inter_ratio=0), ValueError, 'inter_ratio'),
     (dict(in_channels=8, gating_channels=8, inter_ratio=8), ValueError, 'inter_ratio'),
     (dict(in_channels=8, gating_channels=8, inter_ratio='0.5'), ValueError, 'inter_ratio'),
+    (dict(in_channels=4, gating_channels=8, initial_alpha=0), ValueError, 'initial_alpha'),
+    (dict(in_channels=4, gating_channels=8, initial_alpha=1.0), ValueError, 'initial_alpha'),
+    (dict(in_channels=4, gating_channels=8, initial_alpha=True), ValueError, 'initial_alpha'),
 ]
 
 
@@ -100,12 +103,20 @@ def test_softmax_keeps_half_precision():
 
 @pytest.mark.parametrize('normalizer', ['sigmoid', 'softmax'])
 @pytest.mark.parametrize('norm_cfg', [None, BN])
-@pytest.mark.parametrize('options', [dict(), dict(joint_norm=False, out_transform=True)])
+@pytest.mark.parametrize(
+    'options', [dict(), dict(joint_norm=False, out_transform=True), dict(initial_alpha=0.5)]
+)
 def test_every_parameter_learns(normalizer, norm_cfg, options):
     torch.manual_seed(0)
     gate = AttentionGate(8, 16, normalizer=normalizer, norm_cfg=norm_cfg, **options)
+    gate.init_weights()
     x = torch.randn(2, 8, 16, 16, requires_grad=True)
     g = torch.randn(2, 16, 8, 8, requires_grad=True)
+    if gate.initial_alpha is not None:  # psi starts at zero: one step gives it weights
+        out, _ = gate(x, g)
+        (out * torch.randn_like(out)).sum().backward()
+        torch.optim.SGD(gate.parameters(), lr=0.1).step()
+        gate.zero_grad()
     out, _ = gate(x, g)
     (out * torch.randn_like(out)).sum().backward()
     for name, param in gate.named_parameters():

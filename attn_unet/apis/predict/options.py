@@ -1,0 +1,93 @@
+"""How ``tools/predict.py`` runs: its options, the checks that need no input, its wording."""
+
+from dataclasses import dataclass, field
+from typing import List
+
+from attn_unet.errors import ToolError
+
+from ..cli import ToolWording
+
+__all__ = ['BACKENDS', 'PREDICT_WORDING', 'PredictOptions', 'check_options']
+
+BACKENDS = ('pytorch', 'onnxruntime')
+LABEL_IDS = ('synapse', 'btcv')
+
+PREDICT_WORDING = ToolWording(
+    outputs='the --out-dir',
+    option='--out-dir',
+    writable='--out-dir',
+    kept='the predictions finished before it are complete, none is half written',
+    rerun='rerun with --overwrite to redo them all',
+)
+
+
+@dataclass
+class PredictOptions:
+    """How ``tools/predict.py`` runs; the defaults are its command line's.
+
+    Attributes:
+        out_dir: where the predictions go (created).
+        batch_size: slices (or images) per forward pass.
+        device: torch device of the model.
+        tta: ``'none'`` or ``'flip'`` (softmax averaged with the horizontal mirror).
+        save_attention: also write every gated stage's coefficients (4D NIfTI; ``.npy``
+            for images).
+        label_ids: ``'synapse'`` (the model's 0..8) or ``'btcv'`` (the 13-organ ids); Synapse
+            checkpoints only.
+        overwrite: replace existing outputs.
+        backend: ``'pytorch'`` or ``'onnxruntime'`` (needs ``onnx``).
+        onnx: the exported model for the onnxruntime backend.
+        orientation: the training volumes' axis codes, when the checkpoint does not say.
+        progress: show a progress bar per volume.
+        series: SeriesInstanceUIDs to segment from DICOM folders (``--series``).
+        all_series: segment every series of a DICOM folder the checkpoint reads
+            (``--all-series``).
+        allow_gantry_tilt: place a tilted series with a sheared affine.
+        dicom_seg: also write a DICOM Segmentation of each DICOM series.
+        allow_non_finite: segment NaN / inf voxels as air (CT) or 0 (other modalities)
+            instead of refusing the volume.
+        fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
+    """
+
+    out_dir: str
+    batch_size: int = 8
+    device: str = 'cpu'
+    tta: str = 'none'
+    save_attention: bool = False
+    label_ids: str = 'synapse'
+    overwrite: bool = False
+    backend: str = 'pytorch'
+    onnx: str | None = None
+    orientation: str | None = None
+    progress: bool = True
+    series: List[str] = field(default_factory=list)
+    all_series: bool = False
+    allow_gantry_tilt: bool = False
+    dicom_seg: bool = False
+    allow_non_finite: bool = False
+    fast: bool = False
+
+
+def check_options(options: PredictOptions) -> None:
+    """Refuse options that contradict each other, before any file is looked at.
+
+    Raises:
+        ToolError: one line naming the option and the fix.
+    """
+    if options.batch_size < 1:
+        raise ToolError(f'--batch-size {options.batch_size}: pass 1 or more')
+    if options.label_ids not in LABEL_IDS:
+        raise ToolError(f'--label-ids {options.label_ids}: pass one of {", ".join(LABEL_IDS)}')
+    if options.backend not in BACKENDS:
+        raise ToolError(f'--backend {options.backend}: pass one of {", ".join(BACKENDS)}')
+    if options.backend == 'onnxruntime' and not options.onnx:
+        raise ToolError('--backend onnxruntime needs --onnx MODEL.onnx (tools/deployment/'
+                        'export_onnx.py writes one)')  # fmt: skip
+    if options.backend == 'onnxruntime' and options.save_attention:
+        raise ToolError('--save-attention needs --backend pytorch (the ONNX graph returns '
+                        'logits only)')  # fmt: skip
+    if options.fast and options.backend != 'pytorch':
+        raise ToolError('--fast is the pytorch backend\'s fast path (the ONNX graph runs as '
+                        'exported): drop --fast or use --backend pytorch')  # fmt: skip
+    if options.series and options.all_series:
+        raise ToolError('--series and --all-series exclude each other: pass one of them')

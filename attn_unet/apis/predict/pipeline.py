@@ -1,0 +1,291 @@
+"""What ``tools/predict.py`` does: a checkpoint and new volumes in, label volumes out.
+
+One pipeline for every checkpoint; the dataset-specific part is the checkpoint's slicing
+(:mod:`.slicing`: mmseg's Synapse slices or a converter's slice plan). For each NIfTI case
+(a scan, or a case of channel files) and each DICOM series (CT or MR, as the checkpoint
+reads) it writes ``OUT/<name>.nii.gz`` (labels on the volume's grid, its affine) and
+``OUT/<name>.json`` (classes and written values, checkpoint, config, the preprocessing used;
+for a series its UID), plus ``OUT/<name>_attention.nii.gz`` with ``save_attention`` and, for
+a series, ``OUT/<name>_seg.dcm`` (a DICOM Segmentation, segments coded from the class names)
+with ``dicom_seg``. 2D images go through the same segmentor and become ``OUT/<stem>.png``.
+Everything that can be checked before the first prediction is checked first (every input's
+header and geometry, non-finite voxels, every output name, the output folder, the options
+against the checkpoint and the model), so bad input stops the run before anything is
+written; each file is written whole or not at all, and a refused or stopped run removes the
+``--out-dir`` it created while that is still empty.
+"""
+
+import json
+import os.path as osp
+import sys
+from dataclasses import dataclass
+from typing import Dict, List
+
+import numpy as np
+
+from attn_unet.errors import ToolError
+from attn_unet.fileio import write_text_atomically
+from attn_unet.version import __version__
+from attn_unet.volumes import check_non_finite, fill_non_finite, open_case, write_like
+from attn_unet.volumes.dicom import (
+    DicomSeries,
+    SegAlgorithm,
+    coded_segments,
+    import_highdicom,
+    open_series,
+    read_series,
+    write_dicom_seg,
+)
+
+from ..segmentor import load_segmentor
+from .images import image_outputs, segment_images
+from .inputs import Inputs, find_inputs, rank_share
+from .options import PredictOptions, check_options
+from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
+from .series_choice import choose_series, series_stems
+from .slice_loop import segment_slices
+from .slice_segmentor import build_slice_segmentor
+from .slicing import VolumeSlicing, slicing_for
+
+__all__ = ['ScanPrediction', 'VolumePrediction', 'predict', 'segment_volume']
+
+
+@dataclass
+class VolumePrediction:
+    """What a volume's prediction holds, in the volume's own voxel order.
+
+    Attributes:
+        labels: ``(X, Y, Z)`` uint8 class ids (0 background).
+        attention: ``(X, Y, Z, S)`` float32 coefficients of the S gated stages (finest
+            first), or None.
+    """
+
+    labels: np.ndarray
+    attention: np.ndarray | None = None
+
+
+@dataclass
+class ScanPrediction:
+    """What one volume (a case or a series) produced.
+
+    Attributes:
+        scan: the input (a NIfTI file, or the folder of a series).
+        outputs: the files written for it.
+        record: the JSON record written beside the labels.
+    """
+
+    scan: str
+    outputs: ScanOutputs
+    record: dict
+
+    @property
+    def written(self) -> List[str]:
+        return self.outputs.paths()
+
+
+@dataclass
+class _Run:
+    """What every volume of a run is predicted with."""
+
+    slicing: VolumeSlicing
+    segmentor: object
+    options: PredictOptions
+    sources: dict
+    algorithm: SegAlgorithm
+
+
+def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> List[str]:
+    """Segment every volume, DICOM series and image under ``paths``; see the module doc.
+
+    Returns:
+        The files written by this process (its rank's share under a launcher).
+
+    Raises:
+        ToolError: one line naming the first bad input and the fix.
+    """
+    check_options(options)
+    slicing = slicing_for(checkpoint, options)
+    inputs = find_inputs(paths)
+    _check_inputs(inputs, slicing, options)
+    series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
+    cases = rank_share(slicing.cases(inputs.scans))
+    images = rank_share(inputs.images)
+    out_dir = OutDir(options.out_dir)
+    out_dir.prepare()
+    try:
+        opened = [open_case(case, slicing.modalities) for case in cases] + [
+            open_series(s, stem, allow_tilt=options.allow_gantry_tilt) for s, stem in series
+        ]
+        for volume in opened:
+            _check_finite(volume, slicing, options)
+        outputs = [
+            scan_outputs(options.out_dir, volume.stem, options.save_attention,
+                         options.dicom_seg and isinstance(volume, DicomSeries))
+            for volume in opened
+        ]  # fmt: skip
+        pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
+        check_targets([p for out in outputs + pictures for p in out.paths()], options.overwrite)
+        model = load_segmentor(config, checkpoint, options.device)
+        slicing.check_model(model, options)
+        _check_attention(model, options)
+        segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
+        out_dir.remove_leftovers()
+        run = _Run(slicing, segmentor, options, _sources(config, checkpoint, options),
+                   _algorithm(config, checkpoint))  # fmt: skip
+        if any(out.dicom_seg for out in outputs):
+            _say_generic_codes(slicing.classes)
+        written = []
+        for volume, out in zip(opened, outputs):
+            written += _predict_volume(volume, out, run).written
+        if pictures:
+            written += segment_images(
+                segmentor, pictures, batch_size=options.batch_size, tta=options.tta,
+                to_ids=slicing.image_ids(), overwrite=options.overwrite,
+            )  # fmt: skip
+        return written
+    except BaseException:
+        out_dir.remove_if_unused()
+        raise
+
+
+def _check_inputs(inputs: Inputs, slicing: VolumeSlicing, options: PredictOptions) -> None:
+    """Refuse inputs the checkpoint does not read and DICOM options without DICOM input."""
+    channels = f'{len(slicing.modalities)} channel(s) ({", ".join(slicing.modalities)})'
+    if inputs.images and not slicing.reads_images:
+        raise ToolError(
+            f'{inputs.images[0]} is not a NIfTI scan (.nii, .nii.gz): this checkpoint reads '
+            f'volumes of {channels}, not 2D images'
+        )
+    if inputs.dicom and not slicing.dicom_modalities:
+        raise ToolError(
+            f'{next(iter(inputs.dicom))} holds DICOM files, and this checkpoint reads volumes of '
+            f'{channels}, which one series cannot hold: pass the NIfTI cases (CASE_0000.nii.gz, '
+            '...)'
+        )
+    if options.dicom_seg and (inputs.scans or inputs.images):
+        other = (inputs.scans or inputs.images)[0]
+        raise ToolError(
+            f'--dicom-seg writes a DICOM Segmentation of a DICOM series, and {other} is not one: '
+            'pass only DICOM folders with --dicom-seg, or drop it (the NIfTI output is written '
+            'either way)'
+        )
+    if not inputs.dicom:
+        used = [name for name, on in (('--series', options.series),
+                                      ('--all-series', options.all_series),
+                                      ('--dicom-seg', options.dicom_seg)) if on]  # fmt: skip
+        if used:
+            raise ToolError(f'{used[0]} chooses among DICOM series, and no input is a DICOM '
+                            'folder: pass the folder of the series, or drop it')  # fmt: skip
+    if options.dicom_seg:
+        import_highdicom('--dicom-seg')
+
+
+def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalities) -> list:
+    """``[(series, output stem)]`` of this rank: stems made unique among all ranks' series."""
+    found = {root: read_series(root, files) for root, files in dicom.items()}
+    chosen = choose_series(found, options.series, options.all_series, modalities) if found else []
+    chosen = sorted(chosen, key=lambda s: (s.root, s.folder, s.uid))
+    return rank_share(list(zip(chosen, series_stems(chosen))))
+
+
+def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> None:
+    note = check_non_finite(
+        volume.describe(), volume.non_finite, volume.voxels, slicing.modalities,
+        options.allow_non_finite, '--allow-non-finite',
+    )  # fmt: skip
+    if note:
+        print(note, file=sys.stderr)
+
+
+def _check_attention(model, options: PredictOptions) -> None:
+    if options.save_attention and not len(getattr(model.backbone, 'attention_gates', ())):
+        raise ToolError(
+            f"--save-attention writes the attention gates' coefficients, and this model "
+            f'({type(model.backbone).__name__}) has no gated stage: drop --save-attention'
+        )
+
+
+def _sources(config: str, checkpoint: str, options: PredictOptions) -> dict:
+    return dict(config=config, checkpoint=checkpoint, backend=options.backend, fast=options.fast)
+
+
+def _algorithm(config: str, checkpoint: str) -> SegAlgorithm:
+    """The SEG's algorithm: attn-unet, the config's name as the model, both files recorded."""
+    return SegAlgorithm(
+        name='attn-unet',
+        version=__version__,
+        source=osp.splitext(osp.basename(config))[0],
+        parameters=dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint)),
+    )
+
+
+def _say_generic_codes(classes: List[str]) -> None:
+    generic = [name for _, name, code in coded_segments(classes) if not code.known]
+    if generic:
+        print(f'note: {", ".join(generic)}: no SNOMED CT code is known for these class names; '
+              'their DICOM SEG segments are coded generically (Anatomical Structure, 91723000) '
+              'and labelled with the class name', file=sys.stderr)  # fmt: skip
+
+
+def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None):
+    """Segment one opened volume (a case or a series) as its checkpoint's slicing cuts it.
+
+    Args:
+        volume: a :class:`~attn_unet.volumes.Case` or :class:`~attn_unet.volumes.dicom.DicomSeries`.
+        slicing: the checkpoint's slicing.
+        segmentor: the :class:`~.slice_segmentor.SliceSegmentor`.
+        options: batch size, TTA, attention.
+        bar: a progress bar (tqdm's ``reset`` and ``update``), or None.
+
+    Returns:
+        :class:`VolumePrediction` in the volume's own voxel order.
+    """
+    channels = volume.read_channels(slicing.read_dtype)
+    if volume.non_finite:  # allowed, or the check before would have refused it
+        fill_non_finite(channels, slicing.modalities)
+    images, count = slicing.slice_images(channels, volume.affine)
+    if bar is not None:
+        bar.reset(total=count)
+    progress = None if bar is None else bar.update
+    ids, maps = segment_slices(segmentor, images, options.batch_size, options.tta,
+                               options.save_attention, progress)  # fmt: skip
+    labels = slicing.to_volume(ids, volume.affine)
+    attention = None if maps is None else slicing.to_volume(maps, volume.affine)
+    return VolumePrediction(labels, attention)
+
+
+def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
+    """Segment one volume and write its outputs; see the module doc."""
+    from tqdm import tqdm
+
+    options, slicing = run.options, run.slicing
+    bar = tqdm(desc=volume.stem, unit='slice', disable=not options.progress, leave=False)
+    try:
+        prediction = segment_volume(volume, slicing, run.segmentor, options, bar)
+    finally:
+        bar.close()
+    write_like(outputs.labels, slicing.label_values(prediction.labels), volume, options.overwrite)
+    if outputs.attention and prediction.attention is not None:
+        write_like(outputs.attention, prediction.attention.astype(np.float32), volume,
+                   options.overwrite)  # fmt: skip
+    if outputs.dicom_seg:
+        write_dicom_seg(outputs.dicom_seg, prediction.labels, volume, slicing.classes,
+                        run.algorithm, options.overwrite)  # fmt: skip
+    record = dict(
+        **volume.record(),
+        labels=outputs.labels,
+        attention=outputs.attention,
+        classes=slicing.class_values(),
+        label_ids=slicing.label_ids,
+        **run.sources,
+        preprocessing=dict(slicing.preprocessing(volume.affine), tta=options.tta),
+    )
+    if outputs.dicom_seg:  # segment number = the model's class id
+        record['dicom_seg'] = outputs.dicom_seg
+        record['dicom_seg_segments'] = {name: n for n, name, _ in coded_segments(slicing.classes)}
+        record['dicom_seg_codes'] = {
+            name: dict(scheme='SCT', code=code.type[0], meaning=code.type[1], known=code.known)
+            for _, name, code in coded_segments(slicing.classes)
+        }
+    write_text_atomically(outputs.record, json.dumps(record, indent=2) + '\n', unique=True)
+    return ScanPrediction(scan=volume.record()['scan'], outputs=outputs, record=record)
