@@ -8,6 +8,7 @@ import pytest
 from mmengine.logging import MMLogger
 
 pytest_plugins = [
+    'tests.helpers.browser',
     'tests.helpers.data_fixtures',
     'tests.helpers.decathlon_runs',
     'tests.helpers.predict_fixtures',

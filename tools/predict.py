@@ -5,9 +5,12 @@ Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/ --tta flip --save-attention
     python3 tools/predict.py CONFIG CHECKPOINT dicom/patient7/ --out-dir seg/ --dicom-seg
     torchrun --nproc_per_node 4 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/
+    python3 tools/predict.py CONFIG CHECKPOINT cohort/ --out-dir seg/ --continue --keep-going \
+        --preview --report
 """
 
 import argparse
+import sys
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -82,6 +85,31 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='segment NaN / inf voxels as air (-1024 HU; 0 in a non-CT channel) instead of '
         'refusing the scan',
     )
+    parser.add_argument(
+        '--continue',
+        dest='resume',
+        action='store_true',
+        help='go on with an earlier run into --out-dir: keep the volumes whose outputs are '
+        'complete (checked), redo the ones it left half written, predict the rest',
+    )
+    parser.add_argument(
+        '--keep-going',
+        action='store_true',
+        help='skip the volumes that cannot be segmented instead of refusing the run; they are '
+        'listed in skipped.csv and the run ends with exit code 1',
+    )
+    parser.add_argument(
+        '--preview',
+        action='store_true',
+        help='also write <name>_preview.png: three planes through the segmented structures, '
+        'labels overlaid, a legend',
+    )
+    parser.add_argument(
+        '--report',
+        action='store_true',
+        help='also write report.html: a row per volume (preview, statistics, warnings, why '
+        'skipped), sortable by any column',
+    )
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args(argv)
 
@@ -108,9 +136,16 @@ def main(argv=None) -> None:
         dicom_seg=args.dicom_seg,
         allow_non_finite=args.allow_non_finite,
         fast=args.fast,
+        resume=args.resume,
+        keep_going=args.keep_going,
+        preview=args.preview,
+        report=args.report,
     )
-    written = predict(args.config, args.checkpoint, args.inputs, options)
-    print(f'wrote {len(written)} files under {args.out_dir}')
+    run = predict(args.config, args.checkpoint, args.inputs, options)
+    print(f'wrote {len(run.written)} files under {args.out_dir}')
+    print(run.summary)
+    if run.exit_code:
+        sys.exit(run.exit_code)
 
 
 if __name__ == '__main__':

@@ -1,5 +1,6 @@
 """How ``tools/predict.py`` runs: its options, the checks that need no input, its wording."""
 
+import os
 from dataclasses import dataclass, field
 from typing import List
 
@@ -16,8 +17,9 @@ PREDICT_WORDING = ToolWording(
     outputs='the --out-dir',
     option='--out-dir',
     writable='--out-dir',
-    kept='the predictions finished before it are complete, none is half written',
-    rerun='rerun with --overwrite to redo them all',
+    kept='the predictions finished before it are complete, none is half written; --continue '
+    'predicts the rest',
+    rerun='--overwrite redoes them all',
 )
 
 
@@ -47,6 +49,12 @@ class PredictOptions:
         allow_non_finite: segment NaN / inf voxels as air (CT) or 0 (other modalities)
             instead of refusing the volume.
         fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
+        resume: ``--continue``: skip the volumes whose outputs are complete (checked), redo
+            the ones an earlier run left half written.
+        keep_going: skip the volumes that cannot be segmented (listed, and the run ends with
+            exit code 1) instead of refusing the run.
+        preview: also write ``<name>_preview.png`` per volume (three planes, labels overlaid).
+        report: also write ``report.html`` for the run.
     """
 
     out_dir: str
@@ -66,6 +74,10 @@ class PredictOptions:
     dicom_seg: bool = False
     allow_non_finite: bool = False
     fast: bool = False
+    resume: bool = False
+    keep_going: bool = False
+    preview: bool = False
+    report: bool = False
 
 
 def check_options(options: PredictOptions) -> None:
@@ -91,3 +103,12 @@ def check_options(options: PredictOptions) -> None:
                         'exported): drop --fast or use --backend pytorch')  # fmt: skip
     if options.series and options.all_series:
         raise ToolError('--series and --all-series exclude each other: pass one of them')
+    if options.resume and options.overwrite:
+        raise ToolError('--continue keeps the complete outputs and --overwrite replaces them: '
+                        'pass one of them')  # fmt: skip
+    if options.report and int(os.environ.get('WORLD_SIZE', 1)) > 1:
+        raise ToolError(
+            '--report pages through the whole run, and each rank sees its share: '
+            'run without --report, then once more in one process with --continue '
+            '--report (it skips every complete case and writes the report)'
+        )

@@ -1,7 +1,8 @@
 """Where ``tools/predict.py`` writes: the ``--out-dir``, each input's files, a killed run's rest.
 
 - Each scan gives ``<stem>.nii.gz`` and ``<stem>.json``, with ``--save-attention``
-  ``<stem>_attention.nii.gz`` and with ``--dicom-seg`` ``<stem>_seg.dcm``; every name
+  ``<stem>_attention.nii.gz``, with ``--dicom-seg`` ``<stem>_seg.dcm`` and with
+  ``--preview`` ``<stem>_preview.png``; the record is written last; every name
   is checked before the first prediction (no two inputs onto one file, no existing
   file without ``--overwrite``).
 - The ``--out-dir`` is created when missing, and removed again when the run is
@@ -23,7 +24,7 @@ from attn_unet.fileio import remove_leftovers
 __all__ = ['OUTPUT_SUFFIXES', 'OutDir', 'ScanOutputs', 'check_targets', 'scan_outputs']
 
 # The kinds of file predict.py writes into its --out-dir.
-OUTPUT_SUFFIXES = ('.nii.gz', '.json', '.png', '.npy', '.dcm')
+OUTPUT_SUFFIXES = ('.nii.gz', '.json', '.png', '.npy', '.dcm', '.csv', '.html')
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,20 @@ class ScanOutputs:
     record: str
     attention: str | None = None
     dicom_seg: str | None = None
+    preview: str | None = None
 
     def paths(self) -> List[str]:
-        return [p for p in (self.labels, self.attention, self.dicom_seg, self.record) if p]
+        """Every output, in the order they are written: the record last."""
+        files = (self.labels, self.attention, self.dicom_seg, self.preview, self.record)
+        return [p for p in files if p]
 
 
 def scan_outputs(
-    out_dir: str, stem: str, save_attention: bool = False, dicom_seg: bool = False
+    out_dir: str,
+    stem: str,
+    save_attention: bool = False,
+    dicom_seg: bool = False,
+    preview: bool = False,
 ) -> ScanOutputs:
     """The names of a scan's outputs, ``OUT/<stem>...``."""
     base = osp.join(out_dir, stem)
@@ -49,6 +57,7 @@ def scan_outputs(
         record=f'{base}.json',
         attention=f'{base}_attention.nii.gz' if save_attention else None,
         dicom_seg=f'{base}_seg.dcm' if dicom_seg else None,
+        preview=f'{base}_preview.png' if preview else None,
     )
 
 

@@ -23,7 +23,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from attn_unet.errors import ToolError
+from attn_unet.errors import ToolError, VolumeError
 from attn_unet.fileio import write_text_atomically
 from attn_unet.version import __version__
 from attn_unet.volumes import check_non_finite, fill_non_finite, open_case, write_like
@@ -37,11 +37,15 @@ from attn_unet.volumes.dicom import (
     write_dicom_seg,
 )
 
+from ..cohort import StatisticsTable
 from ..segmentor import load_segmentor
+from .case_extras import class_palette, volume_preview, volume_statistics
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
+from .ledger import STATISTICS_FILE, Ledger, Outcome, PredictRun
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
+from .resume import Earlier, earlier_outputs, remove_earlier
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
 from .slice_segmentor import build_slice_segmentor
@@ -58,10 +62,13 @@ class VolumePrediction:
         labels: ``(X, Y, Z)`` uint8 class ids (0 background).
         attention: ``(X, Y, Z, S)`` float32 coefficients of the S gated stages (finest
             first), or None.
+        image: ``(X, Y, Z)`` the first channel as read, non-finite voxels as they were (what
+            the statistics and the preview show).
     """
 
     labels: np.ndarray
     attention: np.ndarray | None = None
+    image: np.ndarray | None = None
 
 
 @dataclass
@@ -92,16 +99,20 @@ class _Run:
     options: PredictOptions
     sources: dict
     algorithm: SegAlgorithm
+    table: StatisticsTable
+    palette: list
 
 
-def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> List[str]:
+def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> PredictRun:
     """Segment every volume, DICOM series and image under ``paths``; see the module doc.
 
     Returns:
-        The files written by this process (its rank's share under a launcher).
+        :class:`~.ledger.PredictRun`: the files written by this process (its rank's share
+        under a launcher), every volume's outcome, the summary line and the exit code.
 
     Raises:
-        ToolError: one line naming the first bad input and the fix.
+        ToolError: one line naming the bad input and the fix; with several bad volumes and
+            no ``--keep-going``, each is named on its own line before it.
     """
     check_options(options)
     slicing = slicing_for(checkpoint, options)
@@ -113,39 +124,141 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
     out_dir = OutDir(options.out_dir)
     out_dir.prepare()
     try:
-        opened = [open_case(case, slicing.modalities) for case in cases] + [
-            open_series(s, stem, allow_tilt=options.allow_gantry_tilt) for s, stem in series
-        ]
-        for volume in opened:
-            _check_finite(volume, slicing, options)
-        outputs = [
-            scan_outputs(options.out_dir, volume.stem, options.save_attention,
-                         options.dicom_seg and isinstance(volume, DicomSeries))
-            for volume in opened
-        ]  # fmt: skip
+        ledger = Ledger(options.out_dir, options.report, options.resume, options.overwrite)
+        opened = _open_volumes(cases, series, slicing, options, ledger)
+        todo, kept = [], []
+        for volume, notes in opened:
+            out = scan_outputs(options.out_dir, volume.stem, options.save_attention,
+                               options.dicom_seg and isinstance(volume, DicomSeries),
+                               options.preview)  # fmt: skip
+            earlier = (earlier_outputs(out, volume.record()['scan'], volume.shape)
+                       if options.resume else Earlier(False))  # fmt: skip
+            if earlier.complete:
+                kept.append((volume, out, earlier.record))
+            else:
+                todo.append(_Job(volume, out, notes, earlier))
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
-        check_targets([p for out in outputs + pictures for p in out.paths()], options.overwrite)
+        redone = {p for job in todo for p in job.earlier.present}
+        check_targets(
+            [p for job in todo for p in job.outputs.paths() if p not in redone]
+            + [p for out in pictures for p in out.paths()],
+            options.overwrite,
+        )
+        ledger.check(options.keep_going)
         model = load_segmentor(config, checkpoint, options.device)
         slicing.check_model(model, options)
         _check_attention(model, options)
+        table = StatisticsTable(osp.join(options.out_dir, STATISTICS_FILE), slicing.classes[1:])
+        table.cases()  # an existing table of other classes is refused before any work
         segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
         out_dir.remove_leftovers()
         run = _Run(slicing, segmentor, options, _sources(config, checkpoint, options),
-                   _algorithm(config, checkpoint))  # fmt: skip
-        if any(out.dicom_seg for out in outputs):
+                   _algorithm(config, checkpoint), table,
+                   class_palette(model, len(slicing.classes)))  # fmt: skip
+        if any(job.outputs.dicom_seg for job in todo):
             _say_generic_codes(slicing.classes)
+        for volume, out, record in kept:
+            _keep_complete(volume, out, record, run, ledger)
         written = []
-        for volume, out in zip(opened, outputs):
-            written += _predict_volume(volume, out, run).written
+        for job in todo:
+            written += _predict_job(job, run, ledger)
         if pictures:
             written += segment_images(
                 segmentor, pictures, batch_size=options.batch_size, tta=options.tta,
                 to_ids=slicing.image_ids(), overwrite=options.overwrite,
             )  # fmt: skip
-        return written
+        return ledger.finish(written)
     except BaseException:
         out_dir.remove_if_unused()
         raise
+
+
+@dataclass
+class _Job:
+    """A volume to predict: its outputs, what the run says of it, what an earlier run left."""
+
+    volume: object
+    outputs: ScanOutputs
+    notes: List[str]
+    earlier: Earlier
+
+
+def _open_volumes(cases, series, slicing: VolumeSlicing, options: PredictOptions,
+                  ledger: Ledger) -> list:  # fmt: skip
+    """``[(volume, notes)]`` of every case and series that opens and passes the checks.
+
+    Every volume is checked, not only up to the first bad one. Without ``--keep-going`` the
+    bad ones refuse the run: each on its own line, then the error. With it, each is skipped
+    and goes into the ledger.
+
+    Raises:
+        VolumeError: a volume is bad and ``--keep-going`` is not given.
+    """
+    openers = [(case.case_id, case.files[0], lambda c=case: open_case(c, slicing.modalities))
+               for case in cases]  # fmt: skip
+    openers += [(stem, s.folder, lambda s=s, stem=stem: open_series(
+        s, stem, allow_tilt=options.allow_gantry_tilt)) for s, stem in series]  # fmt: skip
+    opened, bad = [], []
+    for name, scan, open_volume in openers:
+        try:
+            volume = open_volume()
+            note = _check_finite(volume, slicing, options)
+        except VolumeError as exc:
+            bad.append(Outcome(name, scan, 'skipped', str(exc)))
+            continue
+        opened.append((volume, [note] if note else []))
+    if bad and not options.keep_going:
+        if len(bad) == 1:
+            raise VolumeError(bad[0].reason)
+        for outcome in bad:
+            print(f'refused: {outcome.reason}', file=sys.stderr)
+        raise VolumeError(
+            f'{len(bad)} of {len(openers)} volumes cannot be segmented (each named above): fix '
+            'or remove them, or pass --keep-going to skip them and segment the rest'
+        )
+    for outcome in bad:
+        ledger.add(outcome)
+    return opened
+
+
+def _keep_complete(volume, outputs: ScanOutputs, record: dict, run: '_Run', ledger: Ledger):
+    """A volume an earlier run finished: its row in statistics.csv, its line in the ledger."""
+    if volume.stem not in run.table.cases():  # stopped after the record, before the row
+        run.table.add(volume.stem, record['statistics'])
+    ledger.add(
+        Outcome(
+            volume.stem,
+            record['scan'],
+            'complete',
+            statistics=record['statistics'],
+            preview=outputs.preview,
+            warnings=list(record.get('warnings', [])),
+        )
+    )
+
+
+def _predict_job(job: _Job, run: '_Run', ledger: Ledger) -> List[str]:
+    """Predict one volume; with ``--keep-going`` a failure is a ledger line, not the end."""
+    volume, scan = job.volume, job.volume.record()['scan']
+    if job.earlier.present:
+        removed = remove_earlier(job.earlier)
+        line = (f'{volume.stem}: an earlier run left its outputs incomplete '
+                f'({job.earlier.reason}); removed {", ".join(removed)} and redoing it')  # fmt: skip
+        print(line, file=sys.stderr)
+        job.notes.append(line)
+    try:
+        done = _predict_volume(volume, job.outputs, run, job.notes)
+    except (VolumeError, MemoryError, RuntimeError) as exc:
+        if not run.options.keep_going:
+            raise
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if not isinstance(exc, VolumeError):
+            reason = f'{type(exc).__name__} during prediction: {reason}'
+        ledger.add(Outcome(volume.stem, scan, 'failed', reason))
+        return []
+    ledger.add(Outcome(volume.stem, scan, 'done', statistics=done.record['statistics'],
+                       preview=job.outputs.preview, warnings=job.notes))  # fmt: skip
+    return done.written
 
 
 def _check_inputs(inputs: Inputs, slicing: VolumeSlicing, options: PredictOptions) -> None:
@@ -188,13 +301,15 @@ def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalit
     return rank_share(list(zip(chosen, series_stems(chosen))))
 
 
-def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> None:
+def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> str | None:
+    """Refuse non-finite voxels unless allowed; print and return the note when allowed."""
     note = check_non_finite(
         volume.describe(), volume.non_finite, volume.voxels, slicing.modalities,
         options.allow_non_finite, '--allow-non-finite',
     )  # fmt: skip
     if note:
         print(note, file=sys.stderr)
+    return note
 
 
 def _check_attention(model, options: PredictOptions) -> None:
@@ -241,7 +356,9 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None)
         :class:`VolumePrediction` in the volume's own voxel order.
     """
     channels = volume.read_channels(slicing.read_dtype)
+    image = channels[0]
     if volume.non_finite:  # allowed, or the check before would have refused it
+        image = image.copy()
         fill_non_finite(channels, slicing.modalities)
     images, count = slicing.slice_images(channels, volume.affine)
     if bar is not None:
@@ -251,11 +368,11 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None)
                                options.save_attention, progress)  # fmt: skip
     labels = slicing.to_volume(ids, volume.affine)
     attention = None if maps is None else slicing.to_volume(maps, volume.affine)
-    return VolumePrediction(labels, attention)
+    return VolumePrediction(labels, attention, image)
 
 
-def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
-    """Segment one volume and write its outputs; see the module doc."""
+def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -> ScanPrediction:
+    """Segment one volume and write its outputs, the record last; then its statistics row."""
     from tqdm import tqdm
 
     options, slicing = run.options, run.slicing
@@ -271,6 +388,13 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
     if outputs.dicom_seg:
         write_dicom_seg(outputs.dicom_seg, prediction.labels, volume, slicing.classes,
                         run.algorithm, options.overwrite)  # fmt: skip
+    modality = volume.modalities[0]
+    statistics = volume_statistics(prediction.labels, prediction.image, volume.affine,
+                                   slicing.classes, modality)  # fmt: skip
+    if outputs.preview:
+        volume_preview(outputs.preview, prediction.labels, prediction.image, volume.affine,
+                       slicing.classes, run.palette, modality, volume.stem,
+                       options.overwrite)  # fmt: skip
     record = dict(
         **volume.record(),
         labels=outputs.labels,
@@ -279,6 +403,8 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
         label_ids=slicing.label_ids,
         **run.sources,
         preprocessing=dict(slicing.preprocessing(volume.affine), tta=options.tta),
+        statistics=statistics,
+        warnings=list(notes),
     )
     if outputs.dicom_seg:  # segment number = the model's class id
         record['dicom_seg'] = outputs.dicom_seg
@@ -288,4 +414,5 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
             for _, name, code in coded_segments(slicing.classes)
         }
     write_text_atomically(outputs.record, json.dumps(record, indent=2) + '\n', unique=True)
+    run.table.add(volume.stem, statistics)
     return ScanPrediction(scan=volume.record()['scan'], outputs=outputs, record=record)

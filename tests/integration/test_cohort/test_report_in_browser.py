@@ -10,47 +10,11 @@ Chromium comes from the OS packages (``apt-get install chromium chromium-driver`
 ``ATTN_UNET_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that a failure.
 """
 
-import os
-import shutil
-import struct
-
 import pytest
 
 from attn_unet.apis.cohort import write_report
+from tests.helpers.browser import open_page, png_width
 from tests.helpers.cohort_fixtures import DONE, cohort, liver_ml
-
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-CHROMEDRIVER = shutil.which('chromedriver')
-# As the machine notes give them: no GPU, no sandbox as root, none of Chromium's own traffic.
-FLAGS = (
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--window-size=1500,1100',
-)  # fmt: skip
-
-
-@pytest.fixture(scope='module')
-def browser(tmp_path_factory):
-    if not (CHROMIUM and CHROMEDRIVER):
-        reason = (
-            'Chromium and ChromeDriver are not installed (Debian: apt-get install chromium '
-            'chromium-driver; .ci/run installs them)'
-        )
-        if os.environ.get('ATTN_UNET_REQUIRE_BROWSER') == '1':
-            pytest.fail(f'{reason}, and ATTN_UNET_REQUIRE_BROWSER=1 requires the browser test')
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f'--user-data-dir={tmp_path_factory.mktemp("chromium-profile")}')
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope='module')
@@ -61,11 +25,6 @@ def run_folder(tmp_path_factory):
     write_report(str(folder / 'report.html'), cases, title='Cohort in a browser')
     write_report(str(folder / 'embedded.html'), cases, embed_previews=True)
     return folder
-
-
-def _open(browser, path):
-    browser.get(path.as_uri())
-    assert browser.execute_script('return document.readyState') == 'complete'
 
 
 def _column(browser, col):
@@ -81,13 +40,8 @@ def _header(browser, col):
     return browser.find_element('css selector', f'th[data-col="{col}"]')
 
 
-def _png_width(path) -> int:
-    with open(path, 'rb') as f:
-        return struct.unpack('>I', f.read(24)[16:20])[0]
-
-
 def test_every_case_is_a_row_with_its_status(browser, run_folder):
-    _open(browser, run_folder / 'report.html')
+    open_page(browser, run_folder / 'report.html')
     rows = browser.find_elements('css selector', '#cases tbody tr')
     assert [r.get_attribute('data-case') for r in rows] == [f'case_{i}' for i in range(8)]
     statuses = [r.find_element('css selector', 'td.status').text for r in rows]
@@ -102,7 +56,7 @@ def test_every_case_is_a_row_with_its_status(browser, run_folder):
 def test_every_preview_loads(browser, run_folder, page):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    _open(browser, run_folder / page)
+    open_page(browser, run_folder / page)
     images = browser.find_elements('css selector', '#cases td.preview img')
     assert len(images) == len(DONE)
     for image, (name, _, _) in zip(images, DONE):
@@ -111,11 +65,11 @@ def test_every_preview_loads(browser, run_folder, page):
             lambda _, image=image: browser.execute_script('return arguments[0].complete', image)
         )
         natural = browser.execute_script('return arguments[0].naturalWidth', image)
-        assert natural == _png_width(run_folder / f'{name}_preview.png')  # decoded, not broken
+        assert natural == png_width(run_folder / f'{name}_preview.png')  # decoded, not broken
 
 
 def test_a_click_on_a_header_sorts_and_a_second_reverses(browser, run_folder):
-    _open(browser, run_folder / 'report.html')
+    open_page(browser, run_folder / 'report.html')
     liver_ml_col = 5
     header = _header(browser, liver_ml_col)
     header.click()
@@ -143,7 +97,7 @@ def test_a_click_on_a_header_sorts_and_a_second_reverses(browser, run_folder):
 
 
 def test_outliers_are_painted_red_and_the_page_is_kept_as_a_picture(browser, run_folder, tmp_path):
-    _open(browser, run_folder / 'report.html')
+    open_page(browser, run_folder / 'report.html')
     cell = browser.find_element(
         'css selector', 'tr[data-case="case_4"] td.outlier'
     )  # the liver of 3 x 3 voxels
@@ -160,5 +114,5 @@ def test_outliers_are_painted_red_and_the_page_is_kept_as_a_picture(browser, run
     _header(browser, 4).click()  # outliers first, as a user would look
     shot = tmp_path / 'report_screenshot.png'
     assert browser.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000 and _png_width(shot) >= 1000
+    assert shot.stat().st_size > 10_000 and png_width(shot) >= 1000
     print(f'screenshot of report.html: {shot}')

@@ -66,12 +66,13 @@ def test_sigterm_names_the_predictions_and_an_unused_out_dir_goes(
     last = run.stderr.strip().splitlines()[-1]
     assert last == (
         'stopped: terminated (SIGTERM); the predictions finished before it are complete, none '
-        'is half written'
+        'is half written; --continue predicts the rest'
     )
     if stopped_at == 0:
         assert not (tmp_path / 'new').exists()  # both folders this run made, empty, are gone
     else:
-        assert sorted(os.listdir(out)) == ['a.json', 'a.nii.gz']  # a complete, b not begun
+        # a complete (its row in statistics.csv too), b not begun
+        assert sorted(os.listdir(out)) == ['a.json', 'a.nii.gz', 'statistics.csv']
 
 
 def test_a_full_disk_names_the_prediction_and_the_out_dir(
