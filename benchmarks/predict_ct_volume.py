@@ -54,17 +54,17 @@ COLUMNS = (
     'slices/s',
     'target met',
 )
-# How a profile's time is split, by predict's functions (the names of main's two pipelines and
-# of the unified one): a function's cumulative time counts once, not again under another of
+# How a profile's time is split, by the names of predict's one pipeline (attn_unet/apis/predict
+# and attn_unet/volumes): a function's cumulative time counts once, not again under another of
 # its phase. Network: every top-level torch module call (the data preprocessor and the model)
 # and every onnxruntime session run. Slicing: the per-volume function less the network,
 # writing and reading inside it (slices cut, encoded, decoded, the test pipeline, labels put
-# back). Start: the rest (interpreter, imports, checks, model load).
-READING = ('open_scan', 'open_case', 'open_nifti', 'open_series', 'read_nifti_header',
-           'read_channels')  # fmt: skip
-READ_FILES = ('scan_io.py', 'case_scan.py', 'nifti.py', 'cases.py', 'series.py')
-WRITING = ('write_like_scan', 'write_like', 'write_text_atomically', 'write_dicom_seg')
-PER_VOLUME = ('_predict_scan', '_predict_case', '_predict_volume')
+# back, the statistics and a --preview). Writing includes the row of statistics.csv. Start:
+# the rest (interpreter, imports, checks, model load).
+READING = ('open_case', 'open_nifti', 'open_series', 'read_header', 'read_channels')
+READ_FILES = ('nifti.py', 'cases.py', 'series.py')
+WRITING = ('write_like', 'write_text_atomically', 'write_dicom_seg', 'write_preview', 'add')
+PER_VOLUME = ('_predict_volume',)
 PHASES = ('reading', 'slicing', 'network', 'writing', 'start')
 # cProfile with a CPU clock (every thread of the process): on a shared machine the wall clock
 # says how long the others kept the run waiting, the CPU clock what each part costs.
