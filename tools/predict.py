@@ -143,7 +143,8 @@ def main(argv=None) -> None:
     )
     run = predict(args.config, args.checkpoint, args.inputs, options)
     print(f'wrote {len(run.written)} files under {args.out_dir}')
-    print(run.summary)
+    if run.outcomes:  # volumes, not only images
+        print(run.summary)
     if run.exit_code:
         sys.exit(run.exit_code)
 

@@ -127,8 +127,8 @@ class Ledger:
         if missed:
             summary += f' (each with its reason in {self.skipped})'
         if self.report:
-            write_report(self.report, [_report_case(o) for o in self.outcomes], overwrite=True,
-                         subtitle=summary)  # fmt: skip
+            rows = [_report_case(o) for o in sorted(self.outcomes, key=lambda o: o.name)]
+            write_report(self.report, rows, overwrite=True, subtitle=summary)
         return PredictRun(written, list(self.outcomes), summary)
 
 
