@@ -244,8 +244,7 @@ def fit_config(folder: str, args) -> str:
         write_raw_set(raw, args.size, args.fit_slices)
         proc = subprocess.run(
             [sys.executable, osp.join(REPO, 'tools/dataset_converters/decathlon.py'), raw,
-             '--save-path', converted, '--preset', 'gpu', '--num-folds', '3', '--no-progress',
-             '--configs-root', osp.join(REPO, 'configs')],
+             '--save-path', converted, '--preset', 'gpu', '--num-folds', '3', '--no-progress'],
             capture_output=True, text=True, cwd=REPO,
         )  # fmt: skip
         if proc.returncode:
