@@ -159,6 +159,8 @@ class Case:
         """
         if self.stacked:
             return np.moveaxis(self.first.read(dtype), 3, 0)
+        if len(self.volumes) == 1:
+            return self.first.read(dtype)[None]  # no second copy of a one-channel scan
         return np.stack([volume.read(dtype) for volume in self.volumes])
 
     def read_channels(self, dtype=np.float32) -> np.ndarray:

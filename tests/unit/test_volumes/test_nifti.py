@@ -164,3 +164,21 @@ def test_non_finite_voxels_are_counted_on_opening(tmp_path):
 def test_a_trailing_axis_of_one_is_a_volume(tmp_path):
     path = save(tmp_path / 'x.nii', np.zeros((8, 9, 5, 1), np.int16))
     assert open_nifti(str(path)).shape == (8, 9, 5)
+
+
+def test_an_opened_volume_keeps_no_copy_of_the_voxels_it_gave(tmp_path):
+    """A run holds every volume it opened: the voxels must go when the caller drops them,
+    or a cohort's scans add up in memory (nibabel caches them in the image by default)."""
+    import gc
+    import weakref
+
+    path = save(tmp_path / 'ct.nii.gz', np.arange(6 * 5 * 4, dtype=np.int16).reshape(6, 5, 4))
+    for volume in (open_nifti(str(path)), open_case(CaseFiles('ct', (str(path),)), ['CT'])):
+        voxels = volume.read(np.float64)
+        owner = voxels.base if voxels.base is not None else voxels
+        while owner.base is not None:
+            owner = owner.base
+        gone = weakref.ref(owner)
+        del voxels, owner
+        gc.collect()
+        assert gone() is None, type(volume).__name__
