@@ -43,12 +43,25 @@ class ForegroundOversamplingSampler(Sampler):
             those some slice holds) and then a slice holding it. Default: 1/3, nnU-Net's.
         seed: the random seed, the same on every rank (None: a synchronised random one); each
             rank draws its own stream from it.
+        shuffle: accepted so that a config can swap ``InfiniteSampler(shuffle=True)`` for this
+            one by its type alone; the draws are random, so only True is allowed.
 
     Raises:
-        ValueError: a ``foreground_fraction`` outside [0, 1].
+        ValueError: a ``foreground_fraction`` outside [0, 1], or ``shuffle=False``.
     """
 
-    def __init__(self, dataset, foreground_fraction: float = 1 / 3, seed: int | None = None):
+    def __init__(
+        self,
+        dataset,
+        foreground_fraction: float = 1 / 3,
+        seed: int | None = None,
+        shuffle: bool = True,
+    ):
+        if not shuffle:
+            raise ValueError(
+                'ForegroundOversamplingSampler draws at random: drop shuffle=False, or use '
+                'InfiniteSampler for a fixed order'
+            )
         if isinstance(foreground_fraction, bool) or not 0 <= foreground_fraction <= 1:
             raise ValueError(
                 'ForegroundOversamplingSampler: foreground_fraction must be in [0, 1], '

@@ -84,11 +84,16 @@ def test_a_fraction_outside_zero_one_is_refused(tmp_path, fraction):
         ForegroundOversamplingSampler(_rare_tumour_set(tmp_path), foreground_fraction=fraction)
 
 
-def test_the_runner_builds_it_from_a_config(tmp_path):
+def test_shuffle_false_is_refused(tmp_path):
+    with pytest.raises(ValueError, match='shuffle=False'):
+        ForegroundOversamplingSampler(_rare_tumour_set(tmp_path), shuffle=False)
+
+
+def test_the_runner_builds_it_in_place_of_the_infinite_sampler(tmp_path):
     from mmengine.registry import DATA_SAMPLERS
 
     sampler = DATA_SAMPLERS.build(
-        dict(type='ForegroundOversamplingSampler'),
+        dict(type='ForegroundOversamplingSampler', shuffle=True),
         default_args=dict(dataset=_rare_tumour_set(tmp_path), seed=1),
     )
     assert isinstance(sampler, ForegroundOversamplingSampler) and sampler.seed == 1
