@@ -1,6 +1,6 @@
 """tools/predict.py on a cohort: one bad file, one stopped run, the numbers and the pictures.
 
-A generated cohort of small CT scans with one truncated file and one scan holding NaN goes
+A generated cohort of 26 small CT scans with one truncated file and one scan holding NaN goes
 through the tool: refused by default with every bad scan named; with ``--keep-going`` the
 good ones are segmented, the run stopped (SIGTERM) halfway, a half-written case made by
 hand, and ``--continue`` completes it, keeping the finished cases untouched. The summary,
@@ -24,7 +24,8 @@ from demo.synthetic import render_ct_case
 from tests.helpers.browser import open_page, png_width
 from tests.helpers.tools import assert_one_line_error, run_tool_in_process
 
-GOOD = [f'case{i:02d}' for i in range(8)]
+GOOD = [f'case{i:02d}' for i in range(24)]
+STOP = len(GOOD) // 2 + 1  # the run is stopped in this scan, halfway
 BAD = {'case_nan': 'not finite', 'case_cut': 'truncated or damaged'}
 SPACING = (1.5, 1.5, 4.0)
 
@@ -94,7 +95,7 @@ def _csv(path: Path) -> dict:
 def test_every_bad_scan_is_named_and_the_run_refused(tiny, cohort, tmp_path, capsys, monkeypatch):
     run = _predict(tiny, cohort, '--out-dir', tmp_path / 'out', capsys=capsys,
                    monkeypatch=monkeypatch)  # fmt: skip
-    assert_one_line_error(run, '2 of 10 volumes cannot be segmented', '--keep-going')
+    assert_one_line_error(run, f'2 of {len(GOOD) + 2} volumes cannot be segmented', '--keep-going')
     refused = [line for line in run.stderr.splitlines() if line.startswith('refused: ')]
     assert len(refused) == 2  # all of them, not only the first
     assert 'case_cut.nii.gz' in refused[0] and BAD['case_cut'] in refused[0]
@@ -110,37 +111,39 @@ def test_keep_going_and_continue_complete_the_cohort(
     out = tmp_path / 'out'
     segment, calls = pipeline.segment_volume, []
 
-    def stopped_at_the_fifth(*args, **kwargs):
+    def stopped_halfway(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 5:
+        if len(calls) == STOP:
             os.kill(os.getpid(), signal.SIGTERM)  # a real signal, in the middle of a scan
         return segment(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, 'segment_volume', stopped_at_the_fifth)
+        patch.setattr(pipeline, 'segment_volume', stopped_halfway)
         first = _predict(tiny, cohort, '--out-dir', out, '--keep-going', '--preview',
                          capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
     assert first.returncode == 143, first.stderr[-2000:]
     finished = [name for name in GOOD if _complete(out, name)]
-    assert finished == GOOD[:4]
-    assert sorted(_csv(out / 'statistics.csv')) == GOOD[:4]  # rows written as cases finish
+    assert finished == GOOD[: STOP - 1]
+    assert sorted(_csv(out / 'statistics.csv')) == GOOD[: STOP - 1]  # written as cases finish
     # a run killed between a case's label volume and its record leaves it half written
-    (out / f'{GOOD[3]}.json').unlink()
-    kept = {name: (out / f'{name}.json').stat().st_mtime_ns for name in GOOD[:3]}
+    half = GOOD[STOP - 2]
+    (out / f'{half}.json').unlink()
+    kept = {name: (out / f'{name}.json').stat().st_mtime_ns for name in GOOD[: STOP - 2]}
 
     second = _predict(tiny, cohort, '--out-dir', out, '--keep-going', '--preview', '--continue',
                       capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
     assert second.returncode == 1, second.stderr[-2000:]  # some were skipped
     assert 'Traceback' not in second.stderr
     redone = [line for line in second.stderr.splitlines() if 'left its outputs incomplete' in line]
-    assert len(redone) == 1 and redone[0].startswith(f'{GOOD[3]}:'), second.stderr
-    assert f'{GOOD[3]}.json missing' in redone[0] and f'{GOOD[3]}.nii.gz' in redone[0]
+    assert len(redone) == 1 and redone[0].startswith(f'{half}:'), second.stderr
+    assert f'{half}.json missing' in redone[0] and f'{half}.nii.gz' in redone[0]
     assert second.stdout.strip().splitlines()[-1] == (
-        f'5 done, 3 complete before, 2 skipped, 0 failed (each with its reason in '
+        f'{len(GOOD) - len(kept)} done, {len(kept)} complete before, 2 skipped, 0 failed (each '
+        f'with its reason in '
         f'{out}/skipped.csv)'
     )
     assert all(_complete(out, name) for name in GOOD)
-    assert {n: (out / f'{n}.json').stat().st_mtime_ns for n in GOOD[:3]} == kept  # untouched
+    assert {n: (out / f'{n}.json').stat().st_mtime_ns for n in kept} == kept  # untouched
     with open(out / 'skipped.csv', newline='') as f:
         skipped = list(csv.DictReader(f))
     assert [row['case'] for row in skipped] == ['case_cut', 'case_nan']
