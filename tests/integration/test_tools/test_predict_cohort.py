@@ -22,7 +22,13 @@ from PIL import Image
 
 from demo.synthetic import render_ct_case
 from tests.helpers.browser import open_page, png_width
-from tests.helpers.tools import assert_one_line_error, run_tool_in_process
+from tests.helpers.tools import (
+    assert_one_line_error,
+    run_tool,
+    run_tool_in_process,
+    start_tool,
+    wait_for_file,
+)
 
 GOOD = [f'case{i:02d}' for i in range(24)]
 STOP = len(GOOD) // 2 + 1  # the run is stopped in this scan, halfway
@@ -92,6 +98,29 @@ def _csv(path: Path) -> dict:
         return {row['case']: row for row in csv.DictReader(f)}
 
 
+def _assert_statistics(out: Path, cohort: Path) -> None:
+    """Every good case's record and statistics.csv row hold what this test computes."""
+    table = _csv(out / 'statistics.csv')
+    assert sorted(table) == GOOD
+    classes = None
+    for name in GOOD:
+        record = json.loads((out / f'{name}.json').read_text())
+        classes = classes or list(record['classes'])
+        expected = _expected_statistics(cohort / f'{name}.nii.gz', out / f'{name}.nii.gz',
+                                        classes)  # fmt: skip
+        assert record['statistics']['intensity_unit'] == 'HU'
+        assert sum(e['volume_ml'] for e in expected.values()) > 0  # some voxels were labelled
+        for organ, measures in expected.items():
+            for measure, value in measures.items():
+                cell, stored = table[name][f'{organ}_{measure}'], \
+                    record['statistics']['classes'][organ][measure]  # fmt: skip
+                if value is None:
+                    assert cell == '' and stored is None, (name, organ, measure)
+                else:
+                    assert float(cell) == pytest.approx(value, rel=1e-6, abs=1e-6)
+                    assert stored == pytest.approx(value, rel=1e-6, abs=1e-6)
+
+
 def test_every_bad_scan_is_named_and_the_run_refused(tiny, cohort, tmp_path, capsys, monkeypatch):
     run = _predict(tiny, cohort, '--out-dir', tmp_path / 'out', capsys=capsys,
                    monkeypatch=monkeypatch)  # fmt: skip
@@ -152,25 +181,7 @@ def test_keep_going_and_continue_complete_the_cohort(
     assert not any(name.startswith('case_cut') or name.startswith('case_nan')
                    for name in os.listdir(out))  # fmt: skip
 
-    table = _csv(out / 'statistics.csv')
-    assert sorted(table) == GOOD
-    classes = None
-    for name in GOOD:
-        record = json.loads((out / f'{name}.json').read_text())
-        classes = classes or list(record['classes'])
-        expected = _expected_statistics(cohort / f'{name}.nii.gz', out / f'{name}.nii.gz',
-                                        classes)  # fmt: skip
-        assert record['statistics']['intensity_unit'] == 'HU'
-        assert sum(e['volume_ml'] for e in expected.values()) > 0  # some voxels were labelled
-        for organ, measures in expected.items():
-            for measure, value in measures.items():
-                cell, stored = table[name][f'{organ}_{measure}'], \
-                    record['statistics']['classes'][organ][measure]  # fmt: skip
-                if value is None:
-                    assert cell == '' and stored is None, (name, organ, measure)
-                else:
-                    assert float(cell) == pytest.approx(value, rel=1e-6, abs=1e-6)
-                    assert stored == pytest.approx(value, rel=1e-6, abs=1e-6)
+    _assert_statistics(out, cohort)
 
 
 def test_a_scan_failing_during_prediction_is_skipped_with_keep_going(
@@ -251,3 +262,22 @@ def test_continue_and_overwrite_exclude_each_other(tiny, cohort, tmp_path, capsy
                    '--overwrite', capsys=capsys, monkeypatch=monkeypatch)  # fmt: skip
     assert_one_line_error(run, '--continue', '--overwrite')
     assert os.listdir(tmp_path) == []
+
+
+def test_a_run_killed_with_sigkill_anywhere_is_completed_by_continue(tiny, cohort, tmp_path):
+    out = tmp_path / 'out'
+    args = ('tools/predict.py', tiny['attn_config'], tiny['attn_ckpt'], cohort, '--out-dir',
+            out, '--keep-going', '--no-progress')  # fmt: skip
+    killed = start_tool(*args)
+    try:
+        wait_for_file(out / f'{GOOD[len(GOOD) // 2]}.json', killed)
+    finally:
+        killed.kill()  # kill -9: no cleanup, wherever it is in the next case
+        killed.wait()
+    assert not all(_complete(out, name, preview=False) for name in GOOD)
+    resumed = run_tool(*args, '--continue')
+    assert resumed.returncode == 1, resumed.stderr[-2000:]  # the two bad scans
+    assert 'Traceback' not in resumed.stderr
+    assert all(_complete(out, name, preview=False) for name in GOOD)
+    assert not [name for name in os.listdir(out) if name.startswith('.')]  # no partial file
+    _assert_statistics(out, cohort)
