@@ -8,6 +8,7 @@ import pytest
 
 from attn_unet.apis.predict.outputs import scan_outputs
 from attn_unet.apis.predict.resume import earlier_outputs, remove_earlier
+from attn_unet.errors import ToolError
 
 SHAPE = (24, 20, 16)
 SCAN = '/scans/case7.nii.gz'
@@ -63,9 +64,7 @@ CASES = [
     # (what the earlier run left, complete, words of the reason)
     (_complete, True, None),
     (_labels_only, False, 'case7.json missing'),
-    (_another_scan, False, 'not the record of /scans/case7.nii.gz'),
     (_no_statistics, False, 'no statistics'),
-    (_bad_json, False, 'unreadable'),
     (_cut_labels, False, 'truncated or damaged'),
     (_other_grid, False, '(24, 20, 15), the scan (24, 20, 16)'),
 ]
@@ -84,6 +83,28 @@ def test_a_case_is_complete_only_when_every_output_checks(tmp_path, leave, compl
         assert earlier.record['scan'] == SCAN and earlier.reason is None
     else:
         assert words in earlier.reason
+
+
+def _labels_off_grid_alone(outputs):
+    _labels(outputs.labels, (24, 20, 15))
+
+
+@pytest.mark.parametrize(
+    'leave, words',
+    [
+        (_another_scan, 'it is the record of /scans/case8.nii.gz'),
+        (_bad_json, 'cannot be read as a record'),
+        (_labels_off_grid_alone, '(24, 20, 15), the scan (24, 20, 16)'),
+    ],
+)
+def test_a_file_continue_cannot_place_is_refused_not_removed(tmp_path, leave, words):
+    outputs = scan_outputs(str(tmp_path), 'case7')
+    leave(type(outputs)(**{k: tmp_path / v.split('/')[-1] for k, v in vars(outputs).items() if v}))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(ToolError, match='is in the way of the outputs of /scans/case7.nii.gz') as e:
+        earlier_outputs(outputs, SCAN, SHAPE)
+    assert words in str(e.value) and 'move it away' in str(e.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 def test_a_preview_asked_for_and_missing_makes_the_case_incomplete(tmp_path):
