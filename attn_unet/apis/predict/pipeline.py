@@ -7,7 +7,11 @@ reads) it writes ``OUT/<name>.nii.gz`` (labels on the volume's grid, its affine)
 ``OUT/<name>.json`` (classes and written values, checkpoint, config, the preprocessing used;
 for a series its UID), plus ``OUT/<name>_attention.nii.gz`` with ``save_attention`` and, for
 a series, ``OUT/<name>_seg.dcm`` (a DICOM Segmentation, segments coded from the class names)
-with ``dicom_seg``. 2D images go through the same segmentor and become ``OUT/<stem>.png``.
+with ``dicom_seg``, and the class probabilities with ``save_probabilities``
+(:mod:`.probabilities`). Several checkpoints, or a cross-validation folder, predict as one
+ensemble (:mod:`.ensemble`: their softmax averaged before the argmax); ``postprocess``
+keeps the largest piece of classes after the argmax (:mod:`.postprocess`). 2D images go
+through the same segmentor and become ``OUT/<stem>.png``.
 Everything that can be checked before the first prediction is checked first (every input's
 header and geometry, non-finite voxels, every output name, the output folder, the options
 against the checkpoint and the model), so bad input stops the run before anything is
@@ -18,12 +22,14 @@ written; each file is written whole or not at all, and a refused or stopped run 
 import json
 import os.path as osp
 import sys
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from typing import Dict, List
 
 import numpy as np
 
 from attn_unet.errors import ToolError
+from attn_unet.evaluation import Postprocessing
 from attn_unet.fileio import write_text_atomically
 from attn_unet.version import __version__
 from attn_unet.volumes import check_non_finite, fill_non_finite, open_case, write_like
@@ -38,10 +44,19 @@ from attn_unet.volumes.dicom import (
 )
 
 from ..segmentor import load_segmentor
+from .ensemble import (
+    EnsembleSegmentor,
+    Member,
+    check_members_agree,
+    check_slicings_agree,
+    resolve_members,
+)
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
+from .postprocess import check_postprocess_option, postprocessing_for
+from .probabilities import ProbabilityWriter, probability_paths
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
 from .slice_segmentor import build_slice_segmentor
@@ -92,10 +107,18 @@ class _Run:
     options: PredictOptions
     sources: dict
     algorithm: SegAlgorithm
+    postprocessing: Postprocessing
 
 
-def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> List[str]:
+def predict(config: str, checkpoint, paths: List[str], options: PredictOptions) -> List[str]:
     """Segment every volume, DICOM series and image under ``paths``; see the module doc.
+
+    Args:
+        config: the config the checkpoint(s) were trained with; or a cross-validation folder
+            (``tools/cross_validate.py``'s), with ``checkpoint`` None: its folds' models.
+        checkpoint: a checkpoint file, a list of them (an ensemble of one config), or None.
+        paths: NIfTI scans, DICOM folders, images, or folders of them.
+        options: how to run.
 
     Returns:
         The files written by this process (its rank's share under a launcher).
@@ -104,7 +127,12 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ToolError: one line naming the first bad input and the fix.
     """
     check_options(options)
-    slicing = slicing_for(checkpoint, options)
+    members, cv_folder = resolve_members(config, checkpoint)
+    _check_ensemble_options(members, options)
+    check_postprocess_option(options.postprocess, cv_folder)
+    slicings = [slicing_for(member.checkpoint, options) for member in members]
+    check_slicings_agree(slicings, members)
+    slicing = slicings[0]
     inputs = find_inputs(paths)
     _check_inputs(inputs, slicing, options)
     series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
@@ -125,13 +153,20 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ]  # fmt: skip
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
         check_targets([p for out in outputs + pictures for p in out.paths()], options.overwrite)
-        model = load_segmentor(config, checkpoint, options.device)
-        slicing.check_model(model, options)
-        _check_attention(model, options)
-        segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
+        models = [load_segmentor(m.config, m.checkpoint, options.device) for m in members]
+        slicing.check_model(models[0], options)
+        check_members_agree(models, members)
+        _check_attention(models[0], options)
+        segmentor = _segmentor(models, options)
+        postprocessing = postprocessing_for(options.postprocess, cv_folder, slicing.classes)
+        if options.save_probabilities:  # the file names need the model's classes
+            outputs = [_with_probabilities(out, volume.stem, slicing.classes, options)
+                       for volume, out in zip(opened, outputs)]  # fmt: skip
+            check_targets([p for out in outputs + pictures for p in out.paths()],
+                          options.overwrite)  # fmt: skip
         out_dir.remove_leftovers()
-        run = _Run(slicing, segmentor, options, _sources(config, checkpoint, options),
-                   _algorithm(config, checkpoint))  # fmt: skip
+        run = _Run(slicing, segmentor, options, _sources(members, options),
+                   _algorithm(members), postprocessing)  # fmt: skip
         if any(out.dicom_seg for out in outputs):
             _say_generic_codes(slicing.classes)
         written = []
@@ -178,6 +213,40 @@ def _check_inputs(inputs: Inputs, slicing: VolumeSlicing, options: PredictOption
                             'folder: pass the folder of the series, or drop it')  # fmt: skip
     if options.dicom_seg:
         import_highdicom('--dicom-seg')
+    if options.save_probabilities and inputs.images:
+        raise ToolError(
+            f'--save-probabilities writes the probabilities of a volume, and {inputs.images[0]} '
+            'is a 2D image: pass only scans and DICOM folders with it, or drop it'
+        )
+
+
+def _check_ensemble_options(members: List[Member], options: PredictOptions) -> None:
+    """Refuse options that need one model when several are given."""
+    if len(members) == 1:
+        return
+    if options.save_attention:
+        raise ToolError(
+            f"--save-attention writes one model's gate coefficients, and {len(members)} models "
+            'are given: pass one checkpoint with --save-attention, or drop it'
+        )
+    if options.backend != 'pytorch':
+        raise ToolError(
+            f'--backend {options.backend} runs the one exported --onnx model, and '
+            f'{len(members)} checkpoints are given: use --backend pytorch for an ensemble'
+        )
+
+
+def _segmentor(models: list, options: PredictOptions):
+    """One model's :class:`~.slice_segmentor.SliceSegmentor`, or the ensemble of several."""
+    segmentors = [build_slice_segmentor(model, options.backend, options.onnx, options.fast)
+                  for model in models]  # fmt: skip
+    return segmentors[0] if len(segmentors) == 1 else EnsembleSegmentor(segmentors)
+
+
+def _with_probabilities(outputs: ScanOutputs, stem: str, classes, options) -> ScanOutputs:
+    paths = probability_paths(osp.dirname(outputs.labels), stem, classes,
+                              options.probability_format)  # fmt: skip
+    return replace(outputs, probabilities=tuple(paths))
 
 
 def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalities) -> list:
@@ -205,17 +274,26 @@ def _check_attention(model, options: PredictOptions) -> None:
         )
 
 
-def _sources(config: str, checkpoint: str, options: PredictOptions) -> dict:
+def _sources(members: List[Member], options: PredictOptions) -> dict:
+    """The record's ``config`` and ``checkpoint``: a path each, or a list for an ensemble."""
+    if len(members) == 1:
+        config, checkpoint = members[0].config, members[0].checkpoint
+    else:
+        config, checkpoint = [m.config for m in members], [m.checkpoint for m in members]
     return dict(config=config, checkpoint=checkpoint, backend=options.backend, fast=options.fast)
 
 
-def _algorithm(config: str, checkpoint: str) -> SegAlgorithm:
-    """The SEG's algorithm: attn-unet, the config's name as the model, both files recorded."""
+def _algorithm(members: List[Member]) -> SegAlgorithm:
+    """The SEG's algorithm: attn-unet, the config's name as the model, the files recorded."""
+    config, checkpoint = members[0].config, members[0].checkpoint
+    parameters = dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint))
+    if len(members) > 1:
+        parameters['ensemble'] = f'{len(members)} checkpoints, softmax averaged'
     return SegAlgorithm(
         name='attn-unet',
         version=__version__,
         source=osp.splitext(osp.basename(config))[0],
-        parameters=dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint)),
+        parameters=parameters,
     )
 
 
@@ -227,15 +305,17 @@ def _say_generic_codes(classes: List[str]) -> None:
               'and labelled with the class name', file=sys.stderr)  # fmt: skip
 
 
-def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None):
+def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
+                   probabilities: ProbabilityWriter | None = None):  # fmt: skip
     """Segment one opened volume (a case or a series) as its checkpoint's slicing cuts it.
 
     Args:
         volume: a :class:`~attn_unet.volumes.Case` or :class:`~attn_unet.volumes.dicom.DicomSeries`.
         slicing: the checkpoint's slicing.
-        segmentor: the :class:`~.slice_segmentor.SliceSegmentor`.
+        segmentor: the :class:`~.slice_segmentor.SliceSegmentor` (or an ensemble of them).
         options: batch size, TTA, attention.
         bar: a progress bar (tqdm's ``reset`` and ``update``), or None.
+        probabilities: given every batch's probabilities, when they are to be written.
 
     Returns:
         :class:`VolumePrediction` in the volume's own voxel order.
@@ -247,8 +327,10 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None)
     if bar is not None:
         bar.reset(total=count)
     progress = None if bar is None else bar.update
+    if probabilities is not None:
+        probabilities.count = count
     ids, maps = segment_slices(segmentor, images, options.batch_size, options.tta,
-                               options.save_attention, progress)  # fmt: skip
+                               options.save_attention, progress, probabilities)  # fmt: skip
     labels = slicing.to_volume(ids, volume.affine)
     attention = None if maps is None else slicing.to_volume(maps, volume.affine)
     return VolumePrediction(labels, attention)
@@ -260,16 +342,26 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
 
     options, slicing = run.options, run.slicing
     bar = tqdm(desc=volume.stem, unit='slice', disable=not options.progress, leave=False)
-    try:
-        prediction = segment_volume(volume, slicing, run.segmentor, options, bar)
-    finally:
-        bar.close()
-    write_like(outputs.labels, slicing.label_values(prediction.labels), volume, options.overwrite)
+    with ExitStack() as stack:
+        writer = None
+        if outputs.probabilities:
+            scratch = osp.join(osp.dirname(outputs.labels), f'{volume.stem}_probabilities.npy')
+            writer = stack.enter_context(ProbabilityWriter(scratch))
+        try:
+            prediction = segment_volume(volume, slicing, run.segmentor, options, bar, writer)
+        finally:
+            bar.close()
+        labels = run.postprocessing.apply(prediction.labels, slicing.classes)
+        write_like(outputs.labels, slicing.label_values(labels), volume, options.overwrite)
+        if writer is not None:
+            writer.write(outputs.probabilities, options.probability_format,
+                         lambda maps: slicing.to_volume(maps, volume.affine), volume,
+                         options.overwrite)  # fmt: skip
     if outputs.attention and prediction.attention is not None:
         write_like(outputs.attention, prediction.attention.astype(np.float32), volume,
                    options.overwrite)  # fmt: skip
     if outputs.dicom_seg:
-        write_dicom_seg(outputs.dicom_seg, prediction.labels, volume, slicing.classes,
+        write_dicom_seg(outputs.dicom_seg, labels, volume, slicing.classes,
                         run.algorithm, options.overwrite)  # fmt: skip
     record = dict(
         **volume.record(),
@@ -279,7 +371,10 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
         label_ids=slicing.label_ids,
         **run.sources,
         preprocessing=dict(slicing.preprocessing(volume.affine), tta=options.tta),
+        postprocessing=dict(run.postprocessing.to_record(), mode=options.postprocess),
     )
+    if outputs.probabilities:
+        record['probabilities'] = _probability_record(outputs, slicing, options)
     if outputs.dicom_seg:  # segment number = the model's class id
         record['dicom_seg'] = outputs.dicom_seg
         record['dicom_seg_segments'] = {name: n for n, name, _ in coded_segments(slicing.classes)}
@@ -289,3 +384,14 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
         }
     write_text_atomically(outputs.record, json.dumps(record, indent=2) + '\n', unique=True)
     return ScanPrediction(scan=volume.record()['scan'], outputs=outputs, record=record)
+
+
+def _probability_record(outputs: ScanOutputs, slicing: VolumeSlicing, options) -> dict:
+    """Where the probabilities are and what they hold."""
+    if options.probability_format == 'npz':
+        files = dict(file=outputs.probabilities[0], key='probabilities',
+                     axes='(class, Z, Y, X): the NIfTI voxel axes reversed')  # fmt: skip
+    else:
+        files = dict(files=dict(zip(slicing.classes, outputs.probabilities)))
+    note = 'the probabilities the labels are the argmax of, before postprocessing'
+    return dict(format=options.probability_format, dtype='float32', **files, note=note)
