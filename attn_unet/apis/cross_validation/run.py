@@ -19,15 +19,24 @@ trains; a run stopped anywhere is continued by the same command.
 import json
 import os
 import os.path as osp
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import List
 
-from attn_unet.checkpoints import CV_RECORD, FoldModel, fold_dir, write_fold_models
+from attn_unet.checkpoints import (
+    CV_RECORD,
+    POSTPROCESSING_FILE,
+    SUMMARY_FILE,
+    FoldModel,
+    fold_dir,
+    write_fold_models,
+)
 from attn_unet.datasets.decathlon import DecathlonConvertError, read_raw_set
 from attn_unet.datasets.slice_plan import SlicePlan
 from attn_unet.errors import ToolError
-from attn_unet.fileio import ProcessLock, write_text_atomically
+from attn_unet.fileio import ProcessLock, is_partial_name, write_text_atomically
+from attn_unet.fileio.process_lock import LOCK_FILENAME
 
 from ..cli import ToolWording
 from ..config import load_config
@@ -45,6 +54,8 @@ from .scoring import ScoredCase, score_out_of_fold, write_postprocessing, write_
 from .validation import VALIDATION_FOLDER, cases_of, predict_validation
 
 __all__ = ['CV_WORDING', 'CrossValidationOptions', 'run_cross_validation']
+
+_FOLD_DIR = re.compile(r'^fold_\d+$')
 
 CV_WORDING = ToolWording(
     outputs='the cross-validation folder',
@@ -116,6 +127,7 @@ def run_cross_validation(config: str, options: CrossValidationOptions, train_scr
     plan = SlicePlan.from_record(fold_set.record['volume_slices'])
     cases = {k: cases_of(raw, fold_set.folds[k]['val']) for k in folds}
     folder = options.work_dir or cfg.get('work_dir') or osp.join('work_dirs', cv_name(config))
+    _check_folder(folder)
     device = options.device or _default_device()
     lock = CrossValidationLock(folder)
     lock.acquire()
@@ -148,6 +160,32 @@ def run_cross_validation(config: str, options: CrossValidationOptions, train_scr
     finally:
         lock.release()
     return dict(folder=folder, summary=summary, postprocessing=postprocessing)
+
+
+def _check_folder(folder: str) -> None:
+    """Refuse a ``--work-dir`` that holds anything but a cross-validation's own files.
+
+    A cross-validation writes ``summary.json`` and the rest over what it wrote before; in a
+    folder of other files (a training run's work dir, a dataset) it could replace one of them.
+
+    Raises:
+        ToolError: a file or folder a cross-validation does not write, named.
+    """
+    if not osp.exists(folder):
+        return
+    if not osp.isdir(folder):
+        raise ToolError(f'--work-dir {folder} is a file: pass a folder (new, or an earlier '
+                        "cross-validation's)")  # fmt: skip
+    own = {'configs', CV_RECORD, SUMMARY_FILE, POSTPROCESSING_FILE, LOCK_FILENAME}
+    others = sorted(
+        name for name in os.listdir(folder)
+        if name not in own and not _FOLD_DIR.match(name) and not is_partial_name(name)
+    )  # fmt: skip
+    if others:
+        raise ToolError(
+            f'--work-dir {folder} holds {others[0]!r}, which no cross-validation writes: pass a '
+            "new folder, or an earlier cross-validation's"
+        )
 
 
 def _config_of(path: str) -> str:
