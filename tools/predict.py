@@ -1,7 +1,13 @@
 """Segment scans (NIfTI, CT or MR DICOM series) or images with a checkpoint; outputs open anywhere.
 
+Several checkpoints (or a cross-validation folder) predict as one ensemble, their softmax
+averaged.
+
 Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
+    python3 tools/predict.py CONFIG fold0.pth fold1.pth fold2.pth scans/ --out-dir seg/
+    python3 tools/predict.py work_dirs/my_cv/ scans/ --out-dir seg/ --postprocess auto \
+        --save-probabilities
     python3 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/ --tta flip --save-attention
     python3 tools/predict.py CONFIG CHECKPOINT dicom/patient7/ --out-dir seg/ --dicom-seg
     torchrun --nproc_per_node 4 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/
@@ -15,12 +21,22 @@ import sys
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description='Segment NIfTI scans, DICOM series or images with a checkpoint'
+        description='Segment NIfTI scans, DICOM series or images with a checkpoint, or an '
+        'ensemble of several',
+        usage='%(prog)s {CONFIG CHECKPOINT [CHECKPOINT.pth ...] | CV_FOLDER} INPUT [INPUT ...] '
+        '--out-dir OUT_DIR [options]',
     )
-    parser.add_argument('config', help='config file the checkpoint was trained with')
-    parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        'inputs', nargs='+', help='.nii / .nii.gz scans, DICOM folders, images, or folders'
+        'config',
+        help='config file the checkpoint was trained with, or the folder of '
+        "tools/cross_validate.py (every trained fold's own config and final checkpoint)",
+    )
+    parser.add_argument(
+        'paths',
+        nargs='+',
+        metavar='CHECKPOINT [CHECKPOINT.pth ...] INPUT',
+        help='after a config: the checkpoint, then any more *.pth checkpoints (an ensemble: '
+        'their softmax averaged); then .nii / .nii.gz scans, DICOM folders, images, or folders',
     )
     parser.add_argument('--out-dir', required=True, help='folder for the predictions')
     parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
@@ -86,6 +102,26 @@ def parse_args(argv=None) -> argparse.Namespace:
         'refusing the scan',
     )
     parser.add_argument(
+        '--save-probabilities',
+        action='store_true',
+        help="also write each volume's class probabilities on its grid, float32, the labels "
+        'their argmax (see --probability-format)',
+    )
+    parser.add_argument(
+        '--probability-format',
+        choices=['nifti', 'npz'],
+        default='nifti',
+        help='nifti: <name>_prob_<k>_<class>.nii.gz, one volume per class; npz: <name>.npz, '
+        "nnU-Net's (probabilities, (C, Z, Y, X))",
+    )
+    parser.add_argument(
+        '--postprocess',
+        choices=['none', 'lcc', 'auto'],
+        default='none',
+        help="lcc: keep each class's largest connected piece; auto: what the cross-validation "
+        'chose (postprocessing.json of the CV folder given as the model)',
+    )
+    parser.add_argument(
         '--continue',
         dest='resume',
         action='store_true',
@@ -116,8 +152,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    from attn_unet.apis.predict import PredictOptions, predict
+    from attn_unet.apis.predict import PredictOptions, predict, split_model_args
 
+    checkpoints, inputs = split_model_args(args.config, args.paths)
     options = PredictOptions(
         out_dir=args.out_dir,
         batch_size=args.batch_size,
@@ -136,12 +173,15 @@ def main(argv=None) -> None:
         dicom_seg=args.dicom_seg,
         allow_non_finite=args.allow_non_finite,
         fast=args.fast,
+        save_probabilities=args.save_probabilities,
+        probability_format=args.probability_format,
+        postprocess=args.postprocess,
         resume=args.resume,
         keep_going=args.keep_going,
         preview=args.preview,
         report=args.report,
     )
-    run = predict(args.config, args.checkpoint, args.inputs, options)
+    run = predict(args.config, checkpoints, inputs, options)
     print(f'wrote {len(run.written)} files under {args.out_dir}')
     if run.outcomes:  # volumes, not only images
         print(run.summary)

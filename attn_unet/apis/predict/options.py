@@ -7,6 +7,8 @@ from typing import List
 from attn_unet.errors import ToolError
 
 from ..cli import ToolWording
+from .postprocess import POSTPROCESS_MODES
+from .probabilities import PROBABILITY_FORMATS
 
 __all__ = ['BACKENDS', 'PREDICT_WORDING', 'PredictOptions', 'check_options']
 
@@ -49,6 +51,9 @@ class PredictOptions:
         allow_non_finite: segment NaN / inf voxels as air (CT) or 0 (other modalities)
             instead of refusing the volume.
         fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
+        save_probabilities: also write each volume's class probabilities (:mod:`.probabilities`).
+        probability_format: ``'nifti'`` (one float32 volume per class) or ``'npz'`` (nnU-Net's).
+        postprocess: ``'none'``, ``'lcc'`` or ``'auto'`` (:mod:`.postprocess`).
         resume: ``--continue``: skip the volumes whose outputs are complete (checked), redo
             the ones an earlier run left half written.
         keep_going: skip the volumes that cannot be segmented (listed, and the run ends with
@@ -74,6 +79,9 @@ class PredictOptions:
     dicom_seg: bool = False
     allow_non_finite: bool = False
     fast: bool = False
+    save_probabilities: bool = False
+    probability_format: str = 'nifti'
+    postprocess: str = 'none'
     resume: bool = False
     keep_going: bool = False
     preview: bool = False
@@ -103,6 +111,12 @@ def check_options(options: PredictOptions) -> None:
                         'exported): drop --fast or use --backend pytorch')  # fmt: skip
     if options.series and options.all_series:
         raise ToolError('--series and --all-series exclude each other: pass one of them')
+    if options.probability_format not in PROBABILITY_FORMATS:
+        raise ToolError(f'--probability-format {options.probability_format}: pass one of '
+                        f'{", ".join(PROBABILITY_FORMATS)}')  # fmt: skip
+    if options.postprocess not in POSTPROCESS_MODES:
+        raise ToolError(f'--postprocess {options.postprocess}: pass one of '
+                        f'{", ".join(POSTPROCESS_MODES)}')  # fmt: skip
     if options.resume and options.overwrite:
         raise ToolError('--continue keeps the complete outputs and --overwrite replaces them: '
                         'pass one of them')  # fmt: skip

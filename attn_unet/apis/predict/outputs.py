@@ -2,6 +2,7 @@
 
 - Each scan gives ``<stem>.nii.gz`` and ``<stem>.json``, with ``--save-attention``
   ``<stem>_attention.nii.gz``, with ``--dicom-seg`` ``<stem>_seg.dcm`` and with
+  ``--save-probabilities`` the probability files (:mod:`.probabilities`) and with
   ``--preview`` ``<stem>_preview.png``; the record is written last; every name
   is checked before the first prediction (no two inputs onto one file, no existing
   file without ``--overwrite``).
@@ -24,7 +25,7 @@ from attn_unet.fileio import remove_leftovers
 __all__ = ['OUTPUT_SUFFIXES', 'OutDir', 'ScanOutputs', 'check_targets', 'scan_outputs']
 
 # The kinds of file predict.py writes into its --out-dir.
-OUTPUT_SUFFIXES = ('.nii.gz', '.json', '.png', '.npy', '.dcm', '.csv', '.html')
+OUTPUT_SUFFIXES = ('.nii.gz', '.json', '.png', '.npy', '.dcm', '.npz', '.csv', '.html')
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,13 @@ class ScanOutputs:
     record: str
     attention: str | None = None
     dicom_seg: str | None = None
+    probabilities: tuple = ()
     preview: str | None = None
 
     def paths(self) -> List[str]:
         """Every output, in the order they are written: the record last."""
-        files = (self.labels, self.attention, self.dicom_seg, self.preview, self.record)
+        files = (self.labels, self.attention, self.dicom_seg, *self.probabilities, self.preview,
+                 self.record)  # fmt: skip
         return [p for p in files if p]
 
 

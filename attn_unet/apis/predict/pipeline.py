@@ -7,7 +7,11 @@ reads) it writes ``OUT/<name>.nii.gz`` (labels on the volume's grid, its affine)
 ``OUT/<name>.json`` (classes and written values, checkpoint, config, the preprocessing used;
 for a series its UID), plus ``OUT/<name>_attention.nii.gz`` with ``save_attention`` and, for
 a series, ``OUT/<name>_seg.dcm`` (a DICOM Segmentation, segments coded from the class names)
-with ``dicom_seg``. 2D images go through the same segmentor and become ``OUT/<stem>.png``.
+with ``dicom_seg``, and the class probabilities with ``save_probabilities``
+(:mod:`.probabilities`). Several checkpoints, or a cross-validation folder, predict as one
+ensemble (:mod:`.ensemble`: their softmax averaged before the argmax); ``postprocess``
+keeps the largest piece of classes after the argmax (:mod:`.postprocess`). 2D images go
+through the same segmentor and become ``OUT/<stem>.png``.
 Everything that can be checked before the first prediction is checked first (every input's
 header and geometry, non-finite voxels, every output name, the output folder, the options
 against the checkpoint and the model), so bad input stops the run before anything is
@@ -18,12 +22,14 @@ written; each file is written whole or not at all, and a refused or stopped run 
 import json
 import os.path as osp
 import sys
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from typing import Dict, List
 
 import numpy as np
 
 from attn_unet.errors import ToolError, VolumeError
+from attn_unet.evaluation import Postprocessing
 from attn_unet.fileio import write_text_atomically
 from attn_unet.version import __version__
 from attn_unet.volumes import check_non_finite, fill_non_finite, open_case, write_like
@@ -40,11 +46,20 @@ from attn_unet.volumes.dicom import (
 from ..cohort import StatisticsTable
 from ..segmentor import load_segmentor
 from .case_extras import class_palette, volume_preview, volume_statistics
+from .ensemble import (
+    EnsembleSegmentor,
+    Member,
+    check_members_agree,
+    check_slicings_agree,
+    resolve_members,
+)
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
 from .ledger import STATISTICS_FILE, Ledger, Outcome, PredictRun
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
+from .postprocess import check_postprocess_option, postprocessing_for
+from .probabilities import ProbabilityWriter, probability_paths
 from .resume import Earlier, earlier_outputs, remove_earlier
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
@@ -99,12 +114,20 @@ class _Run:
     options: PredictOptions
     sources: dict
     algorithm: SegAlgorithm
+    postprocessing: Postprocessing
     table: StatisticsTable
     palette: list
 
 
-def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> PredictRun:
+def predict(config: str, checkpoint, paths: List[str], options: PredictOptions) -> PredictRun:
     """Segment every volume, DICOM series and image under ``paths``; see the module doc.
+
+    Args:
+        config: the config the checkpoint(s) were trained with; or a cross-validation folder
+            (``tools/cross_validate.py``'s), with ``checkpoint`` None: its folds' models.
+        checkpoint: a checkpoint file, a list of them (an ensemble of one config), or None.
+        paths: NIfTI scans, DICOM folders, images, or folders of them.
+        options: how to run.
 
     Returns:
         :class:`~.ledger.PredictRun`: the files written by this process (its rank's share
@@ -115,7 +138,12 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
             no ``--keep-going``, each is named on its own line before it.
     """
     check_options(options)
-    slicing = slicing_for(checkpoint, options)
+    members, cv_folder = resolve_members(config, checkpoint)
+    _check_ensemble_options(members, options)
+    check_postprocess_option(options.postprocess, cv_folder)
+    slicings = [slicing_for(member.checkpoint, options) for member in members]
+    check_slicings_agree(slicings, members)
+    slicing = slicings[0]
     inputs = find_inputs(paths)
     _check_inputs(inputs, slicing, options)
     series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
@@ -126,35 +154,25 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
     try:
         ledger = Ledger(options.out_dir, options.report, options.resume, options.overwrite)
         opened = _open_volumes(cases, series, slicing, options, ledger)
-        todo, kept = [], []
-        for volume, notes in opened:
-            out = scan_outputs(options.out_dir, volume.stem, options.save_attention,
-                               options.dicom_seg and isinstance(volume, DicomSeries),
-                               options.preview)  # fmt: skip
-            earlier = (earlier_outputs(out, volume.record()['scan'], volume.shape)
-                       if options.resume else Earlier(False))  # fmt: skip
-            if earlier.complete:
-                kept.append((volume, out, earlier.record))
-            else:
-                todo.append(_Job(volume, out, notes, earlier))
+        todo, kept = _plan(opened, options)
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
-        redone = {p for job in todo for p in job.earlier.present}
-        check_targets(
-            [p for job in todo for p in job.outputs.paths() if p not in redone]
-            + [p for out in pictures for p in out.paths()],
-            options.overwrite,
-        )
+        _check_job_targets(todo, pictures, options)
         ledger.check(options.keep_going)
-        model = load_segmentor(config, checkpoint, options.device)
-        slicing.check_model(model, options)
-        _check_attention(model, options)
+        models = [load_segmentor(m.config, m.checkpoint, options.device) for m in members]
+        slicing.check_model(models[0], options)
+        check_members_agree(models, members)
+        _check_attention(models[0], options)
         table = StatisticsTable(osp.join(options.out_dir, STATISTICS_FILE), slicing.classes[1:])
         table.cases()  # an existing table of other classes is refused before any work
-        segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
+        segmentor = _segmentor(models, options)
+        postprocessing = postprocessing_for(options.postprocess, cv_folder, slicing.classes)
+        if options.save_probabilities:  # the file names need the model's classes
+            todo, kept = _plan(opened, options, slicing.classes)
+            _check_job_targets(todo, pictures, options)
         out_dir.remove_leftovers()
-        run = _Run(slicing, segmentor, options, _sources(config, checkpoint, options),
-                   _algorithm(config, checkpoint), table,
-                   class_palette(model, len(slicing.classes)))  # fmt: skip
+        run = _Run(slicing, segmentor, options, _sources(members, options),
+                   _algorithm(members), postprocessing, table,
+                   class_palette(models[0], len(slicing.classes)))  # fmt: skip
         if any(job.outputs.dicom_seg for job in todo):
             _say_generic_codes(slicing.classes)
         for volume, out, record in kept:
@@ -181,6 +199,41 @@ class _Job:
     outputs: ScanOutputs
     notes: List[str]
     earlier: Earlier
+
+
+def _plan(opened: list, options: PredictOptions, classes=None) -> tuple:
+    """``(jobs to predict, [(volume, outputs, record)] an earlier run finished)``.
+
+    Args:
+        opened: ``[(volume, notes)]``.
+        options: the run's.
+        classes: the model's class names, once known: with ``--save-probabilities`` the
+            outputs include the probability files, named by class.
+    """
+    todo, kept = [], []
+    for volume, notes in opened:
+        out = scan_outputs(options.out_dir, volume.stem, options.save_attention,
+                           options.dicom_seg and isinstance(volume, DicomSeries),
+                           options.preview)  # fmt: skip
+        if classes is not None and options.save_probabilities:
+            out = _with_probabilities(out, volume.stem, classes, options)
+        earlier = (earlier_outputs(out, volume.record()['scan'], volume.shape)
+                   if options.resume else Earlier(False))  # fmt: skip
+        if earlier.complete:
+            kept.append((volume, out, earlier.record))
+        else:
+            todo.append(_Job(volume, out, list(notes), earlier))
+    return todo, kept
+
+
+def _check_job_targets(todo: list, pictures: list, options: PredictOptions) -> None:
+    """No existing output without ``--overwrite``, but a leftover ``--continue`` redoes."""
+    redone = {p for job in todo for p in job.earlier.present}
+    check_targets(
+        [p for job in todo for p in job.outputs.paths() if p not in redone]
+        + [p for out in pictures for p in out.paths()],
+        options.overwrite,
+    )
 
 
 def _open_volumes(cases, series, slicing: VolumeSlicing, options: PredictOptions,
@@ -291,6 +344,40 @@ def _check_inputs(inputs: Inputs, slicing: VolumeSlicing, options: PredictOption
                             'folder: pass the folder of the series, or drop it')  # fmt: skip
     if options.dicom_seg:
         import_highdicom('--dicom-seg')
+    if options.save_probabilities and inputs.images:
+        raise ToolError(
+            f'--save-probabilities writes the probabilities of a volume, and {inputs.images[0]} '
+            'is a 2D image: pass only scans and DICOM folders with it, or drop it'
+        )
+
+
+def _check_ensemble_options(members: List[Member], options: PredictOptions) -> None:
+    """Refuse options that need one model when several are given."""
+    if len(members) == 1:
+        return
+    if options.save_attention:
+        raise ToolError(
+            f"--save-attention writes one model's gate coefficients, and {len(members)} models "
+            'are given: pass one checkpoint with --save-attention, or drop it'
+        )
+    if options.backend != 'pytorch':
+        raise ToolError(
+            f'--backend {options.backend} runs the one exported --onnx model, and '
+            f'{len(members)} checkpoints are given: use --backend pytorch for an ensemble'
+        )
+
+
+def _segmentor(models: list, options: PredictOptions):
+    """One model's :class:`~.slice_segmentor.SliceSegmentor`, or the ensemble of several."""
+    segmentors = [build_slice_segmentor(model, options.backend, options.onnx, options.fast)
+                  for model in models]  # fmt: skip
+    return segmentors[0] if len(segmentors) == 1 else EnsembleSegmentor(segmentors)
+
+
+def _with_probabilities(outputs: ScanOutputs, stem: str, classes, options) -> ScanOutputs:
+    paths = probability_paths(osp.dirname(outputs.labels), stem, classes,
+                              options.probability_format)  # fmt: skip
+    return replace(outputs, probabilities=tuple(paths))
 
 
 def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalities) -> list:
@@ -320,17 +407,26 @@ def _check_attention(model, options: PredictOptions) -> None:
         )
 
 
-def _sources(config: str, checkpoint: str, options: PredictOptions) -> dict:
+def _sources(members: List[Member], options: PredictOptions) -> dict:
+    """The record's ``config`` and ``checkpoint``: a path each, or a list for an ensemble."""
+    if len(members) == 1:
+        config, checkpoint = members[0].config, members[0].checkpoint
+    else:
+        config, checkpoint = [m.config for m in members], [m.checkpoint for m in members]
     return dict(config=config, checkpoint=checkpoint, backend=options.backend, fast=options.fast)
 
 
-def _algorithm(config: str, checkpoint: str) -> SegAlgorithm:
-    """The SEG's algorithm: attn-unet, the config's name as the model, both files recorded."""
+def _algorithm(members: List[Member]) -> SegAlgorithm:
+    """The SEG's algorithm: attn-unet, the config's name as the model, the files recorded."""
+    config, checkpoint = members[0].config, members[0].checkpoint
+    parameters = dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint))
+    if len(members) > 1:
+        parameters['ensemble'] = f'{len(members)} checkpoints, softmax averaged'
     return SegAlgorithm(
         name='attn-unet',
         version=__version__,
         source=osp.splitext(osp.basename(config))[0],
-        parameters=dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint)),
+        parameters=parameters,
     )
 
 
@@ -342,15 +438,17 @@ def _say_generic_codes(classes: List[str]) -> None:
               'and labelled with the class name', file=sys.stderr)  # fmt: skip
 
 
-def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None):
+def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
+                   probabilities: ProbabilityWriter | None = None):  # fmt: skip
     """Segment one opened volume (a case or a series) as its checkpoint's slicing cuts it.
 
     Args:
         volume: a :class:`~attn_unet.volumes.Case` or :class:`~attn_unet.volumes.dicom.DicomSeries`.
         slicing: the checkpoint's slicing.
-        segmentor: the :class:`~.slice_segmentor.SliceSegmentor`.
+        segmentor: the :class:`~.slice_segmentor.SliceSegmentor` (or an ensemble of them).
         options: batch size, TTA, attention.
         bar: a progress bar (tqdm's ``reset`` and ``update``), or None.
+        probabilities: given every batch's probabilities, when they are to be written.
 
     Returns:
         :class:`VolumePrediction` in the volume's own voxel order.
@@ -364,8 +462,10 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None)
     if bar is not None:
         bar.reset(total=count)
     progress = None if bar is None else bar.update
+    if probabilities is not None:
+        probabilities.count = count
     ids, maps = segment_slices(segmentor, images, options.batch_size, options.tta,
-                               options.save_attention, progress)  # fmt: skip
+                               options.save_attention, progress, probabilities)  # fmt: skip
     labels = slicing.to_volume(ids, volume.affine)
     attention = None if maps is None else slicing.to_volume(maps, volume.affine)
     return VolumePrediction(labels, attention, image)
@@ -377,22 +477,32 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -
 
     options, slicing = run.options, run.slicing
     bar = tqdm(desc=volume.stem, unit='slice', disable=not options.progress, leave=False)
-    try:
-        prediction = segment_volume(volume, slicing, run.segmentor, options, bar)
-    finally:
-        bar.close()
-    write_like(outputs.labels, slicing.label_values(prediction.labels), volume, options.overwrite)
+    with ExitStack() as stack:
+        writer = None
+        if outputs.probabilities:
+            scratch = osp.join(osp.dirname(outputs.labels), f'{volume.stem}_probabilities.npy')
+            writer = stack.enter_context(ProbabilityWriter(scratch))
+        try:
+            prediction = segment_volume(volume, slicing, run.segmentor, options, bar, writer)
+        finally:
+            bar.close()
+        labels = run.postprocessing.apply(prediction.labels, slicing.classes)
+        write_like(outputs.labels, slicing.label_values(labels), volume, options.overwrite)
+        if writer is not None:
+            writer.write(outputs.probabilities, options.probability_format,
+                         lambda maps: slicing.to_volume(maps, volume.affine), volume,
+                         options.overwrite)  # fmt: skip
     if outputs.attention and prediction.attention is not None:
         write_like(outputs.attention, prediction.attention.astype(np.float32), volume,
                    options.overwrite)  # fmt: skip
     if outputs.dicom_seg:
-        write_dicom_seg(outputs.dicom_seg, prediction.labels, volume, slicing.classes,
+        write_dicom_seg(outputs.dicom_seg, labels, volume, slicing.classes,
                         run.algorithm, options.overwrite)  # fmt: skip
     modality = volume.modalities[0]
-    statistics = volume_statistics(prediction.labels, prediction.image, volume.affine,
-                                   slicing.classes, modality)  # fmt: skip
+    statistics = volume_statistics(labels, prediction.image, volume.affine, slicing.classes,
+                                   modality)  # fmt: skip
     if outputs.preview:
-        volume_preview(outputs.preview, prediction.labels, prediction.image, volume.affine,
+        volume_preview(outputs.preview, labels, prediction.image, volume.affine,
                        slicing.classes, run.palette, modality, volume.stem,
                        options.overwrite)  # fmt: skip
     record = dict(
@@ -403,9 +513,12 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -
         label_ids=slicing.label_ids,
         **run.sources,
         preprocessing=dict(slicing.preprocessing(volume.affine), tta=options.tta),
+        postprocessing=dict(run.postprocessing.to_record(), mode=options.postprocess),
         statistics=statistics,
         warnings=list(notes),
     )
+    if outputs.probabilities:
+        record['probabilities'] = _probability_record(outputs, slicing, options)
     if outputs.dicom_seg:  # segment number = the model's class id
         record['dicom_seg'] = outputs.dicom_seg
         record['dicom_seg_segments'] = {name: n for n, name, _ in coded_segments(slicing.classes)}
@@ -416,3 +529,14 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -
     write_text_atomically(outputs.record, json.dumps(record, indent=2) + '\n', unique=True)
     run.table.add(volume.stem, statistics)
     return ScanPrediction(scan=volume.record()['scan'], outputs=outputs, record=record)
+
+
+def _probability_record(outputs: ScanOutputs, slicing: VolumeSlicing, options) -> dict:
+    """Where the probabilities are and what they hold."""
+    if options.probability_format == 'npz':
+        files = dict(file=outputs.probabilities[0], key='probabilities',
+                     axes='(class, Z, Y, X): the NIfTI voxel axes reversed')  # fmt: skip
+    else:
+        files = dict(files=dict(zip(slicing.classes, outputs.probabilities)))
+    note = 'the probabilities the labels are the argmax of, before postprocessing'
+    return dict(format=options.probability_format, dtype='float32', **files, note=note)
