@@ -281,3 +281,25 @@ def test_a_run_killed_with_sigkill_anywhere_is_completed_by_continue(tiny, cohor
     assert all(_complete(out, name, preview=False) for name in GOOD)
     assert not [name for name in os.listdir(out) if name.startswith('.')]  # no partial file
     _assert_statistics(out, cohort)
+
+
+def test_continue_counts_the_probability_files_among_a_cases_outputs(
+    tiny, cohort, tmp_path, capsys, monkeypatch
+):
+    inputs = [cohort / f'{name}.nii.gz' for name in GOOD[:2]]
+    first = _predict(tiny, *inputs, '--out-dir', tmp_path, '--save-probabilities',
+                     '--probability-format', 'npz', capsys=capsys,
+                     monkeypatch=monkeypatch)  # fmt: skip
+    assert first.returncode == 0, first.stderr[-2000:]
+    (tmp_path / f'{GOOD[1]}.npz').unlink()  # the probabilities of the second case lost
+    kept = (tmp_path / f'{GOOD[0]}.json').stat().st_mtime_ns
+    again = _predict(tiny, *inputs, '--out-dir', tmp_path, '--save-probabilities',
+                     '--probability-format', 'npz', '--continue', capsys=capsys,
+                     monkeypatch=monkeypatch)  # fmt: skip
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f'{GOOD[1]}: an earlier run left its outputs incomplete ({GOOD[1]}.npz missing)' in (
+        again.stderr
+    )
+    assert '1 done, 1 complete before, 0 skipped, 0 failed' in again.stdout
+    assert (tmp_path / f'{GOOD[1]}.npz').is_file()
+    assert (tmp_path / f'{GOOD[0]}.json').stat().st_mtime_ns == kept
