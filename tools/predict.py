@@ -21,7 +21,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument('--out-dir', required=True, help='folder for the predictions')
     parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
-    parser.add_argument('--device', default='cpu', help='cpu, cuda or cuda:N')
+    parser.add_argument(
+        '--device',
+        default='auto',
+        help='auto (default: CUDA when available, else CPU; the first line says which), cpu, '
+        'cuda or cuda:N',
+    )
     parser.add_argument(
         '--tta',
         choices=['none', 'flip'],

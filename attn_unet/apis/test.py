@@ -22,6 +22,7 @@ from attn_unet.fileio import (
 
 from .config import load_config
 from .runner import build_runner, set_work_dir
+from .test_tta import apply_test_tta
 
 __all__ = ['prepare_test_cfg', 'run_test']
 
@@ -73,10 +74,7 @@ def prepare_test_cfg(args) -> Config:
     cfg.resume = False
     if args.show or args.show_dir:
         _enable_visualization(cfg, args)
-    if args.tta:
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
-        cfg.tta_model.module = cfg.model
-        cfg.model = cfg.tta_model
+    apply_test_tta(cfg, args)
     if getattr(args, 'fast', False):
         loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
         cfg.test_cfg = dict(loop, type='FastTestLoop')

@@ -8,6 +8,7 @@ Imports nothing of the package but :mod:`attn_unet.errors`.
 """
 
 from .checkpoint_file import check_state_dict_fits, load_checkpoint_file, model_state_dict
+from .config_text import checkpoint_config
 from .finite_weights import all_finite, first_non_finite, floating_tensors
 from .run_folder import (
     CHECKPOINT_PATTERNS,
@@ -24,6 +25,7 @@ __all__ = [
     'POINTER',
     'all_finite',
     'check_state_dict_fits',
+    'checkpoint_config',
     'checkpoint_step',
     'first_non_finite',
     'floating_tensors',

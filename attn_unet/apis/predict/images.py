@@ -49,7 +49,7 @@ def segment_images(
     outputs: Sequence[ImageOutputs],
     *,
     batch_size: int = 1,
-    tta: str = 'none',
+    tta: tuple = (),
     to_ids: Callable[[np.ndarray], np.ndarray] | None = None,
     overwrite: bool = False,
 ) -> List[str]:
@@ -59,7 +59,7 @@ def segment_images(
         segmentor: the :class:`~.slice_segmentor.SliceSegmentor` of the loaded model.
         outputs: per image, where its files go (:func:`image_outputs`).
         batch_size: images per forward pass (consecutive images of one size).
-        tta: ``'none'`` or ``'flip'``.
+        tta: the slice axes to mirror along (:func:`~.tta.segment_batch`); ``()``: none.
         to_ids: maps the model's class ids to the written ids (``--label-ids``).
         overwrite: replace existing files.
 

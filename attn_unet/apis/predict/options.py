@@ -6,6 +6,7 @@ from typing import List
 from attn_unet.errors import ToolError
 
 from ..cli import ToolWording
+from .device import check_device_name
 
 __all__ = ['BACKENDS', 'PREDICT_WORDING', 'PredictOptions', 'check_options']
 
@@ -28,7 +29,8 @@ class PredictOptions:
     Attributes:
         out_dir: where the predictions go (created).
         batch_size: slices (or images) per forward pass.
-        device: torch device of the model.
+        device: ``'auto'`` (CUDA when available, else the CPU), ``'cpu'``, ``'cuda'`` or
+            ``'cuda:N'`` (:mod:`.device`).
         tta: ``'none'`` or ``'flip'`` (softmax averaged with the horizontal mirror).
         save_attention: also write every gated stage's coefficients (4D NIfTI; ``.npy``
             for images).
@@ -51,7 +53,7 @@ class PredictOptions:
 
     out_dir: str
     batch_size: int = 8
-    device: str = 'cpu'
+    device: str = 'auto'
     tta: str = 'none'
     save_attention: bool = False
     label_ids: str = 'synapse'
@@ -76,6 +78,7 @@ def check_options(options: PredictOptions) -> None:
     """
     if options.batch_size < 1:
         raise ToolError(f'--batch-size {options.batch_size}: pass 1 or more')
+    check_device_name(options.device)
     if options.label_ids not in LABEL_IDS:
         raise ToolError(f'--label-ids {options.label_ids}: pass one of {", ".join(LABEL_IDS)}')
     if options.backend not in BACKENDS:

@@ -38,6 +38,7 @@ from attn_unet.volumes.dicom import (
 )
 
 from ..segmentor import load_segmentor
+from .device import torch_device
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
 from .options import PredictOptions, check_options
@@ -45,7 +46,8 @@ from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
 from .slice_segmentor import build_slice_segmentor
-from .slicing import VolumeSlicing, slicing_for
+from .slicing import VolumeSlicing, checkpoint_meta, slicing_for
+from .tta_policy import check_tta
 
 __all__ = ['ScanPrediction', 'VolumePrediction', 'predict', 'segment_volume']
 
@@ -92,6 +94,7 @@ class _Run:
     options: PredictOptions
     sources: dict
     algorithm: SegAlgorithm
+    mirror_axes: tuple = ()
 
 
 def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> List[str]:
@@ -104,7 +107,10 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ToolError: one line naming the first bad input and the fix.
     """
     check_options(options)
+    device, line = torch_device(options.device)
+    print(line, flush=True)
     slicing = slicing_for(checkpoint, options)
+    mirror_axes = check_tta(options, checkpoint_meta(checkpoint), config)
     inputs = find_inputs(paths)
     _check_inputs(inputs, slicing, options)
     series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
@@ -125,13 +131,13 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ]  # fmt: skip
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
         check_targets([p for out in outputs + pictures for p in out.paths()], options.overwrite)
-        model = load_segmentor(config, checkpoint, options.device)
+        model = load_segmentor(config, checkpoint, device)
         slicing.check_model(model, options)
         _check_attention(model, options)
         segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
         out_dir.remove_leftovers()
         run = _Run(slicing, segmentor, options, _sources(config, checkpoint, options),
-                   _algorithm(config, checkpoint))  # fmt: skip
+                   _algorithm(config, checkpoint), mirror_axes)  # fmt: skip
         if any(out.dicom_seg for out in outputs):
             _say_generic_codes(slicing.classes)
         written = []
@@ -139,7 +145,7 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
             written += _predict_volume(volume, out, run).written
         if pictures:
             written += segment_images(
-                segmentor, pictures, batch_size=options.batch_size, tta=options.tta,
+                segmentor, pictures, batch_size=options.batch_size, tta=mirror_axes,
                 to_ids=slicing.image_ids(), overwrite=options.overwrite,
             )  # fmt: skip
         return written
@@ -227,15 +233,17 @@ def _say_generic_codes(classes: List[str]) -> None:
               'and labelled with the class name', file=sys.stderr)  # fmt: skip
 
 
-def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None):
+def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None, mirror_axes=()):
     """Segment one opened volume (a case or a series) as its checkpoint's slicing cuts it.
 
     Args:
         volume: a :class:`~attn_unet.volumes.Case` or :class:`~attn_unet.volumes.dicom.DicomSeries`.
         slicing: the checkpoint's slicing.
         segmentor: the :class:`~.slice_segmentor.SliceSegmentor`.
-        options: batch size, TTA, attention.
+        options: batch size, attention.
         bar: a progress bar (tqdm's ``reset`` and ``update``), or None.
+        mirror_axes: the slice axes test-time augmentation mirrors along (``--tta flip``:
+            those the training mirrored along); ``()``: none.
 
     Returns:
         :class:`VolumePrediction` in the volume's own voxel order.
@@ -247,7 +255,7 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None)
     if bar is not None:
         bar.reset(total=count)
     progress = None if bar is None else bar.update
-    ids, maps = segment_slices(segmentor, images, options.batch_size, options.tta,
+    ids, maps = segment_slices(segmentor, images, options.batch_size, mirror_axes,
                                options.save_attention, progress)  # fmt: skip
     labels = slicing.to_volume(ids, volume.affine)
     attention = None if maps is None else slicing.to_volume(maps, volume.affine)
@@ -261,7 +269,7 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
     options, slicing = run.options, run.slicing
     bar = tqdm(desc=volume.stem, unit='slice', disable=not options.progress, leave=False)
     try:
-        prediction = segment_volume(volume, slicing, run.segmentor, options, bar)
+        prediction = segment_volume(volume, slicing, run.segmentor, options, bar, run.mirror_axes)
     finally:
         bar.close()
     write_like(outputs.labels, slicing.label_values(prediction.labels), volume, options.overwrite)
@@ -278,7 +286,11 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
         classes=slicing.class_values(),
         label_ids=slicing.label_ids,
         **run.sources,
-        preprocessing=dict(slicing.preprocessing(volume.affine), tta=options.tta),
+        preprocessing=dict(
+            slicing.preprocessing(volume.affine),
+            tta=options.tta,
+            tta_mirror_axes=list(run.mirror_axes),
+        ),
     )
     if outputs.dicom_seg:  # segment number = the model's class id
         record['dicom_seg'] = outputs.dicom_seg

@@ -22,24 +22,12 @@ from mmengine.dataset import Compose
 from attn_unet.errors import ToolError
 from attn_unet.visualization import sample_attention
 
+from .slice_prediction import SlicePrediction
+
 __all__ = ['SlicePrediction', 'SliceSegmentor', 'build_slice_segmentor']
 
 # Steps of a test pipeline that read files or labels, which prediction has none of.
 _SKIPPED_STEPS = ('LoadAnnotations',)
-
-
-class SlicePrediction:
-    """Class probabilities and gate coefficients of a batch, on each image's own grid.
-
-    Attributes:
-        probs: ``(N, C, H, W)`` float32 softmax probabilities.
-        attention: ``{stage: (N, H, W)}`` float32 coefficients in [0, 1] of every gated
-            stage (finest first), or ``{}`` when not asked for or the model has no gates.
-    """
-
-    def __init__(self, probs: np.ndarray, attention: Dict[int, np.ndarray]):
-        self.probs = probs
-        self.attention = attention
 
 
 class SliceSegmentor:

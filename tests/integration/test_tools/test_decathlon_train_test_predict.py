@@ -110,6 +110,8 @@ def test_options_and_inputs_the_checkpoint_does_not_take_are_refused(
         ([scan], ['--all-series'], '--all-series chooses among DICOM series, and no input is'),
         ([scan], ['--dicom-seg'], '--dicom-seg writes a DICOM Segmentation of a DICOM series'),
         ([tmp_path / 'slice.png'], [], 'is not a NIfTI scan (.nii, .nii.gz): this checkpoint'),
+        # the converter's default (light) augmentation mirrors nothing: no mirrored TTA
+        ([scan], ['--tta', 'flip'], 'its training pipeline mirrors along no axis'),
     ):
         run = run_tool_in_process(
             'tools/predict.py', trained['config'], trained['checkpoint'], *inputs, '--out-dir',
@@ -117,6 +119,16 @@ def test_options_and_inputs_the_checkpoint_does_not_take_are_refused(
         )  # fmt: skip
         assert_one_line_error(run, words)
         assert not (tmp_path / 'x').exists()
+
+
+def test_test_py_tta_is_refused_for_a_model_trained_without_mirrors(
+    trained, tmp_path, capsys, monkeypatch
+):
+    run = run_tool_in_process(
+        'tools/test.py', trained['config'], trained['checkpoint'], '--work-dir', tmp_path / 't',
+        '--tta', capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert_one_line_error(run, '--tta averages over the mirrors', 'mirrors along no axis')
 
 
 def test_non_finite_voxels_are_refused_unless_allowed(trained, tmp_path, capsys, monkeypatch):

@@ -87,6 +87,30 @@ def test_volumes_are_test_py_predictions_and_score_the_same(phantom_model, tmp_p
     assert metrics['DSC.liver'] > 50
 
 
+def test_flip_tta_is_test_py_tta_over_the_trained_mirrors(phantom_model, tmp_path):
+    """Both tools' --tta average over the mirrors training applied (RandomRotFlip: rows and
+    columns): the volumes predict.py writes are tools/test.py --tta's slices, voxel for voxel."""
+    model = phantom_model
+    tested = run_tool(
+        'tools/test.py', model['config'], model['checkpoint'], '--work-dir', tmp_path / 'test',
+        '--out', tmp_path / 'slices', '--tta',
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stderr[-2000:]
+    case = model['val'][0]
+    plain = predict(model, scan(model, case), out_dir=tmp_path / 'plain')
+    result = predict(model, scan(model, case), out_dir=tmp_path / 'pred', extra=('--tta', 'flip'))
+    assert result.returncode == 0 and plain.returncode == 0, result.stderr[-2000:]
+    predicted = np.asarray(nib.load(tmp_path / 'pred' / f'img{case}.nii.gz').dataobj)
+    slices = [tmp_path / 'slices' / f'case{case}_slice{z:03d}.png' for z in range(SLICES)]
+    from_test = from_synapse_slices(np.stack([np.asarray(Image.open(p)) for p in slices]))
+    np.testing.assert_array_equal(predicted, from_test)
+    assert (
+        predicted != np.asarray(nib.load(tmp_path / 'plain' / f'img{case}.nii.gz').dataobj)
+    ).any()
+    record = json.loads((tmp_path / 'pred' / f'img{case}.json').read_text())
+    assert record['preprocessing']['tta_mirror_axes'] == [0, 1]
+
+
 def test_every_stored_orientation_gets_the_same_mask(phantom_model, tmp_path):
     model = phantom_model
     original = nib.load(scan(model, model['val'][0]))
@@ -126,6 +150,7 @@ def test_attention_btcv_ids_and_flip_tta(phantom_model, tmp_path):
     record = json.loads((tmp_path / f'img{case}.json').read_text())
     assert record['classes']['liver'] == 6 and record['label_ids'] == 'btcv'
     assert record['preprocessing']['tta'] == 'flip' and record['attention'].endswith('.nii.gz')
+    assert result.stdout.splitlines()[0].startswith('device: cpu (--device auto')
 
 
 def test_two_ranks_write_what_one_process_writes(phantom_model, tmp_path):
