@@ -92,8 +92,8 @@ def run_test(args) -> dict:
     with ``--out``, the prediction PNGs appear in that folder only once all are written.
 
     Returns:
-        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; ``mDSC``,
-        ``mHD95`` and per-organ scores with ``SynapseVolumeMetric``).
+        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; with the
+        volume metrics ``<rule>/mDSC``, ``<rule>/mHD95_<unit>`` and per-class scores).
     """
     runner = build_runner(prepare_test_cfg(args), mode='test')
     if args.out is not None and hasattr(runner, 'stage_test_output'):
@@ -104,7 +104,9 @@ def run_test(args) -> dict:
         os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
         record = dict(config=args.config, checkpoint=args.checkpoint, metrics=metrics)
         write_text_atomically(path, json.dumps(record, indent=2, default=float))
-        headline = 'mDSC' if 'mDSC' in metrics else 'mIoU'  # per-volume Dice for Synapse
+        # per-volume Dice (transunet/mDSC, nnunet/mDSC) where a volume metric ran, else mIoU
+        dsc = [key for key in metrics if key.split('/')[-1] == 'mDSC']
+        headline = dsc[0] if dsc else 'mIoU'
         print(f'{headline}: {metrics.get(headline)}')
         print(f'metrics written to {path}')
     return metrics

@@ -69,9 +69,9 @@ def test_scored_per_volume_and_predicted_as_tested(trained, tmp_path, capsys, mo
             expected = 100 * binary.dc(p, g), binary.hd95(p, g, voxelspacing=grid['spacing'])
         else:
             expected = (0.0, diagonal) if p.any() or g.any() else (math.nan, math.nan)
-        got = metrics[f'{case}/DSC.{name}'], metrics[f'{case}/HD95.{name}']
+        got = metrics[f'nnunet/{case}/DSC.{name}'], metrics[f'nnunet/{case}/HD95_mm.{name}']
         assert got == pytest.approx(expected, nan_ok=True), name
-        assert metrics[f'DSC.{name}'] == pytest.approx(expected[0], nan_ok=True)
+        assert metrics[f'nnunet/DSC.{name}'] == pytest.approx(expected[0], nan_ok=True)
     # the same case through predict.py: test.py's labels, on the scan's grid, dataset values
     scan_path = trained['raw'] / 'imagesTr' / f'{case}.nii.gz'
     result = predict(trained, scan_path, out_dir=tmp_path / 'p')  # as users run it

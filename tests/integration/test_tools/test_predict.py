@@ -82,9 +82,9 @@ def test_volumes_are_test_py_predictions_and_score_the_same(phantom_model, tmp_p
     for organ in per_case[0]:
         dsc = np.mean([scores[organ][0] for scores in per_case]) * 100
         hd95 = np.mean([scores[organ][1] for scores in per_case])
-        assert dsc == pytest.approx(metrics[f'DSC.{organ}'], abs=1e-6), organ
-        assert hd95 == pytest.approx(metrics[f'HD95.{organ}'], abs=1e-6), organ
-    assert metrics['DSC.liver'] > 50
+        assert dsc == pytest.approx(metrics[f'transunet/DSC.{organ}'], abs=1e-6), organ
+        assert hd95 == pytest.approx(metrics[f'transunet/HD95_vox.{organ}'], abs=1e-6), organ
+    assert metrics['transunet/DSC.liver'] > 50
 
 
 def test_flip_tta_is_test_py_tta_over_the_trained_mirrors(phantom_model, tmp_path):
