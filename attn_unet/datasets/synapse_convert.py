@@ -27,6 +27,16 @@ import os.path as osp
 import numpy as np
 
 from attn_unet.errors import DatasetLayoutError, VolumeError
+from attn_unet.slicing.ct_slices import (
+    SliceSpec,
+    btcv_to_synapse,
+    encode_slice,
+    encode_synapse_label,
+    label_image,
+    scale_hu,
+    slice_image,
+    to_synapse_slices,
+)
 from attn_unet.volumes import (
     AIR_HU,
     NiftiVolume,
@@ -37,16 +47,6 @@ from attn_unet.volumes import (
     open_nifti,
 )
 
-from .ct_slices import (
-    SliceSpec,
-    btcv_to_synapse,
-    encode_slice,
-    encode_synapse_label,
-    label_image,
-    scale_hu,
-    slice_image,
-    to_synapse_slices,
-)
 from .staged_output import StagedOutput
 
 __all__ = ['SPLITS', 'SynapseConvertError', 'convert_synapse']

@@ -1,12 +1,12 @@
 """The slicing of a checkpoint trained on a set the Decathlon / nnU-Net converter prepared.
 
 Such a checkpoint carries the converter's slice plan (``meta['dataset_meta']['volume_slices']``,
-:class:`~attn_unet.datasets.slice_plan.SlicePlan`). A case (one file or its channel files,
+:class:`~attn_unet.slicing.slice_plan.SlicePlan`). A case (one file or its channel files,
 :func:`attn_unet.volumes.group_channel_files`; or a DICOM series of the plan's one modality)
 is cut into the network's inputs by the converter's own code
-(:func:`~attn_unet.datasets.case_slices.input_images`: the plan's voxel order,
+(:func:`~attn_unet.slicing.case_slices.input_images`: the plan's voxel order,
 normalisation, context and file encoding), and the predicted slices are put back on the
-case's own grid (:func:`~attn_unet.datasets.case_slices.on_scan_grid`) with the dataset's
+case's own grid (:func:`~attn_unet.slicing.case_slices.on_scan_grid`) with the dataset's
 own label values.
 """
 
@@ -14,9 +14,9 @@ from typing import Callable, Iterator, List, Sequence
 
 import numpy as np
 
-from attn_unet.datasets.case_slices import input_images, on_scan_grid
-from attn_unet.datasets.slice_plan import SlicePlan
 from attn_unet.errors import ToolError
+from attn_unet.slicing.case_slices import input_images, on_scan_grid
+from attn_unet.slicing.slice_plan import SlicePlan
 from attn_unet.volumes import CaseFiles, VoxelOrder, axis_codes, group_channel_files
 
 __all__ = ['RECORD_KEY', 'PlanSlicing']

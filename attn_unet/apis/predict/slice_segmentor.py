@@ -1,7 +1,7 @@
 """Segment a batch of 2D slice images exactly as the test loop does, on torch or onnxruntime.
 
 The images enter as the training pipeline's loading transform gives them (see
-:func:`attn_unet.datasets.ct_slices.as_loaded`), then pass the config's own test
+:func:`attn_unet.slicing.ct_slices.as_loaded`), then pass the config's own test
 pipeline (its ``Resize``; the loading step becomes ``LoadImageFromNDArray``), the
 model's data preprocessor (normalisation, padding to the size divisor) and the
 model; the logits are cropped and resized back by the model's own

@@ -15,7 +15,8 @@ import os.path as osp
 import re
 from dataclasses import dataclass
 
-from ..slice_plan import SlicePlan
+from attn_unet.slicing.slice_plan import SlicePlan
+
 from .augmentation import train_pipeline_lines
 
 __all__ = ['PRESETS', 'Preset', 'config_name', 'config_text', 'palette']

@@ -29,11 +29,11 @@ import os.path as osp
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from attn_unet.slicing.case_slices import input_slices, label_slices
+from attn_unet.slicing.volume_slices import encode_image, encode_plan_label, slice_stack
 from attn_unet.volumes import VoxelOrder, fill_value, voxel_spacing
 
-from ..case_slices import input_slices, label_slices
 from ..staged_output import StagedOutput
-from ..volume_slices import encode_image, encode_plan_label, slice_stack
 from .case_headers import check_case_headers, check_images_finite
 from .config_writer import NETWORKS, PRESETS, config_name, config_text
 from .fingerprint import fingerprint_case, read_channels, read_label, summarise

@@ -18,8 +18,8 @@ import torch
 from medpy.metric import binary
 from PIL import Image
 
-from attn_unet.datasets.case_slices import labels_on_scan_grid
-from attn_unet.datasets.slice_plan import SlicePlan
+from attn_unet.slicing.case_slices import labels_on_scan_grid
+from attn_unet.slicing.slice_plan import SlicePlan
 from tests.helpers.decathlon_runs import TINY
 from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
 

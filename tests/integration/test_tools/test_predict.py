@@ -16,7 +16,7 @@ import pytest
 from medpy.metric import binary
 from PIL import Image
 
-from attn_unet.datasets.ct_slices import btcv_to_synapse, from_synapse_slices
+from attn_unet.slicing.ct_slices import btcv_to_synapse, from_synapse_slices
 from tests.helpers.distributed import free_port
 from tests.helpers.orientations import stored_as
 from tests.helpers.predict_fixtures import ITERS, SIZE, SLICES
@@ -301,8 +301,8 @@ K5_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_1xb24-14k_synapse-2.5d-k5-22
 @pytest.fixture(scope='module')
 def k5_model(phantom_model):
     """The same phantom converted with --context 5, and a 2.5D model trained on it."""
-    from attn_unet.datasets.ct_slices import SliceSpec
     from attn_unet.datasets.synapse_convert import convert_synapse
+    from attn_unet.slicing.ct_slices import SliceSpec
 
     root = phantom_model['root']
     convert_synapse(phantom_model['raw'], root / 'k5', progress=False, spec=SliceSpec(context=5))

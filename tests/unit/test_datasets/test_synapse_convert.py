@@ -10,9 +10,9 @@ from PIL import Image
 
 from attn_unet.datasets import check_synapse_layout
 from attn_unet.datasets.conversion_record import RECORD_NAME
-from attn_unet.datasets.ct_slices import SliceSpec
 from attn_unet.datasets.synapse_convert import SynapseConvertError, convert_synapse
 from attn_unet.errors import DatasetLayoutError
+from attn_unet.slicing.ct_slices import SliceSpec
 from tests.helpers.data_fixtures import PHANTOM_SIZE, PHANTOM_SLICES, PHANTOM_TRAIN, PHANTOM_VAL
 from tests.helpers.mmseg_converters import run_mmseg_converter
 from tests.helpers.tools import file_hashes

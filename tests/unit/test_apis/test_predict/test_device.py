@@ -31,9 +31,11 @@ def test_explicit_devices_are_kept_when_present(cuda, device):
     assert torch_device(device)[0] == device
 
 
-@pytest.mark.parametrize('device', ['cuda', 'cuda:0', 'cuda:3'])
-def test_an_explicit_cuda_without_the_device_is_refused(cuda, device):
-    cuda(device != 'cuda:0', count=2)
+@pytest.mark.parametrize(
+    'device, available', [('cuda', False), ('cuda:0', False), ('cuda:3', True)]
+)
+def test_an_explicit_cuda_without_the_device_is_refused(cuda, device, available):
+    cuda(available, count=2)
     with pytest.raises(ToolError, match=f'--device {device}: torch sees'):
         torch_device(device)
 
