@@ -2,6 +2,7 @@
 
 Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
+    python3 tools/predict.py --backend onnxruntime --onnx model.onnx scan.nii.gz --out-dir seg/
     python3 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/ --tta flip --save-attention
     python3 tools/predict.py CONFIG CHECKPOINT dicom/patient7/ --out-dir seg/ --dicom-seg
     torchrun --nproc_per_node 4 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/
@@ -14,10 +15,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Segment NIfTI scans, DICOM series or images with a checkpoint'
     )
-    parser.add_argument('config', help='config file the checkpoint was trained with')
-    parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        'inputs', nargs='+', help='.nii / .nii.gz scans, DICOM folders, images, or folders'
+        'paths',
+        nargs='+',
+        metavar='[CONFIG CHECKPOINT] INPUT',
+        help='the config the checkpoint was trained with and the checkpoint (not with '
+        '--backend onnxruntime: the ONNX file holds everything), then .nii / .nii.gz scans, '
+        'DICOM folders, images, or folders',
     )
     parser.add_argument('--out-dir', required=True, help='folder for the predictions')
     parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
@@ -46,7 +50,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='synapse: the model ids 0..8; btcv: the 13-organ release ids',
     )
     parser.add_argument('--overwrite', action='store_true', help='replace existing outputs')
-    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch')
+    parser.add_argument(
+        '--backend',
+        choices=['pytorch', 'onnxruntime'],
+        default='pytorch',
+        help='onnxruntime: run the --onnx model alone (its card holds the slicing, '
+        'normalisation, classes, trained mirrors); needs neither torch nor mmseg',
+    )
     parser.add_argument('--onnx', help='the exported model for --backend onnxruntime')
     parser.add_argument(
         '--orientation',
@@ -94,7 +104,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     from attn_unet.apis.predict import PredictOptions, predict
+    from attn_unet.apis.predict.command_line import model_and_inputs
 
+    config, checkpoint, inputs = model_and_inputs(args.paths, args.backend)
     options = PredictOptions(
         out_dir=args.out_dir,
         batch_size=args.batch_size,
@@ -114,12 +126,12 @@ def main(argv=None) -> None:
         allow_non_finite=args.allow_non_finite,
         fast=args.fast,
     )
-    written = predict(args.config, args.checkpoint, args.inputs, options)
+    written = predict(config, checkpoint, inputs, options)
     print(f'wrote {len(written)} files under {args.out_dir}')
 
 
 if __name__ == '__main__':
-    from attn_unet.apis import run_cli
+    from attn_unet.apis.cli import run_cli
     from attn_unet.apis.predict import PREDICT_WORDING
 
     run_cli(main, PREDICT_WORDING)

@@ -22,7 +22,8 @@ from attn_unet.datasets.dataset_cfgs import iter_transforms, transform_type
 from attn_unet.datasets.trained_mirrors import AXIS_DIRECTIONS, TrainedMirrors
 from attn_unet.errors import ToolError
 
-from .predict.tta_policy import checkpoint_mirrors, refuse_untrained_tta
+from .predict.tta import refuse_untrained_tta
+from .predict.tta_policy import checkpoint_mirrors
 
 __all__ = ['apply_test_tta', 'mirror_tta_pipeline']
 
@@ -57,7 +58,7 @@ def apply_test_tta(cfg: Config, args) -> None:
         raise ToolError('--tta and --tta-pipeline exclude each other: pass one of them')
     mirrors = checkpoint_mirrors(_meta(args.checkpoint), args.config)
     if tta:
-        refuse_untrained_tta('--tta', mirrors, 'train with mirroring')
+        refuse_untrained_tta('--tta', mirrors.axes, mirrors.known, 'train with mirroring')
         pipeline = mirror_tta_pipeline(cfg.test_dataloader.dataset.pipeline, mirrors.axes)
     else:
         if not cfg.get('tta_pipeline'):

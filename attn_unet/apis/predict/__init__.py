@@ -4,19 +4,37 @@ What ``tools/predict.py`` runs; :func:`predict` is the entry point: one pipeline
 checkpoint (:mod:`.pipeline`), with the checkpoint's slicing as the one dataset-specific part
 (:mod:`.slicing`: :class:`SynapseSlicing` for Synapse and 2D models, :class:`PlanSlicing`
 for models of a Decathlon / nnU-Net set).
+
+The names are imported on first use (PEP 562): the torch backend's modules load only when a
+torch checkpoint is predicted with, so ``--backend onnxruntime`` runs without torch.
 """
 
-from .images import ImageOutputs, image_outputs, segment_images
-from .inputs import find_inputs, rank_share
-from .options import PREDICT_WORDING, PredictOptions
-from .outputs import ScanOutputs
-from .pipeline import ScanPrediction, VolumePrediction, predict, segment_volume
-from .plan_slicing import PlanSlicing
-from .slice_loop import segment_slices
-from .slice_segmentor import SlicePrediction, SliceSegmentor
-from .slicing import VolumeSlicing, checkpoint_dataset_meta, slicing_for
-from .synapse_slicing import SynapseSlicing
-from .tta import segment_batch
+import importlib
+
+# name -> the module that defines it, imported on first use
+_EXPORTS = {
+    'PREDICT_WORDING': '.options',
+    'ImageOutputs': '.images',
+    'PlanSlicing': '.plan_slicing',
+    'PredictOptions': '.options',
+    'ScanOutputs': '.outputs',
+    'ScanPrediction': '.pipeline',
+    'SlicePrediction': 'attn_unet.runtime.slice_prediction',
+    'SliceSegmentor': '.slice_segmentor',
+    'SynapseSlicing': '.synapse_slicing',
+    'VolumePrediction': '.pipeline',
+    'VolumeSlicing': '.slicing',
+    'checkpoint_dataset_meta': '.slicing',
+    'find_inputs': '.inputs',
+    'image_outputs': '.images',
+    'predict': '.pipeline',
+    'rank_share': '.inputs',
+    'segment_batch': '.tta',
+    'segment_images': '.images',
+    'segment_slices': '.slice_loop',
+    'segment_volume': '.pipeline',
+    'slicing_for': '.slicing',
+}
 
 __all__ = [
     'PREDICT_WORDING',
@@ -41,3 +59,15 @@ __all__ = [
     'segment_volume',
     'slicing_for',
 ]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -4,7 +4,8 @@ nnU-Net and TotalSegmentator predict on the GPU when one is present; so does ``a
 CUDA when torch sees a device (onnxruntime: when its CUDA execution provider is installed),
 else the CPU, and the run's first line says which and why. ``cpu``, ``cuda`` and ``cuda:N``
 choose; an explicit ``cuda`` without a device is refused in one line instead of falling
-back. The torch and onnxruntime checks are imported only for the backend that runs.
+back. The rules are pure functions of what the backend sees (torch's CUDA devices,
+onnxruntime's execution providers), which each backend passes in.
 """
 
 import re
@@ -23,23 +24,25 @@ def check_device_name(device: str) -> None:
         raise ToolError(f'--device {device}: pass {DEVICES_HELP}')
 
 
-def torch_device(device: str) -> tuple[str, str]:
+def torch_device(device: str, available: bool, count: int) -> tuple[str, str]:
     """``(torch device, the line that says it)`` for ``--device`` on the pytorch backend.
+
+    Args:
+        device: the ``--device`` value.
+        available: ``torch.cuda.is_available()``.
+        count: ``torch.cuda.device_count()``.
 
     Raises:
         ToolError: a bad name; ``cuda`` (or ``cuda:N``) without that CUDA device.
     """
-    import torch
-
     check_device_name(device)
-    available = torch.cuda.is_available()
     if device == 'auto':
         if available:
             return 'cuda', 'device: cuda (--device auto: a CUDA device is available)'
         return 'cpu', 'device: cpu (--device auto: torch sees no CUDA device)'
     if device.startswith('cuda'):
         index = int(device.partition(':')[2] or 0)
-        count = torch.cuda.device_count() if available else 0
+        count = count if available else 0
         if index >= count:
             raise ToolError(
                 f'--device {device}: torch sees {count} CUDA device(s) '

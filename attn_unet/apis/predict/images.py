@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Callable, List, Sequence
 
 import numpy as np
-from PIL import Image
 
 from attn_unet.errors import ToolError
 from attn_unet.fileio import atomic_write
@@ -79,6 +78,8 @@ def segment_images(
 
 
 def _run(segmentor, batch, tta, to_ids, overwrite) -> List[str]:
+    from PIL import Image
+
     attention = any(output.attention for output, _ in batch)
     prediction = segment_batch(segmentor, [image for _, image in batch], attention, tta)
     written = []

@@ -16,7 +16,6 @@ written; each file is written whole or not at all, and a refused or stopped run 
 """
 
 import json
-import os.path as osp
 import sys
 from dataclasses import dataclass
 from typing import Dict, List
@@ -25,7 +24,6 @@ import numpy as np
 
 from attn_unet.errors import ToolError
 from attn_unet.fileio import write_text_atomically
-from attn_unet.version import __version__
 from attn_unet.volumes import check_non_finite, fill_non_finite, open_case, write_like
 from attn_unet.volumes.dicom import (
     DicomSeries,
@@ -37,17 +35,14 @@ from attn_unet.volumes.dicom import (
     write_dicom_seg,
 )
 
-from ..segmentor import load_segmentor
-from .device import torch_device
+from .backends import open_backend
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
-from .slice_segmentor import build_slice_segmentor
-from .slicing import VolumeSlicing, checkpoint_meta, slicing_for
-from .tta_policy import check_tta
+from .slicing import VolumeSlicing
 
 __all__ = ['ScanPrediction', 'VolumePrediction', 'predict', 'segment_volume']
 
@@ -97,8 +92,16 @@ class _Run:
     mirror_axes: tuple = ()
 
 
-def predict(config: str, checkpoint: str, paths: List[str], options: PredictOptions) -> List[str]:
+def predict(
+    config: str | None, checkpoint: str | None, paths: List[str], options: PredictOptions
+) -> List[str]:
     """Segment every volume, DICOM series and image under ``paths``; see the module doc.
+
+    Args:
+        config, checkpoint: the torch model (``--backend pytorch``); with ``--backend
+            onnxruntime`` the ONNX file's card holds everything, and they may be None.
+        paths: the inputs.
+        options: the command line's options.
 
     Returns:
         The files written by this process (its rank's share under a launcher).
@@ -107,10 +110,9 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ToolError: one line naming the first bad input and the fix.
     """
     check_options(options)
-    device, line = torch_device(options.device)
-    print(line, flush=True)
-    slicing = slicing_for(checkpoint, options)
-    mirror_axes = check_tta(options, checkpoint_meta(checkpoint), config)
+    backend = open_backend(config, checkpoint, options)
+    print(backend.device_line, flush=True)
+    slicing, mirror_axes = backend.slicing, backend.mirror_axes
     inputs = find_inputs(paths)
     _check_inputs(inputs, slicing, options)
     series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
@@ -131,13 +133,9 @@ def predict(config: str, checkpoint: str, paths: List[str], options: PredictOpti
         ]  # fmt: skip
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
         check_targets([p for out in outputs + pictures for p in out.paths()], options.overwrite)
-        model = load_segmentor(config, checkpoint, device)
-        slicing.check_model(model, options)
-        _check_attention(model, options)
-        segmentor = build_slice_segmentor(model, options.backend, options.onnx, options.fast)
+        segmentor = backend.segmentor()
         out_dir.remove_leftovers()
-        run = _Run(slicing, segmentor, options, _sources(config, checkpoint, options),
-                   _algorithm(config, checkpoint), mirror_axes)  # fmt: skip
+        run = _Run(slicing, segmentor, options, backend.sources, backend.algorithm, mirror_axes)
         if any(out.dicom_seg for out in outputs):
             _say_generic_codes(slicing.classes)
         written = []
@@ -203,28 +201,6 @@ def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> No
         print(note, file=sys.stderr)
 
 
-def _check_attention(model, options: PredictOptions) -> None:
-    if options.save_attention and not len(getattr(model.backbone, 'attention_gates', ())):
-        raise ToolError(
-            f"--save-attention writes the attention gates' coefficients, and this model "
-            f'({type(model.backbone).__name__}) has no gated stage: drop --save-attention'
-        )
-
-
-def _sources(config: str, checkpoint: str, options: PredictOptions) -> dict:
-    return dict(config=config, checkpoint=checkpoint, backend=options.backend, fast=options.fast)
-
-
-def _algorithm(config: str, checkpoint: str) -> SegAlgorithm:
-    """The SEG's algorithm: attn-unet, the config's name as the model, both files recorded."""
-    return SegAlgorithm(
-        name='attn-unet',
-        version=__version__,
-        source=osp.splitext(osp.basename(config))[0],
-        parameters=dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint)),
-    )
-
-
 def _say_generic_codes(classes: List[str]) -> None:
     generic = [name for _, name, code in coded_segments(classes) if not code.known]
     if generic:
@@ -264,10 +240,8 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
 
 def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
     """Segment one volume and write its outputs; see the module doc."""
-    from tqdm import tqdm
-
     options, slicing = run.options, run.slicing
-    bar = tqdm(desc=volume.stem, unit='slice', disable=not options.progress, leave=False)
+    bar = _progress_bar(volume.stem, options.progress)
     try:
         prediction = segment_volume(volume, slicing, run.segmentor, options, bar, run.mirror_axes)
     finally:
@@ -301,3 +275,20 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
         }
     write_text_atomically(outputs.record, json.dumps(record, indent=2) + '\n', unique=True)
     return ScanPrediction(scan=volume.record()['scan'], outputs=outputs, record=record)
+
+
+class _NoBar:
+    def reset(self, total=None) -> None: ...
+
+    def update(self, n=1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _progress_bar(name: str, shown: bool):
+    """tqdm's bar over a volume's slices; none where tqdm is not installed (a deployment)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(desc=name, unit='slice', disable=not shown, leave=False)

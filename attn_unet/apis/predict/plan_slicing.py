@@ -15,7 +15,7 @@ from typing import Callable, Iterator, List, Sequence
 import numpy as np
 
 from attn_unet.errors import ToolError
-from attn_unet.slicing.case_slices import input_images, on_scan_grid
+from attn_unet.slicing.case_slices import input_images, input_stacks, on_scan_grid
 from attn_unet.slicing.slice_plan import SlicePlan
 from attn_unet.volumes import CaseFiles, VoxelOrder, axis_codes, group_channel_files
 
@@ -29,6 +29,9 @@ class PlanSlicing:
 
     Args:
         plan: the plan the checkpoint carries.
+        round_trip: pass each input through the float32 TIFF the converter wrote, as the
+            training loader read it (lossless, so False gives the same arrays without
+            tifffile: the torch-free runtime's choice).
     """
 
     name = 'Decathlon / nnU-Net'
@@ -36,14 +39,15 @@ class PlanSlicing:
     reads_images = False
     label_ids = 'dataset'
 
-    def __init__(self, plan: SlicePlan) -> None:
+    def __init__(self, plan: SlicePlan, round_trip: bool = True) -> None:
         self.plan = plan
+        self.round_trip = round_trip
         self.modalities = tuple(c['name'] for c in plan.channels)
         self.classes: List[str] = list(plan.classes)
 
     @classmethod
-    def from_record(cls, record: dict) -> 'PlanSlicing':
-        return cls(SlicePlan.from_record(record))
+    def from_record(cls, record: dict, round_trip: bool = True) -> 'PlanSlicing':
+        return cls(SlicePlan.from_record(record), round_trip)
 
     @property
     def dicom_modalities(self) -> tuple:
@@ -74,7 +78,8 @@ class PlanSlicing:
     def slice_images(self, channels: np.ndarray, affine: np.ndarray) -> tuple[Iterator, int]:
         order = VoxelOrder.of(affine, self.plan.orientation)
         depth = order.along_target(channels.shape[1:4])[2]
-        return input_images(self.plan, channels, affine), int(depth)
+        images = input_images if self.round_trip else input_stacks
+        return images(self.plan, channels, affine), int(depth)
 
     def to_volume(self, slices: np.ndarray, affine: np.ndarray) -> np.ndarray:
         return on_scan_grid(self.plan, slices, affine)

@@ -20,9 +20,8 @@ import torch
 from mmengine.dataset import Compose
 
 from attn_unet.errors import ToolError
+from attn_unet.runtime.slice_prediction import SlicePrediction
 from attn_unet.visualization import sample_attention
-
-from .slice_prediction import SlicePrediction
 
 __all__ = ['SlicePrediction', 'SliceSegmentor', 'build_slice_segmentor']
 

@@ -18,7 +18,6 @@ what label values are written.
 from typing import Callable, Iterator, List, Protocol, Sequence
 
 import numpy as np
-import torch
 
 from attn_unet.volumes import CaseFiles
 
@@ -84,6 +83,8 @@ def checkpoint_meta(checkpoint: str) -> dict:
     Raises:
         CheckpointError: the file is missing or cannot be read (one line).
     """
+    import torch
+
     from attn_unet.checkpoints import load_checkpoint_file
 
     try:

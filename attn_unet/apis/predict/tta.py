@@ -11,9 +11,10 @@ from typing import Sequence
 
 import numpy as np
 
-from .slice_prediction import SlicePrediction
+from attn_unet.errors import ToolError
+from attn_unet.runtime.slice_prediction import SlicePrediction
 
-__all__ = ['TTA_MODES', 'segment_batch']
+__all__ = ['TTA_MODES', 'refuse_untrained_tta', 'segment_batch']
 
 TTA_MODES = ('none', 'flip')
 
@@ -30,8 +31,8 @@ def segment_batch(
         tta: the slice axes to mirror along (0 rows, 1 columns), one view each; ``()``: none.
 
     Returns:
-        :class:`~.slice_prediction.SlicePrediction`: probabilities ``(N, C, H, W)``, the mean
-        over the plain view and each mirrored one.
+        :class:`~attn_unet.runtime.SlicePrediction`: probabilities ``(N, C, H, W)``, the
+        mean over the plain view and each mirrored one.
     """
     axes = tuple(tta)
     if isinstance(tta, str) or any(a not in (0, 1) for a in axes):
@@ -45,3 +46,30 @@ def segment_batch(
         total = total + np.flip(mirrored.probs, axis + 2)
     prediction.probs = total / (1 + len(axes))
     return prediction
+
+
+def refuse_untrained_tta(option: str, axes: Sequence[int], known: bool, alternative: str) -> None:
+    """Refuse ``option`` in one line when training mirrored along no axis (or is unknown).
+
+    Args:
+        option: the option as typed (``'--tta flip'``).
+        axes: the slice axes the training pipeline mirrored along.
+        known: whether a training pipeline was found to read them from.
+        alternative: what to do instead, besides dropping the option.
+
+    Raises:
+        ToolError: naming why and ``alternative``.
+    """
+    if not known:
+        raise ToolError(
+            f'{option} averages over the mirrors the model was trained with, and neither the '
+            'checkpoint nor the config holds a training pipeline to read them from: drop '
+            f'{option} ({alternative})'
+        )
+    if not tuple(axes):
+        raise ToolError(
+            f'{option} averages over the mirrors the model was trained with, and its training '
+            'pipeline mirrors along no axis (no RandomFlip, RandomRotFlip or RandomAxisMirror '
+            'with a probability above 0): a mirrored slice is one it never saw, and where '
+            f'classes have sides the mirror swaps them; drop {option}, or {alternative}'
+        )

@@ -7,9 +7,15 @@ slice axes it mirrored along. An exported ONNX model carries the same axes in it
 """
 
 from attn_unet.datasets.trained_mirrors import TrainedMirrors, trained_mirrors
-from attn_unet.errors import ToolError
 
-__all__ = ['check_tta', 'checkpoint_mirrors', 'refuse_untrained_tta']
+from .tta import refuse_untrained_tta
+
+__all__ = ['TRAIN_WITH_MIRRORS', 'check_tta', 'checkpoint_mirrors']
+
+TRAIN_WITH_MIRRORS = (
+    'train with mirroring (tools/dataset_converters/decathlon.py --augmentation nnunet '
+    'mirrors along the axes its classes allow)'
+)
 
 
 def checkpoint_mirrors(meta: dict, config: str | None) -> TrainedMirrors:
@@ -25,28 +31,6 @@ def checkpoint_mirrors(meta: dict, config: str | None) -> TrainedMirrors:
     return trained_mirrors(load_config(config))
 
 
-def refuse_untrained_tta(option: str, mirrors: TrainedMirrors, alternative: str) -> None:
-    """Refuse ``option`` in one line when training mirrored along no axis (or is unknown).
-
-    Raises:
-        ToolError: naming why (no mirroring transform in the training pipeline, or no
-            pipeline to read) and ``alternative``.
-    """
-    if not mirrors.known:
-        raise ToolError(
-            f'{option} averages over the mirrors the model was trained with, and neither the '
-            'checkpoint nor the config holds a training pipeline to read them from: drop '
-            f'{option} ({alternative})'
-        )
-    if not mirrors.axes:
-        raise ToolError(
-            f'{option} averages over the mirrors the model was trained with, and its training '
-            'pipeline mirrors along no axis (no RandomFlip, RandomRotFlip or RandomAxisMirror '
-            'with a probability above 0): a mirrored slice is one it never saw, and where '
-            f'classes have sides the mirror swaps them; drop {option}, or {alternative}'
-        )
-
-
 def check_tta(options, meta: dict, config: str | None) -> tuple:
     """The slice axes ``--tta`` mirrors along for this checkpoint; ``()`` without ``--tta``.
 
@@ -56,9 +40,5 @@ def check_tta(options, meta: dict, config: str | None) -> tuple:
     if options.tta == 'none':
         return ()
     mirrors = checkpoint_mirrors(meta, config)
-    refuse_untrained_tta(
-        f'--tta {options.tta}', mirrors,
-        'train with mirroring (tools/dataset_converters/decathlon.py --augmentation nnunet '
-        'mirrors along the axes its classes allow)',
-    )  # fmt: skip
+    refuse_untrained_tta(f'--tta {options.tta}', mirrors.axes, mirrors.known, TRAIN_WITH_MIRRORS)
     return mirrors.axes

@@ -3,17 +3,24 @@
 import pytest
 import torch
 
-from attn_unet.apis.predict.device import onnx_providers, torch_device
+from attn_unet.apis.predict.device import onnx_providers
+from attn_unet.apis.predict.device import torch_device as pick
 from attn_unet.errors import ToolError
 
 
 @pytest.fixture
 def cuda(monkeypatch):
+    """Fake torch's CUDA; ``torch_device`` is called as the pytorch backend calls it."""
+
     def fake(available: bool, count: int = 1):
         monkeypatch.setattr(torch.cuda, 'is_available', lambda: available)
         monkeypatch.setattr(torch.cuda, 'device_count', lambda: count if available else 0)
 
     return fake
+
+
+def torch_device(device):
+    return pick(device, torch.cuda.is_available(), torch.cuda.device_count())
 
 
 def test_auto_takes_cuda_when_available_and_says_why(cuda):
