@@ -97,6 +97,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='segment NaN / inf voxels as air (-1024 HU; 0 in a non-CT channel) instead of '
         'refusing the scan',
     )
+    parser.add_argument(
+        '--strict',
+        action='store_true',
+        help="refuse (exit 2) a scan whose intensities are far from the training volumes' "
+        '(an MR into a CT model, a normalised scan, HU offset by 1024) instead of warning',
+    )
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args(argv)
 
@@ -125,6 +131,7 @@ def main(argv=None) -> None:
         dicom_seg=args.dicom_seg,
         allow_non_finite=args.allow_non_finite,
         fast=args.fast,
+        strict=args.strict,
     )
     written = predict(config, checkpoint, inputs, options)
     print(f'wrote {len(written)} files under {args.out_dir}')

@@ -17,6 +17,7 @@ from attn_unet.version import __version__
 from attn_unet.volumes.dicom import SegAlgorithm
 
 from .device import onnx_providers
+from .intensity_check import expected_ranges
 from .plan_slicing import PlanSlicing
 from .synapse_slicing import SynapseSlicing
 from .tta import refuse_untrained_tta
@@ -72,6 +73,7 @@ class OnnxBackend:
             print(f'note: --backend onnxruntime runs {onnx} with its own card; {config} and '
                   f'{checkpoint} are not read', file=sys.stderr)  # fmt: skip
         self.slicing = card_slicing(card, options)
+        self.intensity_ranges = expected_ranges(self.slicing, card.intensity_range)
         self.mirror_axes = ()
         if options.tta != 'none':
             refuse_untrained_tta(f'--tta {options.tta}', card.mirror_axes, True,

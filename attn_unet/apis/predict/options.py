@@ -49,6 +49,8 @@ class PredictOptions:
         allow_non_finite: segment NaN / inf voxels as air (CT) or 0 (other modalities)
             instead of refusing the volume.
         fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
+        strict: refuse a scan whose intensities are far from the training volumes' (a
+            warning without it; :mod:`.intensity_check`).
     """
 
     out_dir: str
@@ -68,6 +70,7 @@ class PredictOptions:
     dicom_seg: bool = False
     allow_non_finite: bool = False
     fast: bool = False
+    strict: bool = False
 
 
 def check_options(options: PredictOptions) -> None:

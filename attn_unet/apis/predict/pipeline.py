@@ -38,6 +38,7 @@ from attn_unet.volumes.dicom import (
 from .backends import open_backend
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
+from .intensity_check import check_intensities
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
 from .series_choice import choose_series, series_stems
@@ -126,6 +127,7 @@ def predict(
         ]
         for volume in opened:
             _check_finite(volume, slicing, options)
+        check_intensities(opened, slicing, backend.intensity_ranges, options.strict)
         outputs = [
             scan_outputs(options.out_dir, volume.stem, options.save_attention,
                          options.dicom_seg and isinstance(volume, DicomSeries))

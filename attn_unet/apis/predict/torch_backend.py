@@ -15,6 +15,7 @@ from attn_unet.volumes.dicom import SegAlgorithm
 
 from ..segmentor import load_segmentor
 from .device import torch_device
+from .intensity_check import expected_ranges
 from .slice_segmentor import SliceSegmentor, build_slice_segmentor
 from .slicing import checkpoint_meta, slicing_for
 from .tta_policy import check_tta
@@ -38,6 +39,8 @@ class TorchBackend:
         self.slicing = slicing_for(checkpoint, options)
         self.meta = checkpoint_meta(checkpoint)
         self.mirror_axes = check_tta(options, self.meta, config)
+        record = _slicing_record(self.meta)
+        self.intensity_ranges = expected_ranges(self.slicing, record.get('intensity_range'))
         self.sources = dict(config=config, checkpoint=checkpoint, backend='pytorch',
                             fast=options.fast)  # fmt: skip
         self.algorithm = SegAlgorithm(
@@ -57,3 +60,8 @@ class TorchBackend:
                 f'({type(model.backbone).__name__}) has no gated stage: drop --save-attention'
             )
         return build_slice_segmentor(model, 'pytorch', None, self.options.fast)
+
+
+def _slicing_record(meta: dict) -> dict:
+    dataset_meta = meta.get('dataset_meta') or {}
+    return dict(dataset_meta.get('volume_slices') or dataset_meta.get('ct_slices') or {})

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attn_unet.slicing.case_slices import input_slices, label_slices
+from attn_unet.slicing.intensity_range import channel_range
 from attn_unet.slicing.volume_slices import encode_image, encode_plan_label, slice_stack
 from attn_unet.volumes import VoxelOrder, fill_value, voxel_spacing
 
@@ -166,7 +167,9 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
                     test=[c.case_id for c in raw.test],
                 ),
                 fingerprint=fingerprint,
-                volume_slices=dict(plan.to_record(), cases=cases),
+                volume_slices=dict(
+                    plan.to_record(), cases=cases, intensity_range=_intensity_ranges(plan, prints)
+                ),
                 reasons=reasons,
                 splits=dict(folds=folds, fold=options.fold, why=why_split),
                 configs=configs,
@@ -224,3 +227,11 @@ def _write_folds(out: Path, folds: list, stems: dict) -> None:
             lines = [stem for case in fold[part] for stem in stems[case]]
             (out / 'splits' / f'fold{index}_{part}.txt').write_text('\n'.join(lines) + '\n')
     (out / 'splits' / 'splits_final.json').write_text(json.dumps(folds, indent=1) + '\n')
+
+
+def _intensity_ranges(plan, prints) -> list:
+    """Per channel, the training volumes' percentile ranges a predictor holds scans to."""
+    return [
+        channel_range(channel['name'], [p.percentiles[i] for p in prints])
+        for i, channel in enumerate(plan.channels)
+    ]

@@ -19,7 +19,7 @@ from PIL import Image
 from attn_unet.slicing.ct_slices import btcv_to_synapse, from_synapse_slices
 from tests.helpers.distributed import free_port
 from tests.helpers.orientations import stored_as
-from tests.helpers.predict_fixtures import ITERS, SIZE, SLICES
+from tests.helpers.predict_fixtures import ITERS, SIZE, SLICES, predict_in_process
 from tests.helpers.synapse_runs import train_phantom
 from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
 
@@ -109,6 +109,29 @@ def test_flip_tta_is_test_py_tta_over_the_trained_mirrors(phantom_model, tmp_pat
     ).any()
     record = json.loads((tmp_path / 'pred' / f'img{case}.json').read_text())
     assert record['preprocessing']['tta_mirror_axes'] == [0, 1]
+
+
+def test_a_scan_unlike_the_training_volumes_is_said_so(phantom_model, tmp_path, capsys,
+                                                      monkeypatch):  # fmt: skip
+    """HU offset by 1024 (air at 0): one warning naming the scan, expected and found;
+    --strict refuses it in one line before anything is written; the scan as it is passes."""
+    model = phantom_model
+    original = nib.load(scan(model, model['val'][0]))
+    shifted = np.asarray(original.dataobj, dtype=np.float32) + 1024
+    nib.save(nib.Nifti1Image(shifted, original.affine), tmp_path / 'offset.nii.gz')
+    shutil.copy(scan(model, model['val'][0]), tmp_path / 'as_is.nii.gz')
+    run = predict_in_process(model, tmp_path / 'offset.nii.gz', tmp_path / 'as_is.nii.gz',
+                             '--out-dir', tmp_path / 'out', capsys=capsys,
+                             monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    warnings = [line for line in run.stderr.splitlines() if line.startswith('warning: ')]
+    assert len(warnings) == 1 and 'offset.nii.gz: CT intensities 0 to ' in warnings[0]
+    assert 'training volumes (the low percentile: expected -1024..-1024' in warnings[0]
+    strict = predict_in_process(model, tmp_path / 'offset.nii.gz', '--strict', '--out-dir',
+                                tmp_path / 'strict', capsys=capsys,
+                                monkeypatch=monkeypatch)  # fmt: skip
+    assert_one_line_error(strict, 'offset.nii.gz: CT intensities', 'refused by --strict')
+    assert not (tmp_path / 'strict').exists()
 
 
 def test_every_stored_orientation_gets_the_same_mask(phantom_model, tmp_path):
