@@ -1,11 +1,16 @@
 """attn-unet: Attention U-Net for mmsegmentation 1.2.2."""
 
 import re
+import shutil
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).parent
+# What mim and the `attn_unet::` config scope read from an installed package, as mmseg
+# ships them in mmseg/.mim/: the configs (their _base_ files included), the tools, the index.
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def read_requirements(name: str) -> list[str]:
@@ -17,6 +22,27 @@ def read_requirements(name: str) -> list[str]:
 def read_version() -> str:
     text = (HERE / 'attn_unet' / 'version.py').read_text()
     return re.search(r"__version__ = '([^']+)'", text).group(1)
+
+
+class BuildPyWithMim(build_py):
+    """build_py, then MIM_FILES copied into the build's attn_unet/.mim/ (a wheel, an sdist's
+    build). An editable install copies nothing: attn_unet.compat.config_scope reads the
+    checkout's configs/ beside the package."""
+
+    def run(self) -> None:
+        super().run()
+        if getattr(self, 'editable_mode', False):
+            return
+        mim = Path(self.build_lib) / 'attn_unet' / '.mim'
+        shutil.rmtree(mim, ignore_errors=True)  # nothing left from an earlier build
+        mim.mkdir(parents=True)
+        junk = shutil.ignore_patterns('__pycache__', '*.pyc')
+        for name in MIM_FILES:
+            source = HERE / name
+            if source.is_dir():
+                shutil.copytree(source, mim / name, ignore=junk)
+            else:
+                shutil.copyfile(source, mim / name)
 
 
 setup(
@@ -44,5 +70,6 @@ setup(
         'tests': read_requirements('tests'),
     },
     include_package_data=True,
+    cmdclass={'build_py': BuildPyWithMim},
     zip_safe=False,
 )

@@ -209,7 +209,8 @@ def format_report(report: dict) -> str:
     inference = [run for run in report['runs'] if 'inference' in run]
     if inference:
         lines += ['', '| network | image | fp32 img/s | fast img/s | fast precision | argmax '
-                  'agreement | mIoU fp32 / fast |', '|---|---|---|---|---|---|---|']  # fmt: skip
+                  'agreement | near ties | decisive disagreements | mIoU fp32 / fast |',
+                  '|---|---|---|---|---|---|---|---|---|']  # fmt: skip
         seen = set()
         for run in inference:
             if run['model'] in seen:
@@ -220,6 +221,7 @@ def format_report(report: dict) -> str:
                 f'| {run["model"]} | {inf["image_size"][0]}x{inf["image_size"][1]} | '
                 f'{inf["fp32_images_per_s"]:.2f} | {inf["fast_images_per_s"]:.2f} | '
                 f'{inf["fast_precision"]} | {100 * inf["argmax_agreement"]:.3f}% | '
+                f'{100 * inf["near_ties"]:.3f}% | {inf["decisive_disagreements"]} | '
                 f'{inf["fp32_miou"]:.2f} / {inf["fast_miou"]:.2f} |'
             )
     return '\n'.join(lines)

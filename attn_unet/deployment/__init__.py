@@ -17,9 +17,21 @@ from .onnx_export import (
 from .onnx_runtime import OnnxSegmentor
 from .segmentor_logits import SegmentorLogits
 from .shape_generic import ScaleFactorUpsample, make_shape_generic
-from .verification import DEFAULT_TOLERANCE, LogitCheck, compare_logits, preprocessed_batch
+from .verification import (
+    DEFAULT_MAX_NEAR_TIES,
+    DEFAULT_TOLERANCE,
+    ClassAgreement,
+    LogitCheck,
+    class_agreement,
+    compare_logits,
+    pixel_differences,
+    predicted_classes,
+    preprocessed_batch,
+)
 
 __all__ = [
+    'ClassAgreement',
+    'DEFAULT_MAX_NEAR_TIES',
     'DEFAULT_TOLERANCE',
     'DEPLOY_PACKAGES',
     'INPUT_NAME',
@@ -30,10 +42,13 @@ __all__ = [
     'OnnxSegmentor',
     'ScaleFactorUpsample',
     'SegmentorLogits',
+    'class_agreement',
     'compare_logits',
     'export_onnx_model',
     'input_channels',
     'make_shape_generic',
+    'pixel_differences',
+    'predicted_classes',
     'preprocessed_batch',
     'require',
 ]

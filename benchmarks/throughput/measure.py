@@ -98,12 +98,13 @@ def _predict(model, batch, dtype):
     context = torch.autocast(data['inputs'].device.type, dtype=dtype, enabled=dtype is not None)
     with torch.no_grad(), context:
         logits = model.inference(data['inputs'], [s.metainfo for s in data['data_samples']])
-    return logits.float().argmax(1).cpu(), data['data_samples'][0].gt_sem_seg.data.cpu()
+    return logits.float().cpu(), data['data_samples'][0].gt_sem_seg.data.cpu()
 
 
 def _miou(pairs, num_classes: int, ignore_index: int = 255) -> float:
     confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
-    for pred, label in pairs:
+    for logits, label in pairs:
+        pred = logits.argmax(1)
         keep = label != ignore_index
         index = label[keep].long() * num_classes + pred[keep].long()
         confusion += np.bincount(index.numpy(), minlength=num_classes**2).reshape(
@@ -119,12 +120,16 @@ def time_inference(cfg: Config, device: str, images: int, repeats: int, checkpoi
 
     The fast path (``tools/test.py --fast``): BatchNorm folded, channels-last, bf16 autocast
     where the device has fast bf16. Reported: images/s of both, the share of pixels whose
-    class agrees, and both mIoU against the scenes' labels.
+    class agrees, the near ties (pixels whose fp32 top-two margin is within twice that
+    pixel's logit difference: rounding decides them, differently on other processors) and
+    the decisive disagreements (any other flip: a fault, never rounding), and both mIoU
+    against the scenes' labels.
     """
     from mmengine.model import revert_sync_batchnorm
     from mmengine.runner.checkpoint import load_checkpoint
     from mmseg.registry import MODELS
 
+    from attn_unet.deployment import class_agreement, pixel_differences
     from attn_unet.models.utils import (
         apply_memory_format,
         fast_inference_dtype,
@@ -150,8 +155,11 @@ def time_inference(cfg: Config, device: str, images: int, repeats: int, checkpoi
         sync(device)
         seconds = time.perf_counter() - start
         results[name] = dict(images_per_s=repeats * len(batches) / seconds, outputs=outputs)
-    agree = [(a[0] == b[0]).float().mean().item()
-             for a, b in zip(results['fp32']['outputs'], results['fast']['outputs'])]  # fmt: skip
+    classes = [
+        class_agreement(a[0], b[0].argmax(1), pixel_differences(a[0], b[0]))
+        for a, b in zip(results['fp32']['outputs'], results['fast']['outputs'])
+    ]
+    pixels = sum(c.pixels for c in classes)
     num_classes = cfg.model.decode_head.num_classes
     return dict(
         image_size=list(batches[0]['inputs'][0].shape[-2:]),
@@ -159,7 +167,9 @@ def time_inference(cfg: Config, device: str, images: int, repeats: int, checkpoi
         fast_images_per_s=results['fast']['images_per_s'],
         fast_precision='fp32' if dtype is None else 'bf16',
         batch_norms_folded=folded,
-        argmax_agreement=float(np.mean(agree)),
+        argmax_agreement=float(np.mean([c.agreement for c in classes])),
+        near_ties=sum(c.near_ties for c in classes) / pixels,
+        decisive_disagreements=sum(c.decisive_disagreements for c in classes),
         fp32_miou=_miou(results['fp32']['outputs'], num_classes),
         fast_miou=_miou(results['fast']['outputs'], num_classes),
     )

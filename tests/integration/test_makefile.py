@@ -78,3 +78,14 @@ def test_readme_install_and_quick_start_are_the_make_targets():
 def test_ci_runs_make_test():
     lines = (REPO / '.ci' / 'run').read_text().splitlines()
     assert 'set -euo pipefail' in lines and lines[-1] == 'make test'
+
+
+def test_make_test_runs_the_kernel_comparisons_again_without_avx512(venv):
+    (venv / '.attn-unet-installed').touch()
+    lines = _dry_run('test', venv).splitlines()
+    suite = next(i for i, line in enumerate(lines) if line.endswith('python -m pytest -q'))
+    (again,) = [line for line in lines if "-m 'kernels and not slow'" in line]
+    assert lines.index(again) > suite  # after the whole suite, in the same command
+    for setting in ('ONEDNN_MAX_CPU_ISA=AVX2', 'MKL_ENABLE_INSTRUCTIONS=AVX2',
+                    'ATEN_CPU_CAPABILITY=avx2', 'ATTN_UNET_TEST_ORT_THREADS=2'):  # fmt: skip
+        assert setting in again, setting

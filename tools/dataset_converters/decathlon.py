@@ -52,7 +52,6 @@ def parse_args():
         help="the configs' training augmentation: light (default: a crop and a small rotation, "
         "better on short schedules) or nnunet (nnU-Net's 2D augmentation, for long runs)",
     )
-    parser.add_argument('--configs-root', help="the repository's configs/ (the _base_ files)")
     parser.add_argument(
         '--allow-non-finite',
         action='store_true',
@@ -87,8 +86,6 @@ def main():
     )
     if args.augmentation:
         options['augmentation'] = args.augmentation
-    if args.configs_root:
-        options['configs_root'] = args.configs_root
     result = convert_decathlon(
         args.raw, args.save_path, ConvertOptions(**options), progress=not args.no_progress
     )

@@ -11,15 +11,15 @@ metric. Each value carries the reason in a comment. Two presets size the network
 - ``cpu``: S4-D8, 16 base channels, AdamW over 1k iterations, batch 8 (the CT phantom setup).
 """
 
-import os.path as osp
 import re
 from dataclasses import dataclass
 
+from attn_unet.compat import SCOPE
 from attn_unet.slicing.slice_plan import SlicePlan
 
 from .augmentation import train_pipeline_lines
 
-__all__ = ['PRESETS', 'Preset', 'config_name', 'config_text', 'palette']
+__all__ = ['PRESETS', 'Preset', 'base_configs', 'config_name', 'config_text', 'palette']
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,27 @@ def config_name(network: str, preset: Preset, dataset: str, fold: int, crop: tup
     )
 
 
+def base_configs(network: str, preset: Preset) -> list[str]:
+    """The ``_base_`` list of ``network``'s config, named through the package scope.
+
+    ``attn_unet::_base_/...`` finds the files inside the installed package (a wheel's
+    ``attn_unet/.mim/configs``, an editable install's checkout), so a converted set keeps
+    working when the checkout or the environment moves (:mod:`attn_unet.compat.config_scope`).
+    """
+    if network not in NETWORKS:
+        raise ValueError(f'network must be one of {NETWORKS}, got {network!r}')
+    return [
+        f'{SCOPE}::_base_/{_MODEL_BASE[network]}',
+        f'{SCOPE}::_base_/datasets/volume_slices.py',
+        f'{SCOPE}::_base_/default_runtime.py',
+        f'{SCOPE}::_base_/schedules/{preset.schedule}',
+    ]
+
+
 def config_text(
     network: str,
     preset: Preset,
     plan: SlicePlan,
-    configs_root: str,
     data_root: str,
     fold: int,
     num_folds: int,
@@ -95,7 +111,6 @@ def config_text(
         network: ``'attn-unet'`` or ``'unet'``.
         preset: Network size and schedule.
         plan: The conversion's slice plan.
-        configs_root: The repository's ``configs/`` folder (the ``_base_`` files).
         data_root: The converted folder.
         fold: The fold the config trains and validates on.
         num_folds: How many folds there are.
@@ -105,14 +120,7 @@ def config_text(
         dataset: The raw set's name.
         augmentation: The training augmentation (:mod:`.augmentation`); None: the default.
     """
-    if network not in NETWORKS:
-        raise ValueError(f'network must be one of {NETWORKS}, got {network!r}')
-    bases = [
-        osp.join(configs_root, '_base_', _MODEL_BASE[network]),
-        osp.join(configs_root, '_base_', 'datasets', 'volume_slices.py'),
-        osp.join(configs_root, '_base_', 'default_runtime.py'),
-        osp.join(configs_root, '_base_', 'schedules', preset.schedule),
-    ]
+    bases = base_configs(network, preset)
     b = preset.base_channels
     head_channels = [b * 2**i for i in range(preset.stages - 1)][::-1]
     channels = ', '.join(c['name'] for c in plan.channels)

@@ -26,9 +26,10 @@ What is written::
 """
 
 import os.path as osp
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from attn_unet.compat import scoped_config_path
 from attn_unet.slicing.case_slices import input_slices, label_slices
 from attn_unet.slicing.intensity_range import channel_range
 from attn_unet.slicing.volume_slices import encode_image, encode_plan_label, slice_stack
@@ -36,20 +37,15 @@ from attn_unet.volumes import VoxelOrder, fill_value, voxel_spacing
 
 from ..staged_output import StagedOutput
 from .case_headers import check_case_headers, check_images_finite
-from .config_writer import NETWORKS, PRESETS, config_name, config_text
+from .config_writer import NETWORKS, PRESETS, base_configs, config_name, config_text
 from .fingerprint import fingerprint_case, read_channels, read_label, summarise
 from .planner import fit_crop, fit_plan, slice_shape
 from .raw_set import DecathlonConvertError, read_raw_set
 from .splits import DEFAULT_SEED, k_fold, read_split_file
 
-__all__ = ['CONVERTER', 'ConvertOptions', 'convert_decathlon', 'default_configs_root']
+__all__ = ['CONVERTER', 'ConvertOptions', 'convert_decathlon']
 
 CONVERTER = 'decathlon'
-
-
-def default_configs_root() -> str:
-    """The repository's ``configs/`` folder, beside the package (an editable install)."""
-    return str(Path(__file__).resolve().parents[3] / 'configs')
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,6 @@ class ConvertOptions:
         slice_gap: Distance in slices between stacked neighbours.
         preset: ``'gpu'`` or ``'cpu'`` (:data:`~.config_writer.PRESETS`).
         max_crop: Largest crop side; None takes the preset's.
-        configs_root: The ``configs/`` folder the written configs inherit from.
         allow_non_finite: Read an image's NaN and infinite voxels as air (-1024 HU) in a CT
             channel and 0 in any other, instead of refusing the case.
         augmentation: The configs' training augmentation (:mod:`.augmentation`); None: the
@@ -82,7 +77,6 @@ class ConvertOptions:
     slice_gap: int = 1
     preset: str = 'gpu'
     max_crop: int | None = None
-    configs_root: str = field(default_factory=default_configs_root)
     allow_non_finite: bool = False
     augmentation: str | None = None
 
@@ -117,11 +111,7 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
             f'--fold {options.fold}: the split has folds 0..{len(folds) - 1}; pass one of them'
         )
     preset = PRESETS[options.preset]
-    base = osp.join(options.configs_root, '_base_', 'datasets', 'volume_slices.py')
-    if not osp.isfile(base):
-        raise DecathlonConvertError(
-            f'no {base}: pass --configs-root, the configs/ folder of the attn-unet repository'
-        )
+    _check_base_configs(preset)
     staged = StagedOutput(save_path, CONVERTER)
     staged.check()
     bar = dict(unit='case', disable=not progress)
@@ -150,9 +140,8 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
         configs = []
         for network in NETWORKS:
             name = config_name(network, preset, osp.basename(raw.root), options.fold, crop)
-            text = config_text(network, preset, plan, options.configs_root, data_root,
-                               options.fold, len(folds), crop, reasons, raw.name,
-                               augmentation=options.augmentation)  # fmt: skip
+            text = config_text(network, preset, plan, data_root, options.fold, len(folds), crop,
+                               reasons, raw.name, augmentation=options.augmentation)  # fmt: skip
             (out / 'configs' / name).write_text(text)
             configs.append(osp.join('configs', name))
         staged.commit(
@@ -186,6 +175,19 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
         view=plan.view,
         non_finite=non_finite,
     )
+
+
+def _check_base_configs(preset) -> None:
+    """Every ``_base_`` file the written configs name is installed with the package."""
+    for network in NETWORKS:
+        for base in base_configs(network, preset):
+            try:
+                scoped_config_path(base)
+            except FileNotFoundError as exc:
+                raise DecathlonConvertError(
+                    f'{base} is not installed ({exc.strerror}; looked at {exc.filename}): '
+                    'reinstall attn-unet (pip install attn-unet, or pip install -e . in a checkout)'
+                ) from None
 
 
 def _write_case(out: Path, case, geometry, raw, plan) -> tuple[list, dict]:

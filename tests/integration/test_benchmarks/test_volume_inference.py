@@ -10,6 +10,7 @@ TOOL = 'benchmarks/volume_inference.py'
 TINY = ['--base-channels', '4', '--size', '32x32', '--batch', '2', '--warmup', '0']
 
 
+@pytest.mark.kernels  # each backend is checked against torch eager before it is timed
 def test_the_table_has_every_backend_of_both_models_and_the_peak():
     from volume_inference import BACKENDS, COLUMNS
 

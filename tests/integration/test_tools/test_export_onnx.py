@@ -10,19 +10,22 @@ from tests.helpers.tools import assert_one_line_error, file_hashes, run_tool, ru
 TOOL = 'tools/deployment/export_onnx.py'
 
 
+@pytest.mark.kernels
 def test_it_exports_checks_three_sizes_and_saves(tiny, tmp_path):
     out = tmp_path / 'attn.onnx'
     proc = run_tool(TOOL, tiny['attn_config'], tiny['attn_ckpt'], '--out', out, '--shape', 16, 24)
     assert proc.returncode == 0, proc.stderr[-3000:]
     checks = re.findall(
         r'onnxruntime vs torch at (\d+x3x\d+x\d+): max \|logit difference\| (\S+) '
-        r'\(limit (\S+)\), predictions agree on (\S+)% of pixels',
+        r'\(limit (\S+)\), predictions agree on \S+% of ([\d,]+) pixels; ([\d,]+) near ties '
+        r'.*, ([\d,]+) decisive disagreements',
         proc.stdout,
     )
     assert [c[0] for c in checks] == ['1x3x16x24', '2x3x24x20', '2x3x12x36']
-    assert all(
-        float(diff) <= float(limit) and float(agree) >= 99.9 for _, diff, limit, agree in checks
-    )
+    for _, diff, limit, pixels, near_ties, decisive in checks:
+        assert float(diff) <= float(limit) and decisive == '0'
+        # which class wins a near tie depends on the processor: they are counted, not held
+        assert int(near_ties.replace(',', '')) <= 0.01 * int(pixels.replace(',', ''))
     assert f'ONNX model saved to {out} (opset 17, dynamic N, H, W)' in proc.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ['attn.onnx']
 

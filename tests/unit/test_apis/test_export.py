@@ -9,13 +9,15 @@ from attn_unet.deployment import OnnxSegmentor
 from attn_unet.errors import InputSizeError, ToolError
 
 
+@pytest.mark.kernels
 def test_it_writes_a_checked_model_and_nothing_else(tiny, tmp_path):
     out = tmp_path / 'model.onnx'
     lines = []
     checks = export_onnx(tiny['attn_config'], tiny['attn_ckpt'], str(out), log=lines.append)
     # the config's data_preprocessor.size (32x64) at batch 1, then H+2r x W-r and H-r x W+3r at 2
     assert [c.shape for c in checks] == [(1, 3, 32, 64), (2, 3, 40, 60), (2, 3, 28, 76)]
-    assert all(c.passed for c in checks)
+    # within the tolerance; classes differ at most on near ties, which are few
+    assert all(c.passed and c.holds() for c in checks), [c.describe() for c in checks]
     assert len(lines) == 4 and lines[-1].startswith(f'ONNX model saved to {out}')
     assert all('max |logit difference|' in line for line in lines[:3])
     assert os.listdir(tmp_path) == ['model.onnx']  # no temporary file left

@@ -14,6 +14,7 @@ from attn_unet.deployment import (
     preprocessed_batch,
 )
 from attn_unet.errors import DependencyError, InputSizeError, ToolError
+from tests.helpers.kernels import onnxruntime_threads
 
 from .conftest import RATE, TINY_MODELS, tiny_segmentor
 
@@ -35,18 +36,26 @@ def exported(tmp_path_factory):
     return models
 
 
+@pytest.mark.kernels
 @pytest.mark.parametrize('name', sorted(TINY_MODELS))
 @pytest.mark.parametrize('batch_size', [1, 3])
 @pytest.mark.parametrize('shape', SIZES)
 def test_onnxruntime_matches_torch(exported, name, batch_size, shape):
     model, path = exported[name]
-    check = compare_logits(model, OnnxSegmentor(path, num_threads=1), batch_size, shape)
+    backend = OnnxSegmentor(path, num_threads=onnxruntime_threads())
+    check = compare_logits(model, backend, batch_size, shape)
     assert check.shape == (batch_size, 3, *shape)
+    assert check.pixels == batch_size * shape[0] * shape[1]
     # ten times tighter than the default tolerance (1e-4 relative)
     assert check.passed and check.max_abs_diff < 1e-5 * max(1, check.max_abs_logit), (
         check.describe()
     )
-    assert check.agreement == 1.0
+    # The classes are held where rounding cannot reach them: an untrained network has near
+    # ties (top-two margin within twice the difference), and which class wins one depends
+    # on the processor's instructions and the thread count, so they are only counted.
+    assert check.decisive_disagreements == 0 and check.near_ties <= 0.01 * check.pixels, (
+        check.describe()
+    )
 
 
 def test_it_takes_and_returns_what_the_torch_twin_does(exported):

@@ -1,5 +1,6 @@
 """convert_decathlon: every case cut in one voxel order, losslessly, with its folds and configs."""
 
+import ast
 import json
 
 import nibabel as nib
@@ -15,6 +16,7 @@ from attn_unet.slicing.volume_slices import decode_image
 from demo.synthetic import generate_decathlon_phantom
 from demo.synthetic.pancreas_phantom.case import render_pancreas_case, stored_as
 from tests.helpers.data_fixtures import DECATHLON_TRAIN
+from tests.helpers.tools import REPO
 
 DEPTH, SIDE = 28, 128  # the phantom's slices: 28 axial slices of 128 x 128
 
@@ -135,6 +137,11 @@ def test_the_written_configs_fit_the_data_and_build(decathlon_converted):
     ]
     for config in record['configs']:
         assert config.endswith(f'_task99-pancreasphantom-fold0-{SIDE}x{SIDE}.py')
+        # the bases through the package scope, never a path into this checkout
+        text = (decathlon_converted / config).read_text()
+        bases = ast.literal_eval(text.split('_base_ = ', 1)[1].split(']', 1)[0] + ']')
+        assert len(bases) == 4 and all(b.startswith('attn_unet::_base_/') for b in bases)
+        assert str(REPO) not in text
         cfg = Config.fromfile(decathlon_converted / config)
         init_default_scope('mmseg')
         check_input_sizes(cfg)

@@ -8,6 +8,9 @@ from mmcv.cnn import ConvModule
 from attn_unet.models import AttentionUNet
 from attn_unet.models.utils import fold_batch_norm
 
+# folded and unfolded are two computations of one function: equal to a tolerance
+pytestmark = pytest.mark.kernels
+
 
 def _randomise_bn(model):
     torch.manual_seed(0)
