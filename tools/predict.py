@@ -35,7 +35,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--tta',
         choices=['none', 'flip'],
         default='none',
-        help='flip: average the softmax with the horizontal mirror',
+        help='flip: average the softmax over the slice and its mirrors along each axis the '
+        "checkpoint's training mirrored along; refused for a model trained without mirroring",
     )
     parser.add_argument(
         '--save-attention',

@@ -31,7 +31,8 @@ class PredictOptions:
         batch_size: slices (or images) per forward pass.
         device: ``'auto'`` (CUDA when available, else the CPU), ``'cpu'``, ``'cuda'`` or
             ``'cuda:N'`` (:mod:`.device`).
-        tta: ``'none'`` or ``'flip'`` (softmax averaged with the horizontal mirror).
+        tta: ``'none'`` or ``'flip'`` (softmax averaged over the mirrors along the axes the
+            training mirrored along, :mod:`.tta_policy`; refused where it mirrored none).
         save_attention: also write every gated stage's coefficients (4D NIfTI; ``.npy``
             for images).
         label_ids: ``'synapse'`` (the model's 0..8) or ``'btcv'`` (the 13-organ ids); Synapse
