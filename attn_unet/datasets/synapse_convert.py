@@ -4,7 +4,7 @@ Writes what mmseg's own converter (``tools/dataset_converters/synapse.py`` in
 the wheel: the TransUNet preparation) writes, byte for byte at ``context`` 1:
 one ``caseXXXX_sliceYYY.jpg`` image and ``.png`` label per axial slice under
 ``img_dir/{train,val}`` and ``ann_dir/{train,val}``. Every step of the slice
-arithmetic comes from :mod:`.ct_slices` (the predictor takes it from there too);
+arithmetic comes from :mod:`attn_unet.slicing.ct_slices` (the predictor takes it from there too);
 with ``context`` K > 1 each image is a K-channel TIFF of slice z and its
 neighbours (2.5D input). Around it:
 

@@ -1,6 +1,6 @@
 """A volume of any modality as the 2D slices a slice plan gives: the plan slicing's arithmetic.
 
-The Decathlon / nnU-Net converter (:mod:`.decathlon`) and the predictor
+The Decathlon / nnU-Net converter (:mod:`attn_unet.datasets.decathlon`) and the predictor
 (:mod:`attn_unet.apis.predict.plan_slicing`, through :mod:`.case_slices`) take every step
 from here, with the numbers of a
 :class:`~.slice_plan.SlicePlan`, so a new scan is cut exactly as the training volumes were:

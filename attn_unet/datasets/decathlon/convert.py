@@ -12,8 +12,9 @@ Steps, each from its own module:
    here), :func:`~.fingerprint.summarise` pools them;
 5. :func:`~.planner.fit_plan` and :func:`~.planner.fit_crop`: the slice plan and the crop;
 6. only then, in a staging folder swapped in whole (:class:`..staged_output.StagedOutput`):
-   every case's slices (:mod:`..case_slices`, :mod:`..volume_slices`), the fold lists, the
-   configs (:mod:`.config_writer`) and ``conversion.json``.
+   every case's slices (:mod:`attn_unet.slicing.case_slices`,
+   :mod:`attn_unet.slicing.volume_slices`), the fold lists, the configs
+   (:mod:`.config_writer`) and ``conversion.json``.
 
 What is written::
 

@@ -1,7 +1,7 @@
 """The layout entry of Synapse: the slices ``tools/dataset_converters/synapse.py`` writes.
 
 Its extra check holds the config against the converter's record (K slices per input,
-``.jpg`` or ``.tiff``): :func:`~attn_unet.slicing.ct_slices_check.check_ct_slices`.
+``.jpg`` or ``.tiff``): :func:`~attn_unet.datasets.ct_slices_check.check_ct_slices`.
 """
 
 from ..ct_slices_check import check_ct_slices
