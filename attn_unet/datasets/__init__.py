@@ -13,6 +13,7 @@ from .layout import (
     check_drive_layout,
     check_synapse_layout,
 )
+from .samplers import ForegroundOversamplingSampler
 from .synapse_slice_dataset import SynapseSliceDataset
 from .transforms import PackCompactSegInputs, RandomRotFlipNearest
 from .volume_slice_dataset import VolumeSliceDataset
@@ -20,6 +21,7 @@ from .volume_slice_dataset import VolumeSliceDataset
 __all__ = [
     'DATA_CHECK_DEFAULTS',
     'DatasetFilesReport',
+    'ForegroundOversamplingSampler',
     'PackCompactSegInputs',
     'RandomRotFlipNearest',
     'SynapseSliceDataset',

@@ -58,7 +58,8 @@ class AttentionUNet(UNet):
             the backbone fills in (C_x = skip channels, C_g = 2 C_x), and
             ``conv_cfg`` / ``norm_cfg`` / ``act_cfg``, which default to the
             backbone's. Default: ``dict(type='AttentionGate')``, the lean gate
-            (inter channels 0.25 C_x, joint term normalised, no W).
+            (inter channels 0.25 C_x, joint term normalised, no W, every
+            coefficient starting at 0.5).
         gating_block: pass the centre (the coarsest encoder output) through a
             1x1 conv + norm + act before it gates the coarsest skip, as the
             authors do (``UnetGridGatingSignal3``); the decoder still upsamples

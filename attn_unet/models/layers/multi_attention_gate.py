@@ -8,8 +8,7 @@ single-attention network uses the same block with one gate.
 
 import torch
 from mmcv.cnn import ConvModule
-from mmengine.model import BaseModule
-from torch import nn
+from mmengine.model import BaseModule, ModuleList
 
 from attn_unet.registry import MODELS
 
@@ -56,7 +55,8 @@ class MultiAttentionGate(BaseModule):
         self.in_channels = in_channels
         self.gating_channels = gating_channels
         self.num_gates = num_gates
-        self.gates = nn.ModuleList(
+        # mmengine's ModuleList: its init_weights reaches each gate's (psi's initial_alpha)
+        self.gates = ModuleList(
             MODELS.build(
                 dict(
                     type=gate_type,

@@ -370,23 +370,29 @@ def test_gate_cfg_overrides_backbone_layer_cfgs():
     assert isinstance(model.attention_gates['1'].norm, nn.GroupNorm)
 
 
-@pytest.mark.parametrize('initial_alpha', [0.5, 0.9])
-def test_gates_start_at_initial_alpha_after_the_backbones_init(initial_alpha):
+@pytest.mark.parametrize(
+    'gate_cfg, expected_alpha',
+    [
+        (None, 0.5),  # the default gate
+        (dict(type='AttentionGate', initial_alpha=0.9), 0.9),
+        (dict(type='MultiAttentionGate', num_gates=2), 0.5),  # the mean of its two gates
+    ],
+)
+def test_gates_start_at_initial_alpha_after_the_backbones_init(gate_cfg, expected_alpha):
     # mmseg's UNet init_cfg (Kaiming, fan_out) reaches psi, one output channel: weights of std
     # sqrt(2), gates starting saturated by the luck of the seed; initial_alpha runs after it
     gated = dict(TINY3, base_channels=16)  # psi weights: 4 and 8
     torch.manual_seed(0)
-    kaiming = AttentionUNet(**gated)
+    kaiming = AttentionUNet(**gated, gate_cfg=dict(type='AttentionGate', initial_alpha=None))
     kaiming.init_weights()
     psi = torch.cat([gate.psi.weight.flatten() for gate in kaiming.attention_gates.values()])
     assert float(psi.std()) > 0.7  # sqrt(2) expected
     torch.manual_seed(0)
-    gate_cfg = dict(type='AttentionGate', initial_alpha=initial_alpha)
-    backbone = AttentionUNet(**gated, gate_cfg=gate_cfg)
+    backbone = AttentionUNet(**gated, **({} if gate_cfg is None else dict(gate_cfg=gate_cfg)))
     backbone.init_weights()
     backbone.eval()
     with torch.no_grad():
         backbone(torch.randn(2, 3, 32, 32))
     assert len(backbone.attention_maps) == 2
     for alpha in backbone.attention_maps.values():
-        assert torch.allclose(alpha, torch.full_like(alpha, initial_alpha))
+        assert torch.allclose(alpha, torch.full_like(alpha, expected_alpha))
