@@ -1,8 +1,14 @@
 """Segment scans (NIfTI, CT or MR DICOM series) or images with a checkpoint; outputs open anywhere.
 
+Several checkpoints (or a cross-validation folder) predict as one ensemble, their softmax
+averaged.
+
 Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
     python3 tools/predict.py --backend onnxruntime --onnx model.onnx scan.nii.gz --out-dir seg/
+    python3 tools/predict.py CONFIG fold0.pth fold1.pth fold2.pth scans/ --out-dir seg/
+    python3 tools/predict.py work_dirs/my_cv/ scans/ --out-dir seg/ --postprocess auto \
+        --save-probabilities
     python3 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/ --tta flip --save-attention
     python3 tools/predict.py CONFIG CHECKPOINT dicom/patient7/ --out-dir seg/ --dicom-seg
     torchrun --nproc_per_node 4 tools/predict.py CONFIG CHECKPOINT scans/ --out-dir seg/
@@ -13,15 +19,20 @@ import argparse
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description='Segment NIfTI scans, DICOM series or images with a checkpoint'
+        description='Segment NIfTI scans, DICOM series or images with a checkpoint, or an '
+        'ensemble of several',
+        usage='%(prog)s {CONFIG CHECKPOINT [CHECKPOINT.pth ...] | CV_FOLDER} INPUT [INPUT ...] '
+        '--out-dir OUT_DIR [options]\n       %(prog)s --backend onnxruntime --onnx MODEL.onnx '
+        'INPUT [INPUT ...] --out-dir OUT_DIR [options]',
     )
     parser.add_argument(
         'paths',
         nargs='+',
-        metavar='[CONFIG CHECKPOINT] INPUT',
-        help='the config the checkpoint was trained with and the checkpoint (not with '
-        '--backend onnxruntime: the ONNX file holds everything), then .nii / .nii.gz scans, '
-        'DICOM folders, images, or folders',
+        metavar='MODEL INPUT',
+        help='the model: CONFIG CHECKPOINT [CHECKPOINT.pth ...] (several: an ensemble, their '
+        "softmax averaged), or the folder of tools/cross_validate.py (every trained fold's own "
+        'config and final checkpoint), or nothing with --backend onnxruntime (the ONNX file '
+        'holds everything); then .nii / .nii.gz scans, DICOM folders, images, or folders',
     )
     parser.add_argument('--out-dir', required=True, help='folder for the predictions')
     parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
@@ -104,6 +115,26 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="refuse (exit 2) a scan whose intensities are far from the training volumes' "
         '(an MR into a CT model, a normalised scan, HU offset by 1024) instead of warning',
     )
+    parser.add_argument(
+        '--save-probabilities',
+        action='store_true',
+        help="also write each volume's class probabilities on its grid, float32, the labels "
+        'their argmax (see --probability-format)',
+    )
+    parser.add_argument(
+        '--probability-format',
+        choices=['nifti', 'npz'],
+        default='nifti',
+        help='nifti: <name>_prob_<k>_<class>.nii.gz, one volume per class; npz: <name>.npz, '
+        "nnU-Net's (probabilities, (C, Z, Y, X))",
+    )
+    parser.add_argument(
+        '--postprocess',
+        choices=['none', 'lcc', 'auto'],
+        default='none',
+        help="lcc: keep each class's largest connected piece; auto: what the cross-validation "
+        'chose (postprocessing.json of the CV folder given as the model)',
+    )
     parser.add_argument('--no-progress', action='store_true', help='no progress bar')
     return parser.parse_args(argv)
 
@@ -113,7 +144,7 @@ def main(argv=None) -> None:
     from attn_unet.apis.predict import PredictOptions, predict
     from attn_unet.apis.predict.command_line import model_and_inputs
 
-    config, checkpoint, inputs = model_and_inputs(args.paths, args.backend)
+    config, checkpoints, inputs = model_and_inputs(args.paths, args.backend)
     options = PredictOptions(
         out_dir=args.out_dir,
         batch_size=args.batch_size,
@@ -133,8 +164,11 @@ def main(argv=None) -> None:
         allow_non_finite=args.allow_non_finite,
         fast=args.fast,
         strict=args.strict,
+        save_probabilities=args.save_probabilities,
+        probability_format=args.probability_format,
+        postprocess=args.postprocess,
     )
-    written = predict(config, checkpoint, inputs, options)
+    written = predict(config, checkpoints, inputs, options)
     print(f'wrote {len(written)} files under {args.out_dir}')
 
 

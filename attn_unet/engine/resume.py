@@ -12,7 +12,12 @@ from typing import Tuple
 from attn_unet.checkpoints import load_checkpoint_file, pointed_checkpoint, resume_candidates
 from attn_unet.errors import CheckpointError, ToolError
 
-__all__ = ['check_something_left_to_train', 'find_checkpoint_to_resume', 'find_resume_checkpoint']
+__all__ = [
+    'check_something_left_to_train',
+    'find_checkpoint_to_resume',
+    'find_resume_checkpoint',
+    'schedule_position',
+]
 
 
 def find_checkpoint_to_resume(cfg) -> Tuple[str | None, dict | None, str | None]:
@@ -69,11 +74,13 @@ def find_resume_checkpoint(work_dir: str) -> Tuple[str | None, dict | None, str 
     return None, None, None
 
 
-def check_something_left_to_train(train_cfg: dict, path: str, checkpoint: dict) -> None:
-    """Refuse a resume whose checkpoint is already at (or past) the end of the schedule.
+def schedule_position(train_cfg: dict, checkpoint: dict) -> Tuple[str, int | None, int | None]:
+    """Where ``checkpoint`` stands in the schedule of ``train_cfg``.
 
-    Raises:
-        ToolError: naming the checkpoint's step, the limit and how to raise it.
+    Returns:
+        ``(unit, saved, limit)``: ``'iteration'`` or ``'epoch'``, the checkpoint's step and
+        ``train_cfg``'s last (None where one does not say); the run is finished when
+        ``saved >= limit``.
     """
     train_cfg = train_cfg or {}
     unit, limit_key, meta_key = 'iteration', 'max_iters', 'iter'
@@ -81,7 +88,19 @@ def check_something_left_to_train(train_cfg: dict, path: str, checkpoint: dict) 
         unit, limit_key, meta_key = 'epoch', 'max_epochs', 'epoch'
     saved = (checkpoint.get('meta') or {}).get(meta_key)
     limit = train_cfg.get(limit_key)
-    if isinstance(saved, int) and isinstance(limit, int) and saved >= limit:
+    valid = isinstance(saved, int) and isinstance(limit, int)
+    return unit, saved if valid else None, limit if valid else None
+
+
+def check_something_left_to_train(train_cfg: dict, path: str, checkpoint: dict) -> None:
+    """Refuse a resume whose checkpoint is already at (or past) the end of the schedule.
+
+    Raises:
+        ToolError: naming the checkpoint's step, the limit and how to raise it.
+    """
+    unit, saved, limit = schedule_position(train_cfg, checkpoint)
+    limit_key = 'max_iters' if unit == 'iteration' else 'max_epochs'
+    if saved is not None and saved >= limit:
         raise ToolError(
             f'resume checkpoint {path} is at {unit} {saved} and train_cfg.{limit_key} is '
             f'{limit}: nothing is left to train; raise it above {saved} (e.g. --cfg-options '

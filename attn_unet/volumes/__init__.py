@@ -7,13 +7,15 @@ every check once (readable, an affine that spans a volume, whole, its non-finite
 counted in the same pass); :func:`open_case` a case of one 4D file or ``CASE_XXXX`` channel
 files on one grid; :func:`~.dicom.open_series` a CT or MR series placed on its grid.
 :class:`VoxelOrder` moves voxels into a named order and back; :mod:`.grid` says when two
-volumes share a grid; :mod:`.non_finite` is the one policy for NaN and inf voxels;
+volumes share a grid; :mod:`.components` keeps a class's largest connected piece;
+:mod:`.non_finite` is the one policy for NaN and inf voxels;
 :func:`write_like` writes a label volume over a volume's grid and :func:`~.dicom.write_dicom_seg`
 a DICOM SEG over a series. Imports nothing of the package but :mod:`attn_unet.errors` and
 :mod:`attn_unet.fileio`; nibabel and pydicom are imported when a file is read.
 """
 
 from .cases import CHANNEL_FILE, Case, CaseFiles, channel_file, group_channel_files, open_case
+from .components import CONNECTIVITY, keep_largest_components, largest_component
 from .grid import GRID_TOLERANCE_MM, affine_distance, grid_mismatch
 from .nifti import (
     NIFTI_ENDINGS,
@@ -33,6 +35,7 @@ from .wording import damaged, short_reason
 __all__ = [
     'AIR_HU',
     'CHANNEL_FILE',
+    'CONNECTIVITY',
     'GRID_TOLERANCE_MM',
     'NIFTI_ENDINGS',
     'Case',
@@ -53,6 +56,8 @@ __all__ = [
     'grid_mismatch',
     'group_channel_files',
     'is_nifti_path',
+    'keep_largest_components',
+    'largest_component',
     'nifti_stem',
     'open_case',
     'open_nifti',

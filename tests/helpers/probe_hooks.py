@@ -113,11 +113,15 @@ class LossRecordProbeHook(Hook):
 
 @HOOKS.register_module()
 class KillAfterIterProbeHook(Hook):
-    """``kill -9`` of its own process after iteration ``$PROBE_KILL_AFTER_ITER`` (saved first)."""
+    """``kill -9`` of its own process after iteration ``$PROBE_KILL_AFTER_ITER`` (saved first);
+    with ``$PROBE_KILL_IN_WORK_DIR`` set, only in a run whose work dir ends with it."""
 
     priority = 'LOWEST'
 
     def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None) -> None:
+        only_in = os.environ.get('PROBE_KILL_IN_WORK_DIR')
+        if only_in and not osp.normpath(runner.work_dir).endswith(only_in):
+            return
         if runner.iter + 1 == int(os.environ.get('PROBE_KILL_AFTER_ITER', '0')):
             os.kill(os.getpid(), signal.SIGKILL)
 

@@ -3,7 +3,9 @@
 What ``tools/predict.py`` runs; :func:`predict` is the entry point: one pipeline for every
 checkpoint (:mod:`.pipeline`), with the checkpoint's slicing as the one dataset-specific part
 (:mod:`.slicing`: :class:`SynapseSlicing` for Synapse and 2D models, :class:`PlanSlicing`
-for models of a Decathlon / nnU-Net set).
+for models of a Decathlon / nnU-Net set). Several models predict as one ensemble
+(:mod:`.ensemble`), the probabilities can be written (:mod:`.probabilities`), and the labels
+postprocessed (:mod:`.postprocess`).
 
 The names are imported on first use (PEP 562): the torch backend's modules load only when a
 torch checkpoint is predicted with, so ``--backend onnxruntime`` runs without torch.
@@ -13,7 +15,12 @@ import importlib
 
 # name -> the module that defines it, imported on first use
 _EXPORTS = {
+    'POSTPROCESS_MODES': '.postprocess',
     'PREDICT_WORDING': '.options',
+    'PROBABILITY_FORMATS': '.probabilities',
+    'EnsembleSegmentor': '.ensemble',
+    'Member': '.ensemble',
+    'ProbabilityWriter': '.probabilities',
     'ImageOutputs': '.images',
     'PlanSlicing': '.plan_slicing',
     'PredictOptions': '.options',
@@ -27,20 +34,29 @@ _EXPORTS = {
     'checkpoint_dataset_meta': '.slicing',
     'find_inputs': '.inputs',
     'image_outputs': '.images',
+    'postprocessing_for': '.postprocess',
     'predict': '.pipeline',
+    'probability_paths': '.probabilities',
     'rank_share': '.inputs',
+    'resolve_members': '.ensemble',
     'segment_batch': '.tta',
     'segment_images': '.images',
     'segment_slices': '.slice_loop',
     'segment_volume': '.pipeline',
     'slicing_for': '.slicing',
+    'split_model_args': '.ensemble',
 }
 
 __all__ = [
+    'POSTPROCESS_MODES',
     'PREDICT_WORDING',
+    'PROBABILITY_FORMATS',
+    'EnsembleSegmentor',
     'ImageOutputs',
+    'Member',
     'PlanSlicing',
     'PredictOptions',
+    'ProbabilityWriter',
     'ScanOutputs',
     'ScanPrediction',
     'SlicePrediction',
@@ -51,13 +67,17 @@ __all__ = [
     'checkpoint_dataset_meta',
     'find_inputs',
     'image_outputs',
+    'postprocessing_for',
     'predict',
+    'probability_paths',
     'rank_share',
+    'resolve_members',
     'segment_batch',
     'segment_images',
     'segment_slices',
     'segment_volume',
     'slicing_for',
+    'split_model_args',
 ]
 
 

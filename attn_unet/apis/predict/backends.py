@@ -9,7 +9,7 @@ from attn_unet.errors import ToolError
 __all__ = ['open_backend']
 
 
-def open_backend(config: str | None, checkpoint: str | None, options):
+def open_backend(config: str | None, checkpoint, options):
     """The backend of ``options.backend``, its checks done (:mod:`.torch_backend`,
     :mod:`.onnx_backend`).
 
@@ -20,9 +20,10 @@ def open_backend(config: str | None, checkpoint: str | None, options):
         from .onnx_backend import OnnxBackend
 
         return OnnxBackend(options.onnx, options, config, checkpoint)
-    if not (config and checkpoint):
-        raise ToolError('--backend pytorch needs CONFIG and CHECKPOINT before the inputs: '
-                        'pass them, or --backend onnxruntime --onnx MODEL.onnx')  # fmt: skip
+    if not config:
+        raise ToolError('--backend pytorch needs CONFIG and CHECKPOINT (or a cross-validation '
+                        'folder) before the inputs: pass them, or --backend onnxruntime --onnx '
+                        'MODEL.onnx')  # fmt: skip
     from .torch_backend import TorchBackend
 
     return TorchBackend(config, checkpoint, options)

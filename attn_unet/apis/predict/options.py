@@ -7,6 +7,8 @@ from attn_unet.errors import ToolError
 
 from ..cli import ToolWording
 from .device import check_device_name
+from .postprocess import POSTPROCESS_MODES
+from .probabilities import PROBABILITY_FORMATS
 
 __all__ = ['BACKENDS', 'PREDICT_WORDING', 'PredictOptions', 'check_options']
 
@@ -52,6 +54,9 @@ class PredictOptions:
         fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
         strict: refuse a scan whose intensities are far from the training volumes' (a
             warning without it; :mod:`.intensity_check`).
+        save_probabilities: also write each volume's class probabilities (:mod:`.probabilities`).
+        probability_format: ``'nifti'`` (one float32 volume per class) or ``'npz'`` (nnU-Net's).
+        postprocess: ``'none'``, ``'lcc'`` or ``'auto'`` (:mod:`.postprocess`).
     """
 
     out_dir: str
@@ -72,6 +77,9 @@ class PredictOptions:
     allow_non_finite: bool = False
     fast: bool = False
     strict: bool = False
+    save_probabilities: bool = False
+    probability_format: str = 'nifti'
+    postprocess: str = 'none'
 
 
 def check_options(options: PredictOptions) -> None:
@@ -98,3 +106,9 @@ def check_options(options: PredictOptions) -> None:
                         'exported): drop --fast or use --backend pytorch')  # fmt: skip
     if options.series and options.all_series:
         raise ToolError('--series and --all-series exclude each other: pass one of them')
+    if options.probability_format not in PROBABILITY_FORMATS:
+        raise ToolError(f'--probability-format {options.probability_format}: pass one of '
+                        f'{", ".join(PROBABILITY_FORMATS)}')  # fmt: skip
+    if options.postprocess not in POSTPROCESS_MODES:
+        raise ToolError(f'--postprocess {options.postprocess}: pass one of '
+                        f'{", ".join(POSTPROCESS_MODES)}')  # fmt: skip

@@ -1,7 +1,8 @@
 """Where ``tools/predict.py`` writes: the ``--out-dir``, each input's files, a killed run's rest.
 
 - Each scan gives ``<stem>.nii.gz`` and ``<stem>.json``, with ``--save-attention``
-  ``<stem>_attention.nii.gz`` and with ``--dicom-seg`` ``<stem>_seg.dcm``; every name
+  ``<stem>_attention.nii.gz``, with ``--dicom-seg`` ``<stem>_seg.dcm`` and with
+  ``--save-probabilities`` the probability files (:mod:`.probabilities`); every name
   is checked before the first prediction (no two inputs onto one file, no existing
   file without ``--overwrite``).
 - The ``--out-dir`` is created when missing, and removed again when the run is
@@ -23,7 +24,7 @@ from attn_unet.fileio import remove_leftovers
 __all__ = ['OUTPUT_SUFFIXES', 'OutDir', 'ScanOutputs', 'check_targets', 'scan_outputs']
 
 # The kinds of file predict.py writes into its --out-dir.
-OUTPUT_SUFFIXES = ('.nii.gz', '.json', '.png', '.npy', '.dcm')
+OUTPUT_SUFFIXES = ('.nii.gz', '.json', '.png', '.npy', '.dcm', '.npz')
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,11 @@ class ScanOutputs:
     record: str
     attention: str | None = None
     dicom_seg: str | None = None
+    probabilities: tuple = ()
 
     def paths(self) -> List[str]:
-        return [p for p in (self.labels, self.attention, self.dicom_seg, self.record) if p]
+        files = (self.labels, self.attention, self.dicom_seg, *self.probabilities, self.record)
+        return [p for p in files if p]
 
 
 def scan_outputs(

@@ -7,7 +7,11 @@ reads) it writes ``OUT/<name>.nii.gz`` (labels on the volume's grid, its affine)
 ``OUT/<name>.json`` (classes and written values, checkpoint, config, the preprocessing used;
 for a series its UID), plus ``OUT/<name>_attention.nii.gz`` with ``save_attention`` and, for
 a series, ``OUT/<name>_seg.dcm`` (a DICOM Segmentation, segments coded from the class names)
-with ``dicom_seg``. 2D images go through the same segmentor and become ``OUT/<stem>.png``.
+with ``dicom_seg``, and the class probabilities with ``save_probabilities``
+(:mod:`.probabilities`). Several checkpoints, or a cross-validation folder, predict as one
+ensemble (:mod:`.ensemble`: their softmax averaged before the argmax); ``postprocess``
+keeps the largest piece of classes after the argmax (:mod:`.postprocess`). 2D images go
+through the same segmentor and become ``OUT/<stem>.png``.
 Everything that can be checked before the first prediction is checked first (every input's
 header and geometry, non-finite voxels, every output name, the output folder, the options
 against the checkpoint and the model), so bad input stops the run before anything is
@@ -16,8 +20,10 @@ written; each file is written whole or not at all, and a refused or stopped run 
 """
 
 import json
+import os.path as osp
 import sys
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from typing import Dict, List
 
 import numpy as np
@@ -41,6 +47,7 @@ from .inputs import Inputs, find_inputs, rank_share
 from .intensity_check import check_intensities
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
+from .probabilities import ProbabilityWriter, probability_paths
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
 from .slicing import VolumeSlicing
@@ -91,18 +98,20 @@ class _Run:
     sources: dict
     algorithm: SegAlgorithm
     mirror_axes: tuple = ()
+    postprocessing: object = None
 
 
-def predict(
-    config: str | None, checkpoint: str | None, paths: List[str], options: PredictOptions
-) -> List[str]:
+def predict(config: str | None, checkpoint, paths: List[str], options: PredictOptions) -> List[str]:
     """Segment every volume, DICOM series and image under ``paths``; see the module doc.
 
     Args:
-        config, checkpoint: the torch model (``--backend pytorch``); with ``--backend
-            onnxruntime`` the ONNX file's card holds everything, and they may be None.
-        paths: the inputs.
-        options: the command line's options.
+        config: the config the checkpoint(s) were trained with; or a cross-validation folder
+            (``tools/cross_validate.py``'s), with ``checkpoint`` None: its folds' models. With
+            ``--backend onnxruntime`` the ONNX file's card holds everything, and config and
+            checkpoint may be None.
+        checkpoint: a checkpoint file, a list of them (an ensemble of one config), or None.
+        paths: NIfTI scans, DICOM folders, images, or folders of them.
+        options: how to run.
 
     Returns:
         The files written by this process (its rank's share under a launcher).
@@ -136,8 +145,15 @@ def predict(
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
         check_targets([p for out in outputs + pictures for p in out.paths()], options.overwrite)
         segmentor = backend.segmentor()
+        postprocessing = _postprocessing(options, backend, slicing)
+        if options.save_probabilities:  # the file names need the model's classes
+            outputs = [_with_probabilities(out, volume.stem, slicing.classes, options)
+                       for volume, out in zip(opened, outputs)]  # fmt: skip
+            check_targets([p for out in outputs + pictures for p in out.paths()],
+                          options.overwrite)  # fmt: skip
         out_dir.remove_leftovers()
-        run = _Run(slicing, segmentor, options, backend.sources, backend.algorithm, mirror_axes)
+        run = _Run(slicing, segmentor, options, backend.sources, backend.algorithm, mirror_axes,
+                   postprocessing)  # fmt: skip
         if any(out.dicom_seg for out in outputs):
             _say_generic_codes(slicing.classes)
         written = []
@@ -184,6 +200,17 @@ def _check_inputs(inputs: Inputs, slicing: VolumeSlicing, options: PredictOption
                             'folder: pass the folder of the series, or drop it')  # fmt: skip
     if options.dicom_seg:
         import_highdicom('--dicom-seg')
+    if options.save_probabilities and inputs.images:
+        raise ToolError(
+            f'--save-probabilities writes the probabilities of a volume, and {inputs.images[0]} '
+            'is a 2D image: pass only scans and DICOM folders with it, or drop it'
+        )
+
+
+def _with_probabilities(outputs: ScanOutputs, stem: str, classes, options) -> ScanOutputs:
+    paths = probability_paths(osp.dirname(outputs.labels), stem, classes,
+                              options.probability_format)  # fmt: skip
+    return replace(outputs, probabilities=tuple(paths))
 
 
 def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalities) -> list:
@@ -203,6 +230,36 @@ def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> No
         print(note, file=sys.stderr)
 
 
+def _postprocessing(options: PredictOptions, backend, slicing: VolumeSlicing):
+    """``--postprocess``'s rule (:mod:`.postprocess`); none is imported for ``none``, so the
+    onnxruntime backend stays torch-free.
+
+    Raises:
+        ToolError: ``--postprocess`` other than ``none`` where torch is not installed.
+    """
+    if options.postprocess == 'none':
+        return _NoPostprocessing()
+    try:
+        from .postprocess import postprocessing_for
+    except ImportError as exc:
+        raise ToolError(
+            f'--postprocess {options.postprocess} needs the full install ({exc}): pip install '
+            'attn-unet with torch, or drop --postprocess'
+        ) from None
+    return postprocessing_for(options.postprocess, getattr(backend, 'cv_folder', None),
+                              slicing.classes)  # fmt: skip
+
+
+class _NoPostprocessing:
+    """``--postprocess none``: the labels as the argmax gave them."""
+
+    def apply(self, labels, classes):
+        return labels
+
+    def to_record(self) -> dict:
+        return {}
+
+
 def _say_generic_codes(classes: List[str]) -> None:
     generic = [name for _, name, code in coded_segments(classes) if not code.known]
     if generic:
@@ -211,17 +268,19 @@ def _say_generic_codes(classes: List[str]) -> None:
               'and labelled with the class name', file=sys.stderr)  # fmt: skip
 
 
-def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None, mirror_axes=()):
+def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None, mirror_axes=(),
+                   probabilities: ProbabilityWriter | None = None):  # fmt: skip
     """Segment one opened volume (a case or a series) as its checkpoint's slicing cuts it.
 
     Args:
         volume: a :class:`~attn_unet.volumes.Case` or :class:`~attn_unet.volumes.dicom.DicomSeries`.
         slicing: the checkpoint's slicing.
-        segmentor: the :class:`~.slice_segmentor.SliceSegmentor`.
+        segmentor: the :class:`~.slice_segmentor.SliceSegmentor` (or an ensemble of them).
         options: batch size, attention.
         bar: a progress bar (tqdm's ``reset`` and ``update``), or None.
         mirror_axes: the slice axes test-time augmentation mirrors along (``--tta flip``:
             those the training mirrored along); ``()``: none.
+        probabilities: given every batch's probabilities, when they are to be written.
 
     Returns:
         :class:`VolumePrediction` in the volume's own voxel order.
@@ -233,8 +292,10 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
     if bar is not None:
         bar.reset(total=count)
     progress = None if bar is None else bar.update
+    if probabilities is not None:
+        probabilities.count = count
     ids, maps = segment_slices(segmentor, images, options.batch_size, mirror_axes,
-                               options.save_attention, progress)  # fmt: skip
+                               options.save_attention, progress, probabilities)  # fmt: skip
     labels = slicing.to_volume(ids, volume.affine)
     attention = None if maps is None else slicing.to_volume(maps, volume.affine)
     return VolumePrediction(labels, attention)
@@ -244,16 +305,27 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
     """Segment one volume and write its outputs; see the module doc."""
     options, slicing = run.options, run.slicing
     bar = _progress_bar(volume.stem, options.progress)
-    try:
-        prediction = segment_volume(volume, slicing, run.segmentor, options, bar, run.mirror_axes)
-    finally:
-        bar.close()
-    write_like(outputs.labels, slicing.label_values(prediction.labels), volume, options.overwrite)
+    with ExitStack() as stack:
+        writer = None
+        if outputs.probabilities:
+            scratch = osp.join(osp.dirname(outputs.labels), f'{volume.stem}_probabilities.npy')
+            writer = stack.enter_context(ProbabilityWriter(scratch))
+        try:
+            prediction = segment_volume(volume, slicing, run.segmentor, options, bar,
+                                        run.mirror_axes, writer)  # fmt: skip
+        finally:
+            bar.close()
+        labels = run.postprocessing.apply(prediction.labels, slicing.classes)
+        write_like(outputs.labels, slicing.label_values(labels), volume, options.overwrite)
+        if writer is not None:
+            writer.write(outputs.probabilities, options.probability_format,
+                         lambda maps: slicing.to_volume(maps, volume.affine), volume,
+                         options.overwrite)  # fmt: skip
     if outputs.attention and prediction.attention is not None:
         write_like(outputs.attention, prediction.attention.astype(np.float32), volume,
                    options.overwrite)  # fmt: skip
     if outputs.dicom_seg:
-        write_dicom_seg(outputs.dicom_seg, prediction.labels, volume, slicing.classes,
+        write_dicom_seg(outputs.dicom_seg, labels, volume, slicing.classes,
                         run.algorithm, options.overwrite)  # fmt: skip
     record = dict(
         **volume.record(),
@@ -267,7 +339,10 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run) -> ScanPrediction:
             tta=options.tta,
             tta_mirror_axes=list(run.mirror_axes),
         ),
+        postprocessing=dict(run.postprocessing.to_record(), mode=options.postprocess),
     )
+    if outputs.probabilities:
+        record['probabilities'] = _probability_record(outputs, slicing, options)
     if outputs.dicom_seg:  # segment number = the model's class id
         record['dicom_seg'] = outputs.dicom_seg
         record['dicom_seg_segments'] = {name: n for n, name, _ in coded_segments(slicing.classes)}
@@ -294,3 +369,14 @@ def _progress_bar(name: str, shown: bool):
     except ImportError:
         return _NoBar()
     return tqdm(desc=name, unit='slice', disable=not shown, leave=False)
+
+
+def _probability_record(outputs: ScanOutputs, slicing: VolumeSlicing, options) -> dict:
+    """Where the probabilities are and what they hold."""
+    if options.probability_format == 'npz':
+        files = dict(file=outputs.probabilities[0], key='probabilities',
+                     axes='(class, Z, Y, X): the NIfTI voxel axes reversed')  # fmt: skip
+    else:
+        files = dict(files=dict(zip(slicing.classes, outputs.probabilities)))
+    note = 'the probabilities the labels are the argmax of, before postprocessing'
+    return dict(format=options.probability_format, dtype='float32', **files, note=note)

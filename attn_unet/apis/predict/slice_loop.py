@@ -21,6 +21,7 @@ def segment_slices(
     tta: tuple = (),
     attention: bool = False,
     progress=None,
+    probabilities=None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Segment slice images in batches, in order.
 
@@ -32,14 +33,19 @@ def segment_slices(
             averaged with that of each mirror; ``()``: none.
         attention: also return the gate coefficients.
         progress: optional callable given the number of slices done after each batch.
+        probabilities: optional callable given ``(first slice index, probs (N, C, H, W))``
+            of each batch: the probabilities the labels are the argmax of.
 
     Returns:
         ``(labels (Z, H, W) uint8, attention (Z, H, W, S) float32 or None)``, in slice order.
     """
-    labels, maps, batch = [], [], []
+    labels, maps, batch, done = [], [], [], [0]
 
     def run() -> None:
         prediction = segment_batch(segmentor, batch, attention, tta)
+        if probabilities is not None:
+            probabilities(done[0], prediction.probs)
+        done[0] += len(batch)
         labels.append(prediction.probs.argmax(axis=1))
         if attention:
             maps.append(_per_stage(prediction.attention))
