@@ -25,7 +25,15 @@ def model_and_inputs(paths: list, backend: str) -> tuple:
     if backend == 'onnxruntime':
         leading = (len(paths) >= 3 and paths[0].endswith('.py')
                    and paths[1].endswith(CHECKPOINT_ENDINGS))  # fmt: skip
-        return (paths[0], paths[1], paths[2:]) if leading else (None, None, paths)
+        if not leading:
+            return None, None, paths
+        more = [p for p in paths[2:] if p.endswith(CHECKPOINT_ENDINGS)]
+        if more:
+            raise ToolError(
+                f'--backend onnxruntime runs the one exported --onnx model, and '
+                f'{1 + len(more)} checkpoints are given: use --backend pytorch for an ensemble'
+            )
+        return paths[0], paths[1], paths[2:]
     if len(paths) < 2:
         raise ToolError(
             f'got {len(paths)} path(s): pass CONFIG CHECKPOINT INPUT... (or a cross-validation '
