@@ -67,14 +67,14 @@ def main(argv=None):
         arm, net, seed = run
         folder = work / f'it{args.iters}' / arm / net / f'seed{seed}'
         result = train_and_test(config_of(converted[arm], net), folder, seed, settings)
-        print(f'{arm:>6} {net:>9} seed {seed}: mDSC {result["metrics"]["mDSC"]:.2f} '
+        print(f'{arm:>6} {net:>9} seed {seed}: mDSC {result["metrics"]["nnunet/mDSC"]:.2f} '
               f'({result["train_seconds"]:.0f} s)', flush=True)  # fmt: skip
         return run, result
 
     with ThreadPoolExecutor(args.jobs) as pool:
         results = dict(pool.map(one, runs))
-    keys = ['mDSC', *sorted(k for k in next(iter(results.values()))['metrics']
-                            if k.startswith('DSC.')), 'mHD95']  # fmt: skip
+    keys = ['nnunet/mDSC', *sorted(k for k in next(iter(results.values()))['metrics']
+                                   if k.startswith('nnunet/DSC.')), 'nnunet/mHD95_mm']  # fmt: skip
     for net in networks:
         rows = {arm: {seed: results[(arm, net, seed)] for seed in seeds} for arm in arms}
         print(f'\n{net}, {args.iters} iterations, batch {args.batch}, crop {args.crop}:')

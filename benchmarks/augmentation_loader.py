@@ -47,8 +47,8 @@ def main(argv=None):
 
     import attn_unet  # noqa: F401
     from attn_unet.datasets.decathlon.augmentation import train_pipeline_lines
-    from attn_unet.datasets.slice_plan import SlicePlan
     from attn_unet.registry import DATASETS
+    from attn_unet.slicing.slice_plan import SlicePlan
 
     torch.set_num_threads(1)
     work = Path(args.work_dir).resolve()

@@ -119,14 +119,14 @@ import json
 import sys
 
 attn, unet = (json.load(open(path))['metrics'] for path in sys.argv[1:])
-classes = [key[4:] for key in attn if key.startswith('DSC.')]
+classes = [key[len('nnunet/DSC.'):] for key in attn if key.startswith('nnunet/DSC.')]
 print(f"{'per volume (fold val)':<22} {'DSC AttnUNet':>12} {'DSC UNet':>9} "
       f"{'HD95 AttnUNet':>14} {'HD95 UNet':>10}")
 for name in classes:
-    print(f"{name:<22} {attn['DSC.' + name]:>12.2f} {unet['DSC.' + name]:>9.2f} "
-          f"{attn['HD95.' + name]:>14.2f} {unet['HD95.' + name]:>10.2f}")
-print(f"{'mean':<22} {attn['mDSC']:>12.2f} {unet['mDSC']:>9.2f} "
-      f"{attn['mHD95']:>14.2f} {unet['mHD95']:>10.2f}")
+    print(f"{name:<22} {attn['nnunet/DSC.' + name]:>12.2f} {unet['nnunet/DSC.' + name]:>9.2f} "
+          f"{attn['nnunet/HD95_mm.' + name]:>14.2f} {unet['nnunet/HD95_mm.' + name]:>10.2f}")
+print(f"{'mean':<22} {attn['nnunet/mDSC']:>12.2f} {unet['nnunet/mDSC']:>9.2f} "
+      f"{attn['nnunet/mHD95_mm']:>14.2f} {unet['nnunet/mHD95_mm']:>10.2f}")
 print(f'(DSC in %, HD95 in mm; per case: {sys.argv[1]}, {sys.argv[2]})')
 PY
 if [[ "${PREDICT:-1}" != 0 && -d "$RAW/imagesTs" && -n "$(ls -A "$RAW/imagesTs")" ]]; then

@@ -146,14 +146,14 @@ import json
 import sys
 
 attn, unet = (json.load(open(path))['metrics'] for path in sys.argv[1:])
-organs = [key[4:] for key in attn if key.startswith('DSC.')]
+organs = [key[len('transunet/DSC.'):] for key in attn if key.startswith('transunet/DSC.')]
 print(f"{'Synapse phantom (per volume)':<22} {'DSC AttnUNet':>12} {'DSC UNet':>9} "
       f"{'HD95 AttnUNet':>14} {'HD95 UNet':>10}")
 for organ in organs:
-    print(f"{organ:<22} {attn['DSC.' + organ]:>12.2f} {unet['DSC.' + organ]:>9.2f} "
-          f"{attn['HD95.' + organ]:>14.2f} {unet['HD95.' + organ]:>10.2f}")
-print(f"{'mean':<22} {attn['mDSC']:>12.2f} {unet['mDSC']:>9.2f} "
-      f"{attn['mHD95']:>14.2f} {unet['mHD95']:>10.2f}")
+    print(f"{organ:<22} {attn['transunet/DSC.' + organ]:>12.2f} {unet['transunet/DSC.' + organ]:>9.2f} "
+          f"{attn['transunet/HD95_vox.' + organ]:>14.2f} {unet['transunet/HD95_vox.' + organ]:>10.2f}")
+print(f"{'mean':<22} {attn['transunet/mDSC']:>12.2f} {unet['transunet/mDSC']:>9.2f} "
+      f"{attn['transunet/mHD95_vox']:>14.2f} {unet['transunet/mHD95_vox']:>10.2f}")
 print(f'(DSC in %, HD95 in voxels; metrics: {sys.argv[1]}, {sys.argv[2]})')
 PY
 echo "time: data $((data_done - start)) s, train $((train_done - data_done)) s," \

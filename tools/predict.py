@@ -5,6 +5,7 @@ averaged.
 
 Examples:
     python3 tools/predict.py CONFIG CHECKPOINT scan.nii.gz --out-dir seg/
+    python3 tools/predict.py --backend onnxruntime --onnx model.onnx scan.nii.gz --out-dir seg/
     python3 tools/predict.py CONFIG fold0.pth fold1.pth fold2.pth scans/ --out-dir seg/
     python3 tools/predict.py work_dirs/my_cv/ scans/ --out-dir seg/ --postprocess auto \
         --save-probabilities
@@ -24,28 +25,32 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Segment NIfTI scans, DICOM series or images with a checkpoint, or an '
         'ensemble of several',
         usage='%(prog)s {CONFIG CHECKPOINT [CHECKPOINT.pth ...] | CV_FOLDER} INPUT [INPUT ...] '
-        '--out-dir OUT_DIR [options]',
-    )
-    parser.add_argument(
-        'config',
-        help='config file the checkpoint was trained with, or the folder of '
-        "tools/cross_validate.py (every trained fold's own config and final checkpoint)",
+        '--out-dir OUT_DIR [options]\n       %(prog)s --backend onnxruntime --onnx MODEL.onnx '
+        'INPUT [INPUT ...] --out-dir OUT_DIR [options]',
     )
     parser.add_argument(
         'paths',
         nargs='+',
-        metavar='CHECKPOINT [CHECKPOINT.pth ...] INPUT',
-        help='after a config: the checkpoint, then any more *.pth checkpoints (an ensemble: '
-        'their softmax averaged); then .nii / .nii.gz scans, DICOM folders, images, or folders',
+        metavar='MODEL INPUT',
+        help='the model: CONFIG CHECKPOINT [CHECKPOINT.pth ...] (several: an ensemble, their '
+        "softmax averaged), or the folder of tools/cross_validate.py (every trained fold's own "
+        'config and final checkpoint), or nothing with --backend onnxruntime (the ONNX file '
+        'holds everything); then .nii / .nii.gz scans, DICOM folders, images, or folders',
     )
     parser.add_argument('--out-dir', required=True, help='folder for the predictions')
     parser.add_argument('--batch-size', type=int, default=8, help='slices per forward pass')
-    parser.add_argument('--device', default='cpu', help='cpu, cuda or cuda:N')
+    parser.add_argument(
+        '--device',
+        default='auto',
+        help='auto (default: CUDA when available, else CPU; the first line says which), cpu, '
+        'cuda or cuda:N',
+    )
     parser.add_argument(
         '--tta',
         choices=['none', 'flip'],
         default='none',
-        help='flip: average the softmax with the horizontal mirror',
+        help='flip: average the softmax over the slice and its mirrors along each axis the '
+        "checkpoint's training mirrored along; refused for a model trained without mirroring",
     )
     parser.add_argument(
         '--save-attention',
@@ -60,7 +65,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='synapse: the model ids 0..8; btcv: the 13-organ release ids',
     )
     parser.add_argument('--overwrite', action='store_true', help='replace existing outputs')
-    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch')
+    parser.add_argument(
+        '--backend',
+        choices=['pytorch', 'onnxruntime'],
+        default='pytorch',
+        help='onnxruntime: run the --onnx model alone (its card holds the slicing, '
+        'normalisation, classes, trained mirrors); needs neither torch nor mmseg',
+    )
     parser.add_argument('--onnx', help='the exported model for --backend onnxruntime')
     parser.add_argument(
         '--orientation',
@@ -100,6 +111,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         action='store_true',
         help='segment NaN / inf voxels as air (-1024 HU; 0 in a non-CT channel) instead of '
         'refusing the scan',
+    )
+    parser.add_argument(
+        '--strict',
+        action='store_true',
+        help="refuse (exit 2) a scan whose intensities are far from the training volumes' "
+        '(an MR into a CT model, a normalised scan, HU offset by 1024) instead of warning',
     )
     parser.add_argument(
         '--save-probabilities',
@@ -152,9 +169,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    from attn_unet.apis.predict import PredictOptions, predict, split_model_args
+    from attn_unet.apis.predict import PredictOptions, predict
+    from attn_unet.apis.predict.command_line import model_and_inputs
 
-    checkpoints, inputs = split_model_args(args.config, args.paths)
+    config, checkpoints, inputs = model_and_inputs(args.paths, args.backend)
     options = PredictOptions(
         out_dir=args.out_dir,
         batch_size=args.batch_size,
@@ -173,6 +191,7 @@ def main(argv=None) -> None:
         dicom_seg=args.dicom_seg,
         allow_non_finite=args.allow_non_finite,
         fast=args.fast,
+        strict=args.strict,
         save_probabilities=args.save_probabilities,
         probability_format=args.probability_format,
         postprocess=args.postprocess,
@@ -181,7 +200,7 @@ def main(argv=None) -> None:
         preview=args.preview,
         report=args.report,
     )
-    run = predict(args.config, checkpoints, inputs, options)
+    run = predict(config, checkpoints, inputs, options)
     print(f'wrote {len(run.written)} files under {args.out_dir}')
     if run.outcomes:  # volumes, not only images
         print(run.summary)
@@ -190,7 +209,7 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    from attn_unet.apis import run_cli
+    from attn_unet.apis.cli import run_cli
     from attn_unet.apis.predict import PREDICT_WORDING
 
     run_cli(main, PREDICT_WORDING)

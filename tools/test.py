@@ -38,7 +38,19 @@ def parse_args() -> argparse.Namespace:
         default='none',
         help='job launcher',
     )
-    parser.add_argument('--tta', action='store_true', help='test time augmentation')
+    parser.add_argument(
+        '--tta',
+        action='store_true',
+        help='average the softmax over the image and its mirrors along each axis the '
+        "checkpoint's training mirrored along (as tools/predict.py --tta flip); refused for a "
+        'model trained without mirroring',
+    )
+    parser.add_argument(
+        '--tta-pipeline',
+        action='store_true',
+        help="the config's own tta_pipeline (mmseg's tools/test.py --tta: several scales and a "
+        'flip); a flip training never applied is refused',
+    )
     parser.add_argument(
         '--fast',
         action='store_true',

@@ -2,18 +2,34 @@
 
 ``tools/*.py`` parse their arguments and call one function of this room; the
 logic lives here, above the engine, where it is tested.
+
+The names are imported on first use (PEP 562), so ``import attn_unet.apis.predict`` and
+``attn_unet.apis.cli`` do not load the engine: the onnxruntime predictor runs without torch.
 """
 
-from .attention import attention_grid_for_image
-from .check_dataset import check_dataset
-from .cli import format_tool_error, run_cli
-from .config import load_config
-from .dict_action import DictAction, parse_cfg_options
-from .export import default_verify_shapes, export_onnx
-from .runner import build_runner
-from .segmentor import build_segmentor, load_image, load_segmentor, syncbn_to_bn
-from .test import prepare_test_cfg, run_test
-from .train import prepare_train_cfg, run_train
+import importlib
+
+# name -> the module that defines it, imported on first use
+_EXPORTS = {
+    'DictAction': '.dict_action',
+    'attention_grid_for_image': '.attention',
+    'build_runner': '.runner',
+    'build_segmentor': '.segmentor',
+    'check_dataset': '.check_dataset',
+    'default_verify_shapes': '.export',
+    'export_onnx': '.export',
+    'format_tool_error': '.cli',
+    'load_config': '.config',
+    'load_image': '.segmentor',
+    'load_segmentor': '.segmentor',
+    'parse_cfg_options': '.dict_action',
+    'prepare_test_cfg': '.test',
+    'prepare_train_cfg': '.train',
+    'run_cli': '.cli',
+    'run_test': '.test',
+    'run_train': '.train',
+    'syncbn_to_bn': '.segmentor',
+}
 
 __all__ = [
     'DictAction',
@@ -35,3 +51,15 @@ __all__ = [
     'run_train',
     'syncbn_to_bn',
 ]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

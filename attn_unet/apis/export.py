@@ -23,6 +23,7 @@ from attn_unet.fileio import atomic_write
 from attn_unet.models import backbone_downsample_rate
 
 from .config import load_config
+from .model_card import model_card
 from .segmentor import load_segmentor
 
 __all__ = ['default_verify_shapes', 'export_onnx']
@@ -88,7 +89,9 @@ def export_onnx(
     _check_divisible('--verify-shapes', verify_shapes, rate)
 
     model = load_segmentor(config, checkpoint, 'cpu', cfg_options)
-    proto = export_onnx_model(model, shape, size_divisor=rate, batch_size=batch_size)
+    card = model_card(model, config, checkpoint)
+    proto = export_onnx_model(model, shape, size_divisor=rate, batch_size=batch_size,
+                              metadata=card.to_metadata())  # fmt: skip
     with atomic_write(out) as partial:  # removed, whatever fails before it is renamed
         onnx.save(proto, partial)
         backend = OnnxSegmentor(partial)

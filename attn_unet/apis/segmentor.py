@@ -111,8 +111,8 @@ def _dataset_meta(ckpt: dict, num_classes: int) -> dict:
     """Classes and palette from the checkpoint's meta, else Cityscapes' or numbered ones.
 
     The training set's record of how its slices were cut is kept when the meta has one:
-    ``ct_slices`` (Synapse, :mod:`attn_unet.datasets.ct_slices`) or ``volume_slices``
-    (the Decathlon / nnU-Net converter's plan, :mod:`attn_unet.datasets.slice_plan`).
+    ``ct_slices`` (Synapse, :mod:`attn_unet.slicing.ct_slices`) or ``volume_slices``
+    (the Decathlon / nnU-Net converter's plan, :mod:`attn_unet.slicing.slice_plan`).
     """
     from mmseg.utils import get_classes, get_palette
 

@@ -22,6 +22,7 @@ from attn_unet.fileio import (
 
 from .config import load_config
 from .runner import build_runner, set_work_dir
+from .test_tta import apply_test_tta
 
 __all__ = ['prepare_test_cfg', 'run_test']
 
@@ -73,10 +74,7 @@ def prepare_test_cfg(args) -> Config:
     cfg.resume = False
     if args.show or args.show_dir:
         _enable_visualization(cfg, args)
-    if args.tta:
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
-        cfg.tta_model.module = cfg.model
-        cfg.model = cfg.tta_model
+    apply_test_tta(cfg, args)
     if getattr(args, 'fast', False):
         loop = {k: v for k, v in (cfg.get('test_cfg') or {}).items() if k not in ('type', 'fp16')}
         cfg.test_cfg = dict(loop, type='FastTestLoop')
@@ -94,8 +92,8 @@ def run_test(args) -> dict:
     with ``--out``, the prediction PNGs appear in that folder only once all are written.
 
     Returns:
-        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; ``mDSC``,
-        ``mHD95`` and per-organ scores with ``SynapseVolumeMetric``).
+        The metrics dict the test loop returns (``aAcc``, ``mIoU``, ``mAcc``; with the
+        volume metrics ``<rule>/mDSC``, ``<rule>/mHD95_<unit>`` and per-class scores).
     """
     runner = build_runner(prepare_test_cfg(args), mode='test')
     if args.out is not None and hasattr(runner, 'stage_test_output'):
@@ -106,7 +104,9 @@ def run_test(args) -> dict:
         os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
         record = dict(config=args.config, checkpoint=args.checkpoint, metrics=metrics)
         write_text_atomically(path, json.dumps(record, indent=2, default=float))
-        headline = 'mDSC' if 'mDSC' in metrics else 'mIoU'  # per-volume Dice for Synapse
+        # per-volume Dice (transunet/mDSC, nnunet/mDSC) where a volume metric ran, else mIoU
+        dsc = [key for key in metrics if key.split('/')[-1] == 'mDSC']
+        headline = dsc[0] if dsc else 'mIoU'
         print(f'{headline}: {metrics.get(headline)}')
         print(f'metrics written to {path}')
     return metrics

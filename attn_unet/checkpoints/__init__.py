@@ -9,6 +9,7 @@ Imports nothing of the package but :mod:`attn_unet.errors` and :mod:`attn_unet.f
 """
 
 from .checkpoint_file import check_state_dict_fits, load_checkpoint_file, model_state_dict
+from .config_text import checkpoint_config
 from .cv_folder import (
     CV_RECORD,
     POSTPROCESSING_FILE,
@@ -39,6 +40,7 @@ __all__ = [
     'FoldModel',
     'all_finite',
     'check_state_dict_fits',
+    'checkpoint_config',
     'checkpoint_step',
     'first_non_finite',
     'fold_dir',

@@ -4,9 +4,9 @@ The Synapse and DRIVE converters write it last, into the folder they convert
 into (:mod:`.staged_output`), so a folder holding it is one complete run of that
 converter. It names the converter, what it read, the files it wrote and, for
 Synapse, how the CT slices were cut (``ct_slices``: the
-:class:`~.ct_slices.SliceSpec` fields plus ``image_suffix`` and the volumes'
+:class:`~attn_unet.slicing.ct_slices.SliceSpec` fields plus ``image_suffix`` and the volumes'
 ``orientation``), and for the Decathlon / nnU-Net converter the slice plan and every
-case's grid (``volume_slices``, :mod:`.slice_plan`). The dataset classes copy
+case's grid (``volume_slices``, :mod:`attn_unet.slicing.slice_plan`). The dataset classes copy
 ``ct_slices`` / ``volume_slices`` into their metainfo, so every checkpoint carries
 them; the layout check compares them with the config. A converted Synapse folder
 without a record predates it and holds mmseg's 2D JPEG slices.

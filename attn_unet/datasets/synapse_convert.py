@@ -4,7 +4,7 @@ Writes what mmseg's own converter (``tools/dataset_converters/synapse.py`` in
 the wheel: the TransUNet preparation) writes, byte for byte at ``context`` 1:
 one ``caseXXXX_sliceYYY.jpg`` image and ``.png`` label per axial slice under
 ``img_dir/{train,val}`` and ``ann_dir/{train,val}``. Every step of the slice
-arithmetic comes from :mod:`.ct_slices` (the predictor takes it from there too);
+arithmetic comes from :mod:`attn_unet.slicing.ct_slices` (the predictor takes it from there too);
 with ``context`` K > 1 each image is a K-channel TIFF of slice z and its
 neighbours (2.5D input). Around it:
 
@@ -27,6 +27,17 @@ import os.path as osp
 import numpy as np
 
 from attn_unet.errors import DatasetLayoutError, VolumeError
+from attn_unet.slicing.ct_slices import (
+    SliceSpec,
+    btcv_to_synapse,
+    encode_slice,
+    encode_synapse_label,
+    label_image,
+    scale_hu,
+    slice_image,
+    to_synapse_slices,
+)
+from attn_unet.slicing.intensity_range import channel_range, scan_percentiles
 from attn_unet.volumes import (
     AIR_HU,
     NiftiVolume,
@@ -37,16 +48,6 @@ from attn_unet.volumes import (
     open_nifti,
 )
 
-from .ct_slices import (
-    SliceSpec,
-    btcv_to_synapse,
-    encode_slice,
-    encode_synapse_label,
-    label_image,
-    scale_hu,
-    slice_image,
-    to_synapse_slices,
-)
 from .staged_output import StagedOutput
 
 __all__ = ['SPLITS', 'SynapseConvertError', 'convert_synapse']
@@ -105,10 +106,18 @@ def convert_synapse(
             for folder in ('img_dir', 'ann_dir'):
                 (staged.path / folder / split).mkdir(parents=True)
         cases = [(split, case) for split in SPLITS for case in splits[split]]
+        trained_on = []  # the training volumes' percentiles, for predict's intensity check
         with tqdm(cases, desc='synapse cases', unit='case', disable=not progress) as bar:
             for split, case in bar:
-                counts[split] += _write_case(volumes[case], case, staged.path, split, spec)
-        ct_slices = dict(spec.to_dict(), image_suffix=spec.image_suffix, orientation=orientation)
+                written, percentiles = _write_case(volumes[case], case, staged.path, split, spec)
+                counts[split] += written
+                trained_on += [percentiles] if split == 'train' else []
+        ct_slices = dict(
+            spec.to_dict(),
+            image_suffix=spec.image_suffix,
+            orientation=orientation,
+            intensity_range=[channel_range('CT', trained_on)] if trained_on else [],
+        )
         non_finite = {c: v['img'].non_finite for c, v in volumes.items() if v['img'].non_finite}
         record = {
             'source': osp.abspath(root),
@@ -121,8 +130,8 @@ def convert_synapse(
     return dict(counts, non_finite=non_finite)
 
 
-def _write_case(volumes: dict, case: str, out, split: str, spec: SliceSpec) -> int:
-    """Write one case's slices under ``out``; returns how many."""
+def _write_case(volumes: dict, case: str, out, split: str, spec: SliceSpec) -> tuple:
+    """Write one case's slices under ``out``; returns how many, and the HU percentiles."""
     image = _read_volume(volumes['img'], case)
     label = _read_volume(volumes['label'], case)
     _check_label_ids(label, case)
@@ -134,7 +143,7 @@ def _write_case(volumes: dict, case: str, out, split: str, spec: SliceSpec) -> i
         (out / 'img_dir' / split / f'{stem}{spec.image_suffix}').write_bytes(image_bytes)
         label_bytes = encode_synapse_label(label_image(label_slices, z))
         (out / 'ann_dir' / split / f'{stem}.png').write_bytes(label_bytes)
-    return len(image_slices)
+    return len(image_slices), scan_percentiles(image)
 
 
 def _volume_path(root: str, case: str, kind: str) -> str:

@@ -3,7 +3,7 @@
 :class:`VolumeSliceDataset` is mmseg's ``BaseSegDataset`` over ``<case>_sliceZZZ.tiff``
 inputs and ``.png`` class ids, plus one entry in its ``metainfo``: ``volume_slices``, read
 from the ``conversion.json`` in ``data_root`` (:mod:`.conversion_record`): the slice plan
-(:class:`~.slice_plan.SlicePlan`: view, canonical voxel order, each channel's
+(:class:`~attn_unet.slicing.slice_plan.SlicePlan`: view, canonical voxel order, each channel's
 normalisation, context K, label values) and every case's grid (shape and spacing in slice
 order). mmengine's runner stores the dataset's metainfo in every checkpoint as
 ``meta['dataset_meta']``, so a checkpoint says how to rebuild its input from a new scan, and

@@ -24,6 +24,9 @@ import warnings
 import torch
 from torch import nn
 
+from attn_unet.runtime.card import GRAPH_KEYS
+from attn_unet.runtime.session import INPUT_NAME, OUTPUT_NAME
+
 from .dependencies import require
 from .segmentor_logits import SegmentorLogits
 from .shape_generic import make_shape_generic
@@ -38,21 +41,9 @@ __all__ = [
 ]
 
 OPSET = 17
-INPUT_NAME = 'inputs'
-OUTPUT_NAME = 'logits'
-# What the model's metadata_props hold (values are JSON).
-METADATA_KEYS = (
-    'in_channels',  # C of the input
-    'size_divisor',  # H and W must be multiples of it (the backbone's downsample rate)
-    'mean',  # per-channel mean subtracted by the data preprocessor, or null
-    'std',  # per-channel std divided by, or null
-    'reverse_channels',  # whether the preprocessor reverses the channel order first (BGR->RGB)
-    'num_classes',
-    'out_channels',  # num_classes, or 1 for a sigmoid binary head
-    'threshold',  # probability threshold of a sigmoid binary head, or null
-    'classes',  # class names, or null
-    'export_shape',  # [N, C, H, W] the graph was traced at
-)
+# What the model's metadata_props hold about the graph (values are JSON); the card of
+# attn_unet.runtime (everything between a scan and the graph) is added by the caller.
+METADATA_KEYS = GRAPH_KEYS
 
 
 def input_channels(segmentor: nn.Module) -> int:
@@ -69,6 +60,7 @@ def export_onnx_model(
     size_divisor: int = 1,
     batch_size: int = 1,
     opset: int = OPSET,
+    metadata: dict | None = None,
 ):
     """The ONNX model of a segmentor's logits, in memory.
 
@@ -83,6 +75,8 @@ def export_onnx_model(
             metadata for the runtime's input check.
         batch_size: N of the example batch (any N runs afterwards).
         opset: ONNX opset version.
+        metadata: more ``{key: JSON text}`` for ``metadata_props`` (the model's card,
+            :class:`attn_unet.runtime.ModelCard`).
 
     Returns:
         ``onnx.ModelProto`` with input ``inputs`` (N, C, H, W), output
@@ -118,9 +112,12 @@ def export_onnx_model(
             dynamic_axes={INPUT_NAME: dynamic, OUTPUT_NAME: dynamic},
         )
     proto = onnx.load_from_string(buffer.getvalue())
-    for key, value in _metadata(model, list(example.shape), size_divisor).items():
+    graph = {
+        k: json.dumps(v) for k, v in _metadata(model, list(example.shape), size_divisor).items()
+    }
+    for key, value in {**graph, **(metadata or {})}.items():
         entry = proto.metadata_props.add()
-        entry.key, entry.value = key, json.dumps(value)
+        entry.key, entry.value = key, value
     return proto
 
 

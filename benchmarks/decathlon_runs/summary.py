@@ -22,7 +22,7 @@ def runs_table(rows: Dict[str, Dict[int, dict]], keys: List[str], digits: int = 
 
     Args:
         rows: ``{arm: {seed: metrics}}``.
-        keys: The metric names to show (``mDSC``, ``DSC.pancreas``, ...).
+        keys: The metric names to show (``nnunet/mDSC``, ``nnunet/DSC.pancreas``, ...).
     """
     seeds = sorted({s for runs in rows.values() for s in runs})
     header = ['arm', 'metric', *[f'seed {s}' for s in seeds], 'mean +- std']

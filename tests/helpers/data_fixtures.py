@@ -62,8 +62,8 @@ def phantom_converted(phantom_raw, tmp_path_factory):
 @pytest.fixture(scope='session')
 def phantom_converted_k(phantom_raw, tmp_path_factory):
     """``phantom_converted_k(K)``: the tiny phantom converted with ``--context K``; read-only."""
-    from attn_unet.datasets.ct_slices import SliceSpec
     from attn_unet.datasets.synapse_convert import convert_synapse
+    from attn_unet.slicing.ct_slices import SliceSpec
 
     converted = {}
 

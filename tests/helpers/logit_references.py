@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from attn_unet.apis.predict.slice_loop import segment_slices
-from attn_unet.datasets.ct_slices import (
+from attn_unet.slicing.ct_slices import (
     SliceSpec,
     as_loaded,
     encode_slice,

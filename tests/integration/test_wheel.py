@@ -128,7 +128,7 @@ def test_a_fresh_venv_converts_trains_tests_and_predicts_from_the_wheel(
     _run(python, tools / 'test.py', config, checkpoint, '--work-dir', 'work', '--out-metrics',
          'metrics.json', '--cfg-options', 'test_dataloader.num_workers=0',
          'test_dataloader.persistent_workers=False', cwd=outside, env=env)  # fmt: skip
-    assert '"mDSC"' in (outside / 'metrics.json').read_text()
+    assert '"nnunet/mDSC"' in (outside / 'metrics.json').read_text()
     dumped = outside / 'work' / config.name  # the config the run dumped, as predict reads it
     _run(python, tools / 'predict.py', dumped, checkpoint, decathlon_raw / 'imagesTs',
          '--out-dir', 'predictions', '--no-progress', cwd=outside, env=env)  # fmt: skip

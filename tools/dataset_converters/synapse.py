@@ -48,9 +48,9 @@ def parse_args():
 
 def main():
     args = parse_args()
-    from attn_unet.datasets.ct_slices import SliceSpec
     from attn_unet.datasets.synapse_convert import convert_synapse
     from attn_unet.errors import ToolError
+    from attn_unet.slicing.ct_slices import SliceSpec
 
     dataset_path = args.dataset_path or args.dataset_path_option
     if not dataset_path:

@@ -33,10 +33,10 @@ from attn_unet.checkpoints import (
     write_fold_models,
 )
 from attn_unet.datasets.decathlon import DecathlonConvertError, read_raw_set
-from attn_unet.datasets.slice_plan import SlicePlan
 from attn_unet.errors import ToolError
 from attn_unet.fileio import ProcessLock, is_partial_name, write_text_atomically
 from attn_unet.fileio.process_lock import LOCK_FILENAME
+from attn_unet.slicing.slice_plan import SlicePlan
 
 from ..cli import ToolWording
 from ..config import load_config

@@ -16,7 +16,6 @@ from typing import List, Sequence
 import numpy as np
 
 from attn_unet.checkpoints import POSTPROCESSING_FILE, SUMMARY_FILE
-from attn_unet.datasets.slice_plan import IGNORE_ID, SlicePlan
 from attn_unet.errors import ToolError
 from attn_unet.evaluation import (
     CaseScore,
@@ -28,6 +27,7 @@ from attn_unet.evaluation import (
     trial_scores,
 )
 from attn_unet.fileio import write_text_atomically
+from attn_unet.slicing.slice_plan import IGNORE_ID, SlicePlan
 from attn_unet.volumes import grid_mismatch, open_nifti, voxel_spacing
 
 from .validation import ValidationCase

@@ -6,22 +6,46 @@ checkpoint (:mod:`.pipeline`), with the checkpoint's slicing as the one dataset-
 for models of a Decathlon / nnU-Net set). Several models predict as one ensemble
 (:mod:`.ensemble`), the probabilities can be written (:mod:`.probabilities`), and the labels
 postprocessed (:mod:`.postprocess`).
+
+The names are imported on first use (PEP 562): the torch backend's modules load only when a
+torch checkpoint is predicted with, so ``--backend onnxruntime`` runs without torch.
 """
 
-from .ensemble import EnsembleSegmentor, Member, resolve_members, split_model_args
-from .images import ImageOutputs, image_outputs, segment_images
-from .inputs import find_inputs, rank_share
-from .options import PREDICT_WORDING, PredictOptions
-from .outputs import ScanOutputs
-from .pipeline import ScanPrediction, VolumePrediction, predict, segment_volume
-from .plan_slicing import PlanSlicing
-from .postprocess import POSTPROCESS_MODES, postprocessing_for
-from .probabilities import PROBABILITY_FORMATS, ProbabilityWriter, probability_paths
-from .slice_loop import segment_slices
-from .slice_segmentor import SlicePrediction, SliceSegmentor
-from .slicing import VolumeSlicing, checkpoint_dataset_meta, slicing_for
-from .synapse_slicing import SynapseSlicing
-from .tta import segment_batch
+import importlib
+
+# name -> the module that defines it, imported on first use
+_EXPORTS = {
+    'POSTPROCESS_MODES': '.postprocess',
+    'PREDICT_WORDING': '.options',
+    'PROBABILITY_FORMATS': '.probabilities',
+    'EnsembleSegmentor': '.ensemble',
+    'Member': '.ensemble',
+    'ProbabilityWriter': '.probabilities',
+    'ImageOutputs': '.images',
+    'PlanSlicing': '.plan_slicing',
+    'PredictOptions': '.options',
+    'ScanOutputs': '.outputs',
+    'ScanPrediction': '.pipeline',
+    'SlicePrediction': 'attn_unet.runtime.slice_prediction',
+    'SliceSegmentor': '.slice_segmentor',
+    'SynapseSlicing': '.synapse_slicing',
+    'VolumePrediction': '.pipeline',
+    'VolumeSlicing': '.slicing',
+    'checkpoint_dataset_meta': '.slicing',
+    'find_inputs': '.inputs',
+    'image_outputs': '.images',
+    'postprocessing_for': '.postprocess',
+    'predict': '.pipeline',
+    'probability_paths': '.probabilities',
+    'rank_share': '.inputs',
+    'resolve_members': '.ensemble',
+    'segment_batch': '.tta',
+    'segment_images': '.images',
+    'segment_slices': '.slice_loop',
+    'segment_volume': '.pipeline',
+    'slicing_for': '.slicing',
+    'split_model_args': '.ensemble',
+}
 
 __all__ = [
     'POSTPROCESS_MODES',
@@ -55,3 +79,15 @@ __all__ = [
     'slicing_for',
     'split_model_args',
 ]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Callable, List, Sequence
 
 import numpy as np
-from PIL import Image
 
 from attn_unet.errors import ToolError
 from attn_unet.fileio import atomic_write
@@ -49,7 +48,7 @@ def segment_images(
     outputs: Sequence[ImageOutputs],
     *,
     batch_size: int = 1,
-    tta: str = 'none',
+    tta: tuple = (),
     to_ids: Callable[[np.ndarray], np.ndarray] | None = None,
     overwrite: bool = False,
 ) -> List[str]:
@@ -59,7 +58,7 @@ def segment_images(
         segmentor: the :class:`~.slice_segmentor.SliceSegmentor` of the loaded model.
         outputs: per image, where its files go (:func:`image_outputs`).
         batch_size: images per forward pass (consecutive images of one size).
-        tta: ``'none'`` or ``'flip'``.
+        tta: the slice axes to mirror along (:func:`~.tta.segment_batch`); ``()``: none.
         to_ids: maps the model's class ids to the written ids (``--label-ids``).
         overwrite: replace existing files.
 
@@ -79,6 +78,8 @@ def segment_images(
 
 
 def _run(segmentor, batch, tta, to_ids, overwrite) -> List[str]:
+    from PIL import Image
+
     attention = any(output.attention for output, _ in batch)
     prediction = segment_batch(segmentor, [image for _, image in batch], attention, tta)
     written = []

@@ -7,6 +7,7 @@ from typing import List
 from attn_unet.errors import ToolError
 
 from ..cli import ToolWording
+from .device import check_device_name
 from .postprocess import POSTPROCESS_MODES
 from .probabilities import PROBABILITY_FORMATS
 
@@ -32,8 +33,10 @@ class PredictOptions:
     Attributes:
         out_dir: where the predictions go (created).
         batch_size: slices (or images) per forward pass.
-        device: torch device of the model.
-        tta: ``'none'`` or ``'flip'`` (softmax averaged with the horizontal mirror).
+        device: ``'auto'`` (CUDA when available, else the CPU), ``'cpu'``, ``'cuda'`` or
+            ``'cuda:N'`` (:mod:`.device`).
+        tta: ``'none'`` or ``'flip'`` (softmax averaged over the mirrors along the axes the
+            training mirrored along, :mod:`.tta_policy`; refused where it mirrored none).
         save_attention: also write every gated stage's coefficients (4D NIfTI; ``.npy``
             for images).
         label_ids: ``'synapse'`` (the model's 0..8) or ``'btcv'`` (the 13-organ ids); Synapse
@@ -51,6 +54,8 @@ class PredictOptions:
         allow_non_finite: segment NaN / inf voxels as air (CT) or 0 (other modalities)
             instead of refusing the volume.
         fast: BatchNorm folded, channels-last, bf16 where the device has fast bf16.
+        strict: refuse a scan whose intensities are far from the training volumes' (a
+            warning without it; :mod:`.intensity_check`).
         save_probabilities: also write each volume's class probabilities (:mod:`.probabilities`).
         probability_format: ``'nifti'`` (one float32 volume per class) or ``'npz'`` (nnU-Net's).
         postprocess: ``'none'``, ``'lcc'`` or ``'auto'`` (:mod:`.postprocess`).
@@ -64,7 +69,7 @@ class PredictOptions:
 
     out_dir: str
     batch_size: int = 8
-    device: str = 'cpu'
+    device: str = 'auto'
     tta: str = 'none'
     save_attention: bool = False
     label_ids: str = 'synapse'
@@ -79,6 +84,7 @@ class PredictOptions:
     dicom_seg: bool = False
     allow_non_finite: bool = False
     fast: bool = False
+    strict: bool = False
     save_probabilities: bool = False
     probability_format: str = 'nifti'
     postprocess: str = 'none'
@@ -96,6 +102,7 @@ def check_options(options: PredictOptions) -> None:
     """
     if options.batch_size < 1:
         raise ToolError(f'--batch-size {options.batch_size}: pass 1 or more')
+    check_device_name(options.device)
     if options.label_ids not in LABEL_IDS:
         raise ToolError(f'--label-ids {options.label_ids}: pass one of {", ".join(LABEL_IDS)}')
     if options.backend not in BACKENDS:

@@ -29,9 +29,7 @@ from typing import Dict, List
 import numpy as np
 
 from attn_unet.errors import ToolError, VolumeError
-from attn_unet.evaluation import Postprocessing
 from attn_unet.fileio import write_text_atomically
-from attn_unet.version import __version__
 from attn_unet.volumes import check_non_finite, fill_non_finite, open_case, write_like
 from attn_unet.volumes.dicom import (
     DicomSeries,
@@ -44,27 +42,19 @@ from attn_unet.volumes.dicom import (
 )
 
 from ..cohort import StatisticsTable
-from ..segmentor import load_segmentor
+from .backends import open_backend
 from .case_extras import class_palette, volume_preview, volume_statistics
-from .ensemble import (
-    EnsembleSegmentor,
-    Member,
-    check_members_agree,
-    check_slicings_agree,
-    resolve_members,
-)
 from .images import image_outputs, segment_images
 from .inputs import Inputs, find_inputs, rank_share
+from .intensity_check import check_intensities
 from .ledger import STATISTICS_FILE, Ledger, Outcome, PredictRun
 from .options import PredictOptions, check_options
 from .outputs import OutDir, ScanOutputs, check_targets, scan_outputs
-from .postprocess import check_postprocess_option, postprocessing_for
 from .probabilities import ProbabilityWriter, probability_paths
 from .resume import Earlier, earlier_outputs, remove_earlier
 from .series_choice import choose_series, series_stems
 from .slice_loop import segment_slices
-from .slice_segmentor import build_slice_segmentor
-from .slicing import VolumeSlicing, slicing_for
+from .slicing import VolumeSlicing
 
 __all__ = ['ScanPrediction', 'VolumePrediction', 'predict', 'segment_volume']
 
@@ -114,17 +104,22 @@ class _Run:
     options: PredictOptions
     sources: dict
     algorithm: SegAlgorithm
-    postprocessing: Postprocessing
+    postprocessing: object
     table: StatisticsTable
     palette: list
+    mirror_axes: tuple = ()
 
 
-def predict(config: str, checkpoint, paths: List[str], options: PredictOptions) -> PredictRun:
+def predict(
+    config: str | None, checkpoint, paths: List[str], options: PredictOptions
+) -> PredictRun:
     """Segment every volume, DICOM series and image under ``paths``; see the module doc.
 
     Args:
         config: the config the checkpoint(s) were trained with; or a cross-validation folder
-            (``tools/cross_validate.py``'s), with ``checkpoint`` None: its folds' models.
+            (``tools/cross_validate.py``'s), with ``checkpoint`` None: its folds' models. With
+            ``--backend onnxruntime`` the ONNX file's card holds everything, and config and
+            checkpoint may be None.
         checkpoint: a checkpoint file, a list of them (an ensemble of one config), or None.
         paths: NIfTI scans, DICOM folders, images, or folders of them.
         options: how to run.
@@ -138,12 +133,9 @@ def predict(config: str, checkpoint, paths: List[str], options: PredictOptions) 
             no ``--keep-going``, each is named on its own line before it.
     """
     check_options(options)
-    members, cv_folder = resolve_members(config, checkpoint)
-    _check_ensemble_options(members, options)
-    check_postprocess_option(options.postprocess, cv_folder)
-    slicings = [slicing_for(member.checkpoint, options) for member in members]
-    check_slicings_agree(slicings, members)
-    slicing = slicings[0]
+    backend = open_backend(config, checkpoint, options)
+    print(backend.device_line, flush=True)
+    slicing, mirror_axes = backend.slicing, backend.mirror_axes
     inputs = find_inputs(paths)
     _check_inputs(inputs, slicing, options)
     series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
@@ -154,25 +146,23 @@ def predict(config: str, checkpoint, paths: List[str], options: PredictOptions) 
     try:
         ledger = Ledger(options.out_dir, options.report, options.resume, options.overwrite)
         opened = _open_volumes(cases, series, slicing, options, ledger)
+        check_intensities([volume for volume, _ in opened], slicing, backend.intensity_ranges,
+                          options.strict)  # fmt: skip
         todo, kept = _plan(opened, options)
         pictures = [image_outputs(options.out_dir, p, options.save_attention) for p in images]
         _check_job_targets(todo, pictures, options)
         ledger.check(options.keep_going)
-        models = [load_segmentor(m.config, m.checkpoint, options.device) for m in members]
-        slicing.check_model(models[0], options)
-        check_members_agree(models, members)
-        _check_attention(models[0], options)
+        segmentor = backend.segmentor()
         table = StatisticsTable(osp.join(options.out_dir, STATISTICS_FILE), slicing.classes[1:])
         table.cases()  # an existing table of other classes is refused before any work
-        segmentor = _segmentor(models, options)
-        postprocessing = postprocessing_for(options.postprocess, cv_folder, slicing.classes)
+        postprocessing = _postprocessing(options, backend, slicing)
         if options.save_probabilities:  # the file names need the model's classes
             todo, kept = _plan(opened, options, slicing.classes)
             _check_job_targets(todo, pictures, options)
         out_dir.remove_leftovers()
-        run = _Run(slicing, segmentor, options, _sources(members, options),
-                   _algorithm(members), postprocessing, table,
-                   class_palette(models[0], len(slicing.classes)))  # fmt: skip
+        run = _Run(slicing, segmentor, options, backend.sources, backend.algorithm,
+                   postprocessing, table, class_palette(backend, len(slicing.classes)),
+                   mirror_axes)  # fmt: skip
         if any(job.outputs.dicom_seg for job in todo):
             _say_generic_codes(slicing.classes)
         for volume, out, record in kept:
@@ -182,7 +172,7 @@ def predict(config: str, checkpoint, paths: List[str], options: PredictOptions) 
             written += _predict_job(job, run, ledger)
         if pictures:
             written += segment_images(
-                segmentor, pictures, batch_size=options.batch_size, tta=options.tta,
+                segmentor, pictures, batch_size=options.batch_size, tta=mirror_axes,
                 to_ids=slicing.image_ids(), overwrite=options.overwrite,
             )  # fmt: skip
         return ledger.finish(written)
@@ -351,29 +341,6 @@ def _check_inputs(inputs: Inputs, slicing: VolumeSlicing, options: PredictOption
         )
 
 
-def _check_ensemble_options(members: List[Member], options: PredictOptions) -> None:
-    """Refuse options that need one model when several are given."""
-    if len(members) == 1:
-        return
-    if options.save_attention:
-        raise ToolError(
-            f"--save-attention writes one model's gate coefficients, and {len(members)} models "
-            'are given: pass one checkpoint with --save-attention, or drop it'
-        )
-    if options.backend != 'pytorch':
-        raise ToolError(
-            f'--backend {options.backend} runs the one exported --onnx model, and '
-            f'{len(members)} checkpoints are given: use --backend pytorch for an ensemble'
-        )
-
-
-def _segmentor(models: list, options: PredictOptions):
-    """One model's :class:`~.slice_segmentor.SliceSegmentor`, or the ensemble of several."""
-    segmentors = [build_slice_segmentor(model, options.backend, options.onnx, options.fast)
-                  for model in models]  # fmt: skip
-    return segmentors[0] if len(segmentors) == 1 else EnsembleSegmentor(segmentors)
-
-
 def _with_probabilities(outputs: ScanOutputs, stem: str, classes, options) -> ScanOutputs:
     paths = probability_paths(osp.dirname(outputs.labels), stem, classes,
                               options.probability_format)  # fmt: skip
@@ -399,35 +366,34 @@ def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> st
     return note
 
 
-def _check_attention(model, options: PredictOptions) -> None:
-    if options.save_attention and not len(getattr(model.backbone, 'attention_gates', ())):
+def _postprocessing(options: PredictOptions, backend, slicing: VolumeSlicing):
+    """``--postprocess``'s rule (:mod:`.postprocess`); none is imported for ``none``, so the
+    onnxruntime backend stays torch-free.
+
+    Raises:
+        ToolError: ``--postprocess`` other than ``none`` where torch is not installed.
+    """
+    if options.postprocess == 'none':
+        return _NoPostprocessing()
+    try:
+        from .postprocess import postprocessing_for
+    except ImportError as exc:
         raise ToolError(
-            f"--save-attention writes the attention gates' coefficients, and this model "
-            f'({type(model.backbone).__name__}) has no gated stage: drop --save-attention'
-        )
+            f'--postprocess {options.postprocess} needs the full install ({exc}): pip install '
+            'attn-unet with torch, or drop --postprocess'
+        ) from None
+    return postprocessing_for(options.postprocess, getattr(backend, 'cv_folder', None),
+                              slicing.classes)  # fmt: skip
 
 
-def _sources(members: List[Member], options: PredictOptions) -> dict:
-    """The record's ``config`` and ``checkpoint``: a path each, or a list for an ensemble."""
-    if len(members) == 1:
-        config, checkpoint = members[0].config, members[0].checkpoint
-    else:
-        config, checkpoint = [m.config for m in members], [m.checkpoint for m in members]
-    return dict(config=config, checkpoint=checkpoint, backend=options.backend, fast=options.fast)
+class _NoPostprocessing:
+    """``--postprocess none``: the labels as the argmax gave them."""
 
+    def apply(self, labels, classes):
+        return labels
 
-def _algorithm(members: List[Member]) -> SegAlgorithm:
-    """The SEG's algorithm: attn-unet, the config's name as the model, the files recorded."""
-    config, checkpoint = members[0].config, members[0].checkpoint
-    parameters = dict(config=osp.basename(config), checkpoint=osp.basename(checkpoint))
-    if len(members) > 1:
-        parameters['ensemble'] = f'{len(members)} checkpoints, softmax averaged'
-    return SegAlgorithm(
-        name='attn-unet',
-        version=__version__,
-        source=osp.splitext(osp.basename(config))[0],
-        parameters=parameters,
-    )
+    def to_record(self) -> dict:
+        return {}
 
 
 def _say_generic_codes(classes: List[str]) -> None:
@@ -438,7 +404,7 @@ def _say_generic_codes(classes: List[str]) -> None:
               'and labelled with the class name', file=sys.stderr)  # fmt: skip
 
 
-def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
+def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None, mirror_axes=(),
                    probabilities: ProbabilityWriter | None = None):  # fmt: skip
     """Segment one opened volume (a case or a series) as its checkpoint's slicing cuts it.
 
@@ -446,8 +412,10 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
         volume: a :class:`~attn_unet.volumes.Case` or :class:`~attn_unet.volumes.dicom.DicomSeries`.
         slicing: the checkpoint's slicing.
         segmentor: the :class:`~.slice_segmentor.SliceSegmentor` (or an ensemble of them).
-        options: batch size, TTA, attention.
+        options: batch size, attention.
         bar: a progress bar (tqdm's ``reset`` and ``update``), or None.
+        mirror_axes: the slice axes test-time augmentation mirrors along (``--tta flip``:
+            those the training mirrored along); ``()``: none.
         probabilities: given every batch's probabilities, when they are to be written.
 
     Returns:
@@ -464,7 +432,7 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
     progress = None if bar is None else bar.update
     if probabilities is not None:
         probabilities.count = count
-    ids, maps = segment_slices(segmentor, images, options.batch_size, options.tta,
+    ids, maps = segment_slices(segmentor, images, options.batch_size, mirror_axes,
                                options.save_attention, progress, probabilities)  # fmt: skip
     labels = slicing.to_volume(ids, volume.affine)
     attention = None if maps is None else slicing.to_volume(maps, volume.affine)
@@ -473,17 +441,16 @@ def segment_volume(volume, slicing: VolumeSlicing, segmentor, options, bar=None,
 
 def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -> ScanPrediction:
     """Segment one volume and write its outputs, the record last; then its statistics row."""
-    from tqdm import tqdm
-
     options, slicing = run.options, run.slicing
-    bar = tqdm(desc=volume.stem, unit='slice', disable=not options.progress, leave=False)
+    bar = _progress_bar(volume.stem, options.progress)
     with ExitStack() as stack:
         writer = None
         if outputs.probabilities:
             scratch = osp.join(osp.dirname(outputs.labels), f'{volume.stem}_probabilities.npy')
             writer = stack.enter_context(ProbabilityWriter(scratch))
         try:
-            prediction = segment_volume(volume, slicing, run.segmentor, options, bar, writer)
+            prediction = segment_volume(volume, slicing, run.segmentor, options, bar,
+                                        run.mirror_axes, writer)  # fmt: skip
         finally:
             bar.close()
         labels = run.postprocessing.apply(prediction.labels, slicing.classes)
@@ -512,7 +479,11 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -
         classes=slicing.class_values(),
         label_ids=slicing.label_ids,
         **run.sources,
-        preprocessing=dict(slicing.preprocessing(volume.affine), tta=options.tta),
+        preprocessing=dict(
+            slicing.preprocessing(volume.affine),
+            tta=options.tta,
+            tta_mirror_axes=list(run.mirror_axes),
+        ),
         postprocessing=dict(run.postprocessing.to_record(), mode=options.postprocess),
         statistics=statistics,
         warnings=list(notes),
@@ -529,6 +500,23 @@ def _predict_volume(volume, outputs: ScanOutputs, run: _Run, notes: List[str]) -
     write_text_atomically(outputs.record, json.dumps(record, indent=2) + '\n', unique=True)
     run.table.add(volume.stem, statistics)
     return ScanPrediction(scan=volume.record()['scan'], outputs=outputs, record=record)
+
+
+class _NoBar:
+    def reset(self, total=None) -> None: ...
+
+    def update(self, n=1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _progress_bar(name: str, shown: bool):
+    """tqdm's bar over a volume's slices; none where tqdm is not installed (a deployment)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _NoBar()
+    return tqdm(desc=name, unit='slice', disable=not shown, leave=False)
 
 
 def _probability_record(outputs: ScanOutputs, slicing: VolumeSlicing, options) -> dict:

@@ -1,12 +1,12 @@
 """The slicing of a checkpoint trained on a set the Decathlon / nnU-Net converter prepared.
 
 Such a checkpoint carries the converter's slice plan (``meta['dataset_meta']['volume_slices']``,
-:class:`~attn_unet.datasets.slice_plan.SlicePlan`). A case (one file or its channel files,
+:class:`~attn_unet.slicing.slice_plan.SlicePlan`). A case (one file or its channel files,
 :func:`attn_unet.volumes.group_channel_files`; or a DICOM series of the plan's one modality)
 is cut into the network's inputs by the converter's own code
-(:func:`~attn_unet.datasets.case_slices.input_images`: the plan's voxel order,
+(:func:`~attn_unet.slicing.case_slices.input_images`: the plan's voxel order,
 normalisation, context and file encoding), and the predicted slices are put back on the
-case's own grid (:func:`~attn_unet.datasets.case_slices.on_scan_grid`) with the dataset's
+case's own grid (:func:`~attn_unet.slicing.case_slices.on_scan_grid`) with the dataset's
 own label values.
 """
 
@@ -14,9 +14,9 @@ from typing import Callable, Iterator, List, Sequence
 
 import numpy as np
 
-from attn_unet.datasets.case_slices import input_images, on_scan_grid
-from attn_unet.datasets.slice_plan import SlicePlan
 from attn_unet.errors import ToolError
+from attn_unet.slicing.case_slices import input_images, input_stacks, on_scan_grid
+from attn_unet.slicing.slice_plan import SlicePlan
 from attn_unet.volumes import CaseFiles, VoxelOrder, axis_codes, group_channel_files
 
 __all__ = ['RECORD_KEY', 'PlanSlicing']
@@ -29,6 +29,9 @@ class PlanSlicing:
 
     Args:
         plan: the plan the checkpoint carries.
+        round_trip: pass each input through the float32 TIFF the converter wrote, as the
+            training loader read it (lossless, so False gives the same arrays without
+            tifffile: the torch-free runtime's choice).
     """
 
     name = 'Decathlon / nnU-Net'
@@ -36,14 +39,15 @@ class PlanSlicing:
     reads_images = False
     label_ids = 'dataset'
 
-    def __init__(self, plan: SlicePlan) -> None:
+    def __init__(self, plan: SlicePlan, round_trip: bool = True) -> None:
         self.plan = plan
+        self.round_trip = round_trip
         self.modalities = tuple(c['name'] for c in plan.channels)
         self.classes: List[str] = list(plan.classes)
 
     @classmethod
-    def from_record(cls, record: dict) -> 'PlanSlicing':
-        return cls(SlicePlan.from_record(record))
+    def from_record(cls, record: dict, round_trip: bool = True) -> 'PlanSlicing':
+        return cls(SlicePlan.from_record(record), round_trip)
 
     @property
     def dicom_modalities(self) -> tuple:
@@ -74,7 +78,8 @@ class PlanSlicing:
     def slice_images(self, channels: np.ndarray, affine: np.ndarray) -> tuple[Iterator, int]:
         order = VoxelOrder.of(affine, self.plan.orientation)
         depth = order.along_target(channels.shape[1:4])[2]
-        return input_images(self.plan, channels, affine), int(depth)
+        images = input_images if self.round_trip else input_stacks
+        return images(self.plan, channels, affine), int(depth)
 
     def to_volume(self, slices: np.ndarray, affine: np.ndarray) -> np.ndarray:
         return on_scan_grid(self.plan, slices, affine)

@@ -15,9 +15,7 @@ import json
 import os.path as osp
 from typing import Sequence
 
-from attn_unet.checkpoints import POSTPROCESSING_FILE
 from attn_unet.errors import ToolError
-from attn_unet.evaluation import Postprocessing
 
 __all__ = ['POSTPROCESS_MODES', 'check_postprocess_option', 'postprocessing_for']
 
@@ -35,6 +33,8 @@ def check_postprocess_option(mode: str, cv_folder: str | None) -> None:
         raise ToolError(f'--postprocess {mode}: pass one of {", ".join(POSTPROCESS_MODES)}')
     if mode != 'auto':
         return
+    from attn_unet.checkpoints import POSTPROCESSING_FILE
+
     if cv_folder is None:
         raise ToolError(
             '--postprocess auto applies what a cross-validation chose: pass its folder (the '
@@ -49,12 +49,18 @@ def check_postprocess_option(mode: str, cv_folder: str | None) -> None:
         )
 
 
-def postprocessing_for(mode: str, cv_folder: str | None, classes: Sequence[str]) -> Postprocessing:
+def postprocessing_for(mode: str, cv_folder: str | None, classes: Sequence[str]):
     """The :class:`~attn_unet.evaluation.Postprocessing` ``mode`` means for a model of ``classes``.
+
+    Imported here, not with the module: the mode names and their check stay importable
+    without torch (the onnxruntime backend's options).
 
     Raises:
         ToolError: ``postprocessing.json`` unreadable, or naming a class the model lacks.
     """
+    from attn_unet.checkpoints import POSTPROCESSING_FILE
+    from attn_unet.evaluation import Postprocessing
+
     if mode == 'lcc':
         return Postprocessing.every_class(classes)
     if mode != 'auto':

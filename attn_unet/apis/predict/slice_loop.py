@@ -9,17 +9,16 @@ from typing import Dict, Iterable
 
 import numpy as np
 
-from .slice_segmentor import SliceSegmentor
 from .tta import segment_batch
 
 __all__ = ['segment_slices']
 
 
 def segment_slices(
-    segmentor: SliceSegmentor,
+    segmentor,
     images: Iterable[np.ndarray],
     batch_size: int = 8,
-    tta: str = 'none',
+    tta: tuple = (),
     attention: bool = False,
     progress=None,
     probabilities=None,
@@ -30,7 +29,8 @@ def segment_slices(
         segmentor: runs batches of slice images.
         images: each ``(H, W)`` or ``(H, W, C)`` as the training loader gives a slice.
         batch_size: slices per forward pass.
-        tta: ``'flip'`` averages the softmax of each slice and of its horizontal mirror.
+        tta: the slice axes to mirror along (0 rows, 1 columns): the softmax of each slice is
+            averaged with that of each mirror; ``()``: none.
         attention: also return the gate coefficients.
         progress: optional callable given the number of slices done after each batch.
         probabilities: optional callable given ``(first slice index, probs (N, C, H, W))``

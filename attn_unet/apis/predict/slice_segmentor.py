@@ -1,7 +1,7 @@
 """Segment a batch of 2D slice images exactly as the test loop does, on torch or onnxruntime.
 
 The images enter as the training pipeline's loading transform gives them (see
-:func:`attn_unet.datasets.ct_slices.as_loaded`), then pass the config's own test
+:func:`attn_unet.slicing.ct_slices.as_loaded`), then pass the config's own test
 pipeline (its ``Resize``; the loading step becomes ``LoadImageFromNDArray``), the
 model's data preprocessor (normalisation, padding to the size divisor) and the
 model; the logits are cropped and resized back by the model's own
@@ -20,26 +20,13 @@ import torch
 from mmengine.dataset import Compose
 
 from attn_unet.errors import ToolError
+from attn_unet.runtime.slice_prediction import SlicePrediction
 from attn_unet.visualization import sample_attention
 
 __all__ = ['SlicePrediction', 'SliceSegmentor', 'build_slice_segmentor']
 
 # Steps of a test pipeline that read files or labels, which prediction has none of.
 _SKIPPED_STEPS = ('LoadAnnotations',)
-
-
-class SlicePrediction:
-    """Class probabilities and gate coefficients of a batch, on each image's own grid.
-
-    Attributes:
-        probs: ``(N, C, H, W)`` float32 softmax probabilities.
-        attention: ``{stage: (N, H, W)}`` float32 coefficients in [0, 1] of every gated
-            stage (finest first), or ``{}`` when not asked for or the model has no gates.
-    """
-
-    def __init__(self, probs: np.ndarray, attention: Dict[int, np.ndarray]):
-        self.probs = probs
-        self.attention = attention
 
 
 class SliceSegmentor:

@@ -18,11 +18,10 @@ what label values are written.
 from typing import Callable, Iterator, List, Protocol, Sequence
 
 import numpy as np
-import torch
 
 from attn_unet.volumes import CaseFiles
 
-__all__ = ['VolumeSlicing', 'checkpoint_dataset_meta', 'slicing_for']
+__all__ = ['VolumeSlicing', 'checkpoint_dataset_meta', 'checkpoint_meta', 'slicing_for']
 
 
 class VolumeSlicing(Protocol):
@@ -74,8 +73,8 @@ class VolumeSlicing(Protocol):
         """How a volume with ``affine`` was cut, for the record."""
 
 
-def checkpoint_dataset_meta(checkpoint: str) -> dict:
-    """``meta['dataset_meta']`` of a checkpoint (``{}`` for a bare state dict).
+def checkpoint_meta(checkpoint: str) -> dict:
+    """``meta`` of a checkpoint (``{}`` for a bare state dict).
 
     Only the checkpoint's meta is read: its tensors are memory-mapped, not loaded (the model's
     load reads them, once). A file torch cannot map (a missing, damaged or pre-zip one) is
@@ -84,6 +83,8 @@ def checkpoint_dataset_meta(checkpoint: str) -> dict:
     Raises:
         CheckpointError: the file is missing or cannot be read (one line).
     """
+    import torch
+
     from attn_unet.checkpoints import load_checkpoint_file
 
     try:
@@ -92,7 +93,13 @@ def checkpoint_dataset_meta(checkpoint: str) -> dict:
         ckpt = load_checkpoint_file(checkpoint, 'test')
     if not isinstance(ckpt, dict) or 'state_dict' not in ckpt:
         return {}
-    return dict((ckpt.get('meta') or {}).get('dataset_meta') or {})
+    return dict(ckpt.get('meta') or {})
+
+
+def checkpoint_dataset_meta(checkpoint: str) -> dict:
+    """``meta['dataset_meta']`` of a checkpoint (``{}`` for a bare state dict); see
+    :func:`checkpoint_meta`."""
+    return dict(checkpoint_meta(checkpoint).get('dataset_meta') or {})
 
 
 def slicing_for(checkpoint: str, options) -> VolumeSlicing:

@@ -1,7 +1,7 @@
 """The Synapse slicing: a CT volume cut as mmseg's Synapse converter cut the training volumes.
 
 Every step of the slice preparation is the converter's, from
-:mod:`attn_unet.datasets.ct_slices`: the volume put into the training volumes' voxel order
+:mod:`attn_unet.slicing.ct_slices`: the volume put into the training volumes' voxel order
 (recorded by the converter as axis codes, e.g. ``'PRS'``, or given as ``--orientation``;
 mmseg's converter ignores the affine, so a model learns that order), window and scale, the
 converter's axis order, the 2.5D neighbour stacks, and the very file encoding (a grey JPEG
@@ -16,7 +16,8 @@ from typing import Callable, Iterator, List, Sequence
 
 import numpy as np
 
-from attn_unet.datasets.ct_slices import (
+from attn_unet.errors import ToolError
+from attn_unet.slicing.ct_slices import (
     SYNAPSE_CLASSES,
     SliceSpec,
     as_loaded,
@@ -27,7 +28,6 @@ from attn_unet.datasets.ct_slices import (
     synapse_to_btcv,
     to_synapse_slices,
 )
-from attn_unet.errors import ToolError
 from attn_unet.volumes import CaseFiles, VoxelOrder, check_axis_codes, nifti_stem
 
 __all__ = ['LABEL_IDS', 'SynapseSlicing']

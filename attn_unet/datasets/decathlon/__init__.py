@@ -3,8 +3,9 @@
 One module per step: ``raw_set`` (``dataset.json`` and the file names), ``case_headers``
 (every case's grid), ``fingerprint`` (every case read once), ``planner`` (the slice plan and
 crop), ``splits`` (the folds), ``config_writer`` (the fitted configs) and ``convert`` (the
-steps in order, into a staged output). The slice arithmetic the predictor shares is one
-level up: :mod:`..slice_plan`, :mod:`..volume_slices`, :mod:`..case_slices`.
+steps in order, into a staged output). The slice arithmetic the predictor shares lives in
+the torch-free :mod:`attn_unet.slicing`: :mod:`attn_unet.slicing.slice_plan`,
+:mod:`attn_unet.slicing.volume_slices`, :mod:`attn_unet.slicing.case_slices`.
 """
 
 from .convert import CONVERTER, ConvertOptions, convert_decathlon

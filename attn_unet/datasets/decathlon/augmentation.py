@@ -18,7 +18,7 @@ both networks (``docs/en/benchmarks.md``, "nnU-Net's augmentation"); nnU-Net's a
 is built for its 250,000-iteration schedule, so ``--augmentation nnunet`` is for long runs.
 """
 
-from ..slice_plan import SlicePlan
+from attn_unet.slicing.slice_plan import SlicePlan
 
 __all__ = ['AUGMENTATIONS', 'DEFAULT_AUGMENTATION', 'rotation_degrees', 'train_pipeline_lines']
 

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from attn_unet.compat import SCOPE
+from attn_unet.slicing.slice_plan import SlicePlan
 
-from ..slice_plan import SlicePlan
 from .augmentation import train_pipeline_lines
 
 __all__ = ['PRESETS', 'Preset', 'base_configs', 'config_name', 'config_text', 'palette']

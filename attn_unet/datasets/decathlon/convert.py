@@ -12,8 +12,9 @@ Steps, each from its own module:
    here), :func:`~.fingerprint.summarise` pools them;
 5. :func:`~.planner.fit_plan` and :func:`~.planner.fit_crop`: the slice plan and the crop;
 6. only then, in a staging folder swapped in whole (:class:`..staged_output.StagedOutput`):
-   every case's slices (:mod:`..case_slices`, :mod:`..volume_slices`), the fold lists, the
-   configs (:mod:`.config_writer`) and ``conversion.json``.
+   every case's slices (:mod:`attn_unet.slicing.case_slices`,
+   :mod:`attn_unet.slicing.volume_slices`), the fold lists, the configs
+   (:mod:`.config_writer`) and ``conversion.json``.
 
 What is written::
 
@@ -30,11 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from attn_unet.compat import scoped_config_path
+from attn_unet.slicing.case_slices import input_slices, label_slices
+from attn_unet.slicing.intensity_range import channel_range
+from attn_unet.slicing.volume_slices import encode_image, encode_plan_label, slice_stack
 from attn_unet.volumes import VoxelOrder, fill_value, voxel_spacing
 
-from ..case_slices import input_slices, label_slices
 from ..staged_output import StagedOutput
-from ..volume_slices import encode_image, encode_plan_label, slice_stack
 from .case_headers import check_case_headers, check_images_finite
 from .config_writer import NETWORKS, PRESETS, base_configs, config_name, config_text
 from .fingerprint import fingerprint_case, read_channels, read_label, summarise
@@ -155,7 +157,9 @@ def convert_decathlon(raw_path, save_path, options: ConvertOptions = ConvertOpti
                     test=[c.case_id for c in raw.test],
                 ),
                 fingerprint=fingerprint,
-                volume_slices=dict(plan.to_record(), cases=cases),
+                volume_slices=dict(
+                    plan.to_record(), cases=cases, intensity_range=_intensity_ranges(plan, prints)
+                ),
                 reasons=reasons,
                 splits=dict(folds=folds, fold=options.fold, why=why_split),
                 configs=configs,
@@ -226,3 +230,11 @@ def _write_folds(out: Path, folds: list, stems: dict) -> None:
             lines = [stem for case in fold[part] for stem in stems[case]]
             (out / 'splits' / f'fold{index}_{part}.txt').write_text('\n'.join(lines) + '\n')
     (out / 'splits' / 'splits_final.json').write_text(json.dumps(folds, indent=1) + '\n')
+
+
+def _intensity_ranges(plan, prints) -> list:
+    """Per channel, the training volumes' percentile ranges a predictor holds scans to."""
+    return [
+        channel_range(channel['name'], [p.percentiles[i] for p in prints])
+        for i, channel in enumerate(plan.channels)
+    ]

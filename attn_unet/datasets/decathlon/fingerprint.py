@@ -17,6 +17,7 @@ from typing import Dict, List
 
 import numpy as np
 
+from attn_unet.slicing.intensity_range import scan_percentiles
 from attn_unet.volumes import VoxelOrder, fill_non_finite, voxel_spacing
 
 from .case_headers import CaseGeometry
@@ -48,6 +49,8 @@ class CaseFingerprint:
         class_voxels: ``{label value: voxels}``.
         foreground: Per channel, sampled foreground intensities (float32).
         means, stds: Per channel, the case's own mean and std over all voxels.
+        percentiles: Per channel, the case's 0.5th and 99.5th percentile over all voxels
+            (:func:`attn_unet.slicing.intensity_range.scan_percentiles`).
     """
 
     case_id: str
@@ -59,6 +62,7 @@ class CaseFingerprint:
     foreground: List[np.ndarray] = field(default_factory=list)
     means: List[float] = field(default_factory=list)
     stds: List[float] = field(default_factory=list)
+    percentiles: List[tuple] = field(default_factory=list)
 
 
 def read_channels(geometry: CaseGeometry) -> np.ndarray:
@@ -120,6 +124,7 @@ def fingerprint_case(
         foreground=[flat[c, foreground].astype(np.float32) for c in range(len(channels))],
         means=[float(flat[c].mean()) for c in range(len(channels))],
         stds=[float(flat[c].std()) for c in range(len(channels))],
+        percentiles=[scan_percentiles(flat[c]) for c in range(len(channels))],
     )
 
 

@@ -8,14 +8,14 @@ left, right, L, R, Lt or Rt (words split at anything but letters and digits, and
 lower-to-upper case changes: "LeftKidney"); "L1" (a vertebra) is no side.
 
 Slices (H, W) of a view are the canonical volume's axes (1, 0)
-(:data:`attn_unet.datasets.slice_plan.VIEWS`): an axial or coronal slice's columns run
+(:data:`attn_unet.slicing.slice_plan.VIEWS`): an axial or coronal slice's columns run
 across the patient's left-right axis, a sagittal slice has no left-right axis in-plane.
 """
 
 import re
 from typing import Sequence, Tuple
 
-from ..slice_plan import VIEWS
+from attn_unet.slicing.slice_plan import VIEWS
 
 __all__ = ['SIDE_WORDS', 'mirror_axes', 'names_a_side']
 

@@ -23,7 +23,8 @@ import math
 
 import numpy as np
 
-from ..slice_plan import VIEWS, SlicePlan
+from attn_unet.slicing.slice_plan import VIEWS, SlicePlan
+
 from .mirroring import mirror_axes
 from .raw_set import RawSet
 

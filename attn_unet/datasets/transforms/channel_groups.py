@@ -1,6 +1,6 @@
 """What the intensity augmentations share: an image as planes, its channels as groups of K.
 
-A converted slice (:mod:`attn_unet.datasets.volume_slices`) is ``(H, W)`` for one channel
+A converted slice (:mod:`attn_unet.slicing.volume_slices`) is ``(H, W)`` for one channel
 and K = 1, else ``(H, W, C K)``: C channels (modalities), each as K neighbouring slices
 (2.5D context), channel-major. nnU-Net draws its intensity parameters per channel of a 3D
 patch; here a channel is its K planes, so the K slices of one modality get one draw, as the

@@ -61,7 +61,9 @@ class SynapseVolumeMetric(VolumeMetric):
     :class:`~.volume_metric.VolumeMetric` with TransUNet's rule for empty masks
     (:func:`case_metrics`) and the Synapse converter's file names
     (``caseXXXX_sliceYYY``). DSC is reported in percent, HD95 in voxels, or in the
-    NIfTI header's unit (mm) with ``nifti_label_dir``.
+    NIfTI header's unit (mm) with ``nifti_label_dir``: keys ``transunet/mDSC``,
+    ``transunet/mHD95_vox`` (``_mm``), ``transunet/DSC.<organ>``, ... (the rule and the unit
+    in every name; :class:`~.volume_metric.VolumeMetric`).
 
     Args:
         nifti_label_dir: Folder of the raw labels ``label<case>.nii.gz``; when
@@ -74,7 +76,7 @@ class SynapseVolumeMetric(VolumeMetric):
         output_dir: If given, also write each predicted slice as ``<name>.png``.
         keep_results: Accepted for ``tools/test.py --out``; nothing else to keep.
         collect_device: ``'cpu'`` or ``'gpu'``, for cross-rank collection.
-        prefix: Prefix of the metric names. Defaults to None.
+        prefix: Put before the rule in every key. Defaults to None.
     """
 
     slice_name = SLICE_NAME

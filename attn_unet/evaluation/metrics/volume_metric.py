@@ -7,6 +7,11 @@ per class and over classes. :class:`VolumeMetric` does this for any label set, w
 millimetres from each case's voxel spacing as the converter recorded it; how a class absent
 from the reference or the prediction scores is a named rule. :class:`SynapseVolumeMetric`
 (:mod:`.synapse_volume_metric`) is the Synapse protocol's use of it.
+
+One name, one meaning: every key says its rule and unit. The rule is the key's prefix
+(``nnunet/`` or ``transunet/``, the ``empty`` rule; a ``prefix`` given is put before it) and
+HD95 carries its unit (``HD95_mm``, ``HD95_vox``), so ``nnunet/mHD95_mm`` and
+``transunet/mHD95_vox`` can never be mistaken for each other. DSC is in percent under both.
 """
 
 import math
@@ -30,6 +35,8 @@ __all__ = ['VolumeMetric']
 
 # The converter's record in the dataset's metainfo (attn_unet.datasets.decathlon).
 RECORD_KEY = 'volume_slices'
+# HD95's key names its unit (docs/en/train_test.md lists the keys of earlier versions).
+HD95_KEYS = {'mm': 'HD95_mm', 'voxels': 'HD95_vox'}
 
 
 @METRICS.register_module()
@@ -52,13 +59,14 @@ class VolumeMetric(BaseMetric):
         empty: How a class absent from a case's reference and/or prediction scores:
             ``'nnunet'`` (default: absent from both -> not counted; from one -> DSC 0,
             HD95 the volume's diagonal) or ``'transunet'`` (see :mod:`.case_scores`).
-        per_case: Also return ``<case>/DSC.<class>`` and ``<case>/HD95.<class>``.
+        per_case: Also return ``<rule>/<case>/DSC.<class>`` and
+            ``<rule>/<case>/HD95_<unit>.<class>``.
         ignore_index: Reference id of unlabelled pixels; they count as background in
             both prediction and reference. Defaults to 255.
         output_dir: If given, also write each predicted slice as ``<name>.png``.
         keep_results: Accepted for ``tools/test.py --out``; nothing else to keep.
         collect_device: ``'cpu'`` or ``'gpu'``, for cross-rank collection.
-        prefix: Prefix of the metric names. Defaults to None.
+        prefix: Put before the rule in every key (``<prefix>/<rule>/mDSC``). Defaults to None.
     """
 
     slice_name = SLICE_NAME
@@ -74,11 +82,12 @@ class VolumeMetric(BaseMetric):
         collect_device: str = 'cpu',
         prefix: str | None = None,
     ) -> None:
-        super().__init__(collect_device=collect_device, prefix=prefix)
         if empty not in EMPTY_RULES:
             raise ToolError(
                 f'{type(self).__name__}(empty={empty!r}): pass one of {", ".join(EMPTY_RULES)}'
             )
+        rule_prefix = f'{prefix}/{empty}' if prefix else empty  # the rule names every key
+        super().__init__(collect_device=collect_device, prefix=rule_prefix)
         self.empty = empty
         self.per_case = per_case
         self.ignore_index = ignore_index
@@ -118,8 +127,9 @@ class VolumeMetric(BaseMetric):
         """Scores from every rank's slices.
 
         Returns:
-            ``mDSC``, ``mHD95``, and ``DSC.<class>``, ``HD95.<class>`` per class (plus
-            the per-case scores with ``per_case``).
+            ``mDSC``, ``mHD95_<unit>``, and ``DSC.<class>``, ``HD95_<unit>.<class>`` per
+            class (plus the per-case scores with ``per_case``); mmengine puts the rule
+            prefix before each (``nnunet/mDSC``).
 
         Raises:
             ToolError: no slices, a case with missing or mixed-size slices, or a recorded
@@ -141,15 +151,16 @@ class VolumeMetric(BaseMetric):
         hd95_per_class = _nanmean(hd95, axis=0)
         unit = 'mm' if all(s is not None for s in spacings.values()) else 'voxels'
         self._log_tables(classes, dsc_per_class, hd95_per_class, cases, dsc, hd95, unit)
-        metrics = dict(mDSC=_mean(dsc_per_class), mHD95=_mean(hd95_per_class))
+        hd95_key = HD95_KEYS[unit]
+        metrics = {'mDSC': _mean(dsc_per_class), f'm{hd95_key}': _mean(hd95_per_class)}
         for name, class_dsc, class_hd95 in zip(classes, dsc_per_class, hd95_per_class):
             metrics[f'DSC.{name}'] = float(class_dsc)
-            metrics[f'HD95.{name}'] = float(class_hd95)
+            metrics[f'{hd95_key}.{name}'] = float(class_hd95)
         if self.per_case:
             for row, case in enumerate(cases):
                 for col, name in enumerate(classes):
                     metrics[f'{case}/DSC.{name}'] = float(100 * dsc[row, col])
-                    metrics[f'{case}/HD95.{name}'] = float(hd95[row, col])
+                    metrics[f'{case}/{hd95_key}.{name}'] = float(hd95[row, col])
         return metrics
 
     def spacing(self, case: str, shape: tuple) -> tuple[float, ...] | None:

@@ -34,9 +34,9 @@ def test_demo_converts_trains_both_tests_and_segments_imagests(tmp_path):
     for name in ('attn_unet', 'unet'):
         assert (work_dir / name / 'last_checkpoint').read_text().endswith('iter_2.pth')
         metrics = json.loads((work_dir / name / 'metrics.json').read_text())['metrics']
-        assert {'DSC.pancreas', 'HD95.cancer', 'mDSC'} <= set(metrics)
+        assert {'nnunet/DSC.pancreas', 'nnunet/HD95_mm.cancer', 'nnunet/mDSC'} <= set(metrics)
         (val_case,) = record['splits']['folds'][0]['val']
-        assert f'{val_case}/DSC.pancreas' in metrics
+        assert f'nnunet/{val_case}/DSC.pancreas' in metrics
         dumped = Config.fromfile(next((work_dir / name).glob('*.py')))
         assert dumped.randomness.seed == 3 and dumped.crop_size == (128, 128)
         assert dumped.train_dataloader.dataset.pipeline[2].crop_size == (64, 64)

@@ -58,7 +58,7 @@ def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
     for name in ('attn_unet', 'unet'):
         assert (work_dir / name / 'last_checkpoint').read_text().endswith('iter_2.pth')
         metrics = json.loads((work_dir / name / 'metrics.json').read_text())['metrics']
-        assert {f'DSC.{organ}' for organ in ORGANS} <= set(metrics)
+        assert {f'transunet/DSC.{organ}' for organ in ORGANS} <= set(metrics)
         dumped = Config.fromfile(next((work_dir / name).glob('*.py')))
         assert dumped.randomness.seed == 3
         assert dumped.model.backbone.type == ('AttentionUNet' if name == 'attn_unet' else 'UNet')

@@ -18,8 +18,8 @@ import torch
 from medpy.metric import binary
 from PIL import Image
 
-from attn_unet.datasets.case_slices import labels_on_scan_grid
-from attn_unet.datasets.slice_plan import SlicePlan
+from attn_unet.slicing.case_slices import labels_on_scan_grid
+from attn_unet.slicing.slice_plan import SlicePlan
 from tests.helpers.decathlon_runs import TINY
 from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
 
@@ -69,9 +69,9 @@ def test_scored_per_volume_and_predicted_as_tested(trained, tmp_path, capsys, mo
             expected = 100 * binary.dc(p, g), binary.hd95(p, g, voxelspacing=grid['spacing'])
         else:
             expected = (0.0, diagonal) if p.any() or g.any() else (math.nan, math.nan)
-        got = metrics[f'{case}/DSC.{name}'], metrics[f'{case}/HD95.{name}']
+        got = metrics[f'nnunet/{case}/DSC.{name}'], metrics[f'nnunet/{case}/HD95_mm.{name}']
         assert got == pytest.approx(expected, nan_ok=True), name
-        assert metrics[f'DSC.{name}'] == pytest.approx(expected[0], nan_ok=True)
+        assert metrics[f'nnunet/DSC.{name}'] == pytest.approx(expected[0], nan_ok=True)
     # the same case through predict.py: test.py's labels, on the scan's grid, dataset values
     scan_path = trained['raw'] / 'imagesTr' / f'{case}.nii.gz'
     result = predict(trained, scan_path, out_dir=tmp_path / 'p')  # as users run it
@@ -110,6 +110,8 @@ def test_options_and_inputs_the_checkpoint_does_not_take_are_refused(
         ([scan], ['--all-series'], '--all-series chooses among DICOM series, and no input is'),
         ([scan], ['--dicom-seg'], '--dicom-seg writes a DICOM Segmentation of a DICOM series'),
         ([tmp_path / 'slice.png'], [], 'is not a NIfTI scan (.nii, .nii.gz): this checkpoint'),
+        # the converter's default (light) augmentation mirrors nothing: no mirrored TTA
+        ([scan], ['--tta', 'flip'], 'its training pipeline mirrors along no axis'),
     ):
         run = run_tool_in_process(
             'tools/predict.py', trained['config'], trained['checkpoint'], *inputs, '--out-dir',
@@ -117,6 +119,16 @@ def test_options_and_inputs_the_checkpoint_does_not_take_are_refused(
         )  # fmt: skip
         assert_one_line_error(run, words)
         assert not (tmp_path / 'x').exists()
+
+
+def test_test_py_tta_is_refused_for_a_model_trained_without_mirrors(
+    trained, tmp_path, capsys, monkeypatch
+):
+    run = run_tool_in_process(
+        'tools/test.py', trained['config'], trained['checkpoint'], '--work-dir', tmp_path / 't',
+        '--tta', capsys=capsys, monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert_one_line_error(run, '--tta averages over the mirrors', 'mirrors along no axis')
 
 
 def test_non_finite_voxels_are_refused_unless_allowed(trained, tmp_path, capsys, monkeypatch):

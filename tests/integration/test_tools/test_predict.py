@@ -16,12 +16,12 @@ import pytest
 from medpy.metric import binary
 from PIL import Image
 
-from attn_unet.datasets.ct_slices import btcv_to_synapse, from_synapse_slices, to_synapse_slices
 from attn_unet.deployment import class_agreement, pixel_differences
+from attn_unet.slicing.ct_slices import btcv_to_synapse, from_synapse_slices, to_synapse_slices
 from tests.helpers.distributed import free_port
 from tests.helpers.logit_references import max_difference, slice_log_probs, slice_spec
 from tests.helpers.orientations import stored_as
-from tests.helpers.predict_fixtures import ITERS, SIZE, SLICES
+from tests.helpers.predict_fixtures import ITERS, SIZE, SLICES, predict_in_process
 from tests.helpers.synapse_runs import train_phantom
 from tests.helpers.tools import assert_one_line_error, run_tool, run_tool_in_process
 
@@ -84,9 +84,56 @@ def test_volumes_are_test_py_predictions_and_score_the_same(phantom_model, tmp_p
     for organ in per_case[0]:
         dsc = np.mean([scores[organ][0] for scores in per_case]) * 100
         hd95 = np.mean([scores[organ][1] for scores in per_case])
-        assert dsc == pytest.approx(metrics[f'DSC.{organ}'], abs=1e-6), organ
-        assert hd95 == pytest.approx(metrics[f'HD95.{organ}'], abs=1e-6), organ
-    assert metrics['DSC.liver'] > 50
+        assert dsc == pytest.approx(metrics[f'transunet/DSC.{organ}'], abs=1e-6), organ
+        assert hd95 == pytest.approx(metrics[f'transunet/HD95_vox.{organ}'], abs=1e-6), organ
+    assert metrics['transunet/DSC.liver'] > 50
+
+
+def test_flip_tta_is_test_py_tta_over_the_trained_mirrors(phantom_model, tmp_path):
+    """Both tools' --tta average over the mirrors training applied (RandomRotFlip: rows and
+    columns): the volumes predict.py writes are tools/test.py --tta's slices, voxel for voxel."""
+    model = phantom_model
+    tested = run_tool(
+        'tools/test.py', model['config'], model['checkpoint'], '--work-dir', tmp_path / 'test',
+        '--out', tmp_path / 'slices', '--tta',
+    )  # fmt: skip
+    assert tested.returncode == 0, tested.stderr[-2000:]
+    case = model['val'][0]
+    plain = predict(model, scan(model, case), out_dir=tmp_path / 'plain')
+    result = predict(model, scan(model, case), out_dir=tmp_path / 'pred', extra=('--tta', 'flip'))
+    assert result.returncode == 0 and plain.returncode == 0, result.stderr[-2000:]
+    predicted = np.asarray(nib.load(tmp_path / 'pred' / f'img{case}.nii.gz').dataobj)
+    slices = [tmp_path / 'slices' / f'case{case}_slice{z:03d}.png' for z in range(SLICES)]
+    from_test = from_synapse_slices(np.stack([np.asarray(Image.open(p)) for p in slices]))
+    np.testing.assert_array_equal(predicted, from_test)
+    assert (
+        predicted != np.asarray(nib.load(tmp_path / 'plain' / f'img{case}.nii.gz').dataobj)
+    ).any()
+    record = json.loads((tmp_path / 'pred' / f'img{case}.json').read_text())
+    assert record['preprocessing']['tta_mirror_axes'] == [0, 1]
+
+
+def test_a_scan_unlike_the_training_volumes_is_said_so(phantom_model, tmp_path, capsys,
+                                                      monkeypatch):  # fmt: skip
+    """HU offset by 1024 (air at 0): one warning naming the scan, expected and found;
+    --strict refuses it in one line before anything is written; the scan as it is passes."""
+    model = phantom_model
+    original = nib.load(scan(model, model['val'][0]))
+    shifted = np.asarray(original.dataobj, dtype=np.float32) + 1024
+    nib.save(nib.Nifti1Image(shifted, original.affine), tmp_path / 'offset.nii.gz')
+    shutil.copy(scan(model, model['val'][0]), tmp_path / 'as_is.nii.gz')
+    run = predict_in_process(model, tmp_path / 'offset.nii.gz', tmp_path / 'as_is.nii.gz',
+                             '--out-dir', tmp_path / 'out', capsys=capsys,
+                             monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    warnings = [line for line in run.stderr.splitlines() if line.startswith('warning: ')]
+    assert len(warnings) == 1 and 'offset.nii.gz: CT intensities 0 to ' in warnings[0]
+    assert 'training volumes (the low percentile: expected -1024..-1024' in warnings[0]
+    strict = predict_in_process(model, tmp_path / 'offset.nii.gz', '--strict', '--out-dir',
+                                tmp_path / 'strict', capsys=capsys,
+                                monkeypatch=monkeypatch)  # fmt: skip
+    assert_one_line_error(strict, 'offset.nii.gz: CT intensities', 'refused by --strict')
+    assert not (tmp_path / 'strict').exists()
 
 
 def test_every_stored_orientation_gets_the_same_mask(phantom_model, tmp_path):
@@ -128,6 +175,7 @@ def test_attention_btcv_ids_and_flip_tta(phantom_model, tmp_path):
     record = json.loads((tmp_path / f'img{case}.json').read_text())
     assert record['classes']['liver'] == 6 and record['label_ids'] == 'btcv'
     assert record['preprocessing']['tta'] == 'flip' and record['attention'].endswith('.nii.gz')
+    assert result.stdout.splitlines()[0].startswith('device: cpu (--device auto')
 
 
 def test_two_ranks_write_what_one_process_writes(phantom_model, tmp_path):
@@ -317,8 +365,8 @@ K5_CONFIG = 'configs/attn_unet/attn-unet-s5-d16_fcn_1xb24-14k_synapse-2.5d-k5-22
 @pytest.fixture(scope='module')
 def k5_model(phantom_model):
     """The same phantom converted with --context 5, and a 2.5D model trained on it."""
-    from attn_unet.datasets.ct_slices import SliceSpec
     from attn_unet.datasets.synapse_convert import convert_synapse
+    from attn_unet.slicing.ct_slices import SliceSpec
 
     root = phantom_model['root']
     convert_synapse(phantom_model['raw'], root / 'k5', progress=False, spec=SliceSpec(context=5))

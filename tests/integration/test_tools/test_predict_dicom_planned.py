@@ -17,7 +17,7 @@ import nibabel as nib
 import numpy as np
 import pytest
 
-from attn_unet.datasets.slice_plan import SlicePlan
+from attn_unet.slicing.slice_plan import SlicePlan
 from tests.helpers.dicom_series import write_series
 from tests.helpers.orientations import stored_as
 from tests.helpers.predict_fixtures import predict_in_process as predict

@@ -10,9 +10,10 @@ from PIL import Image
 
 from attn_unet.datasets import check_synapse_layout
 from attn_unet.datasets.conversion_record import RECORD_NAME
-from attn_unet.datasets.ct_slices import SliceSpec
 from attn_unet.datasets.synapse_convert import SynapseConvertError, convert_synapse
 from attn_unet.errors import DatasetLayoutError
+from attn_unet.slicing.ct_slices import SliceSpec
+from attn_unet.slicing.intensity_range import channel_range, scan_percentiles
 from tests.helpers.data_fixtures import PHANTOM_SIZE, PHANTOM_SLICES, PHANTOM_TRAIN, PHANTOM_VAL
 from tests.helpers.mmseg_converters import run_mmseg_converter
 from tests.helpers.tools import file_hashes
@@ -126,9 +127,17 @@ def test_k1_output_is_byte_identical_to_mmsegs_unpatched_converter(phantom_raw, 
 def test_the_record_says_what_was_converted(phantom_raw, phantom_converted):
     record = json.loads((phantom_converted / RECORD_NAME).read_text())
     assert record['converter'] == 'synapse'
+    intensity_range = record['ct_slices'].pop('intensity_range')
     assert record['ct_slices'] == dict(
         SliceSpec().to_dict(), image_suffix='.jpg', orientation='PRS'
     )
+    # the training volumes' own HU percentiles (what predict.py holds a new scan to)
+    train = [
+        scan_percentiles(np.asarray(nib.load(p).dataobj, dtype=np.float64))
+        for p in sorted((phantom_raw / 'img').glob('img*.nii.gz'))
+        if p.name[3:7] in CASES['train']
+    ]
+    assert len(train) == 2 and intensity_range == [channel_range('CT', train)]
     assert record['splits'] == CASES
     on_disk = sorted(str(p.relative_to(phantom_converted)) for p in phantom_converted.rglob('*.*'))
     assert record['files'] == [f for f in on_disk if f != RECORD_NAME]

@@ -41,13 +41,18 @@ def test_metainfo_carries_the_recorded_slices_and_samples_have_k_channels(
     phantom_converted_k, context
 ):
     dataset = _build(phantom_converted_k(context), img_suffix='.tiff', pipeline=TIFF_PIPELINE)
-    assert dataset.metainfo['ct_slices'] == {
+    recorded = dict(dataset.metainfo['ct_slices'])
+    (intensity,) = recorded.pop('intensity_range')  # the training volumes', for predict's check
+    assert recorded == {
         'context': context,
         'slice_gap': 1,
         'hu_window': [-125.0, 275.0],
         'image_suffix': '.tiff',
         'orientation': 'PRS',
     }
+    assert intensity['channel'] == 'CT' and intensity['percentiles'] == [0.5, 99.5]
+    assert intensity['low'][0] <= intensity['low'][1] < intensity['high'][0] <= intensity['high'][1]
+    assert intensity['low'][1] <= -900  # the phantom's air is the low percentile, as in real CT
     assert dataset.metainfo['classes'][6] == 'pancreas'
     assert len(dataset) == PHANTOM_SLICES
     sample = dataset[0]

@@ -11,8 +11,8 @@ from medpy.metric import binary
 
 from attn_unet.apis.cross_validation import ValidationCase, score_out_of_fold
 from attn_unet.apis.cross_validation.scoring import ScoredCase
-from attn_unet.datasets.slice_plan import SlicePlan
 from attn_unet.errors import ToolError
+from attn_unet.slicing.slice_plan import SlicePlan
 
 # label values 0, 2, 5 (not 0..2) and the ignore value 9, as a dataset.json may name them
 PLAN = SlicePlan(view='axial', channels=({'name': 'MR', 'norm': 'zscore'},),

@@ -65,9 +65,10 @@ def _slicing(orientation=None, **record):
     return SynapseSlicing(record, PredictOptions('out', orientation=orientation))
 
 
-def _predict(volume, segmentor, slicing=None, bar=None, **options):
+def _predict(volume, segmentor, slicing=None, bar=None, mirror_axes=(), **options):
     options = PredictOptions('out', **options)
-    return segment_volume(Volume(volume), slicing or _slicing(), segmentor, options, bar)
+    return segment_volume(Volume(volume), slicing or _slicing(), segmentor, options, bar,
+                          mirror_axes)  # fmt: skip
 
 
 @pytest.mark.parametrize('context', [1, 3])
@@ -96,11 +97,13 @@ def test_attention_comes_back_per_stage_in_the_volume_order(volume):
     np.testing.assert_array_equal(prediction.attention[..., 1], (volume > 0) * 0.25)
 
 
-def test_flip_tta_averages_the_mirrored_softmax(volume):
+def test_flip_tta_averages_the_softmax_of_each_mirror(volume):
     plain = _predict(volume, RampSegmentor(), batch_size=4).labels
-    flipped = _predict(volume, RampSegmentor(), batch_size=4, tta='flip').labels
+    columns = _predict(volume, RampSegmentor(), batch_size=4, mirror_axes=(1,)).labels
+    rows = _predict(volume, RampSegmentor(), batch_size=4, mirror_axes=(0,)).labels
     assert plain.any() and not plain.all()  # the ramp alone splits each slice
-    assert not flipped.any()  # averaged with its mirror, class 1 never wins
+    assert not columns.any()  # averaged with its left-right mirror, class 1 never wins
+    np.testing.assert_array_equal(rows, plain)  # a ramp along the columns: rows change nothing
 
 
 def test_progress_counts_every_slice(volume):

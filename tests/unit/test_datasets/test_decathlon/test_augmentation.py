@@ -14,7 +14,7 @@ from attn_unet.datasets.decathlon.augmentation import (
     rotation_degrees,
     train_pipeline_lines,
 )
-from attn_unet.datasets.slice_plan import SlicePlan
+from attn_unet.slicing.slice_plan import SlicePlan
 
 CT = dict(name='CT', norm='ct', clip=[-96.0, 215.0], mean=77.9, std=75.4)
 

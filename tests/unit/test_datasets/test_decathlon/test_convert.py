@@ -11,8 +11,8 @@ from PIL import Image
 
 from attn_unet.datasets import check_dataset_cfg
 from attn_unet.datasets.decathlon import ConvertOptions, convert_decathlon
-from attn_unet.datasets.volume_slices import decode_image
 from attn_unet.errors import DatasetLayoutError
+from attn_unet.slicing.volume_slices import decode_image
 from demo.synthetic import generate_decathlon_phantom
 from demo.synthetic.pancreas_phantom.case import render_pancreas_case, stored_as
 from tests.helpers.data_fixtures import DECATHLON_TRAIN

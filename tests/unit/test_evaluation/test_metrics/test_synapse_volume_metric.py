@@ -146,15 +146,15 @@ def test_metric_means_over_cases_then_organs():
             for c in volumes
         ]
     )  # (case, organ, [dsc, hd95])
-    assert set(metrics) == {'mDSC', 'mHD95'} | {
-        f'{m}.{organ}' for m in ('DSC', 'HD95') for organ in ORGANS
+    assert set(metrics) == {'transunet/mDSC', 'transunet/mHD95_vox'} | {
+        f'transunet/{m}.{organ}' for m in ('DSC', 'HD95_vox') for organ in ORGANS
     }
     for col, organ in enumerate(ORGANS):
-        assert metrics[f'DSC.{organ}'] == pytest.approx(100 * per_case[:, col, 0].mean())
-        assert metrics[f'HD95.{organ}'] == pytest.approx(per_case[:, col, 1].mean())
-    assert metrics['mDSC'] == pytest.approx(100 * per_case[..., 0].mean())
-    assert metrics['mHD95'] == pytest.approx(per_case[..., 1].mean())
-    assert metrics['DSC.pancreas'] < metrics['DSC.aorta']
+        assert metrics[f'transunet/DSC.{organ}'] == pytest.approx(100 * per_case[:, col, 0].mean())
+        assert metrics[f'transunet/HD95_vox.{organ}'] == pytest.approx(per_case[:, col, 1].mean())
+    assert metrics['transunet/mDSC'] == pytest.approx(100 * per_case[..., 0].mean())
+    assert metrics['transunet/mHD95_vox'] == pytest.approx(per_case[..., 1].mean())
+    assert metrics['transunet/DSC.pancreas'] < metrics['transunet/DSC.aorta']
     assert all(isinstance(v, float) for v in metrics.values())
 
 
@@ -164,9 +164,12 @@ def test_empty_prediction_and_false_organ_follow_reference_rules():
     pred = np.zeros_like(gt)
     pred[2, 6:8, 6:8] = 2  # no aorta, a gallbladder where there is none
     metrics = evaluate(slice_samples('0001', pred, gt))
-    assert (metrics['DSC.aorta'], metrics['HD95.aorta']) == (0.0, 0.0)
-    assert (metrics['DSC.gallbladder'], metrics['HD95.gallbladder']) == (100.0, 0.0)
-    assert (metrics['DSC.pancreas'], metrics['HD95.pancreas']) == (0.0, 0.0)
+    assert (metrics['transunet/DSC.aorta'], metrics['transunet/HD95_vox.aorta']) == (0.0, 0.0)
+    assert (metrics['transunet/DSC.gallbladder'], metrics['transunet/HD95_vox.gallbladder']) == (
+        100.0,
+        0.0,
+    )
+    assert (metrics['transunet/DSC.pancreas'], metrics['transunet/HD95_vox.pancreas']) == (0.0, 0.0)
 
 
 def test_slices_shuffled_and_split_between_ranks_give_the_same_numbers():
@@ -187,9 +190,10 @@ def test_slices_shuffled_and_split_between_ranks_give_the_same_numbers():
         for sample in shuffled[rank::2]:
             metric.process({}, [sample])
     gathered = ranks[0].results + ranks[1].results
-    assert ranks[0].compute_metrics(gathered) == in_order
+    unprefixed = {key.removeprefix('transunet/'): v for key, v in in_order.items()}
+    assert ranks[0].compute_metrics(gathered) == unprefixed
     # A slice seen twice (a distributed sampler pads the last batch) counts once.
-    assert ranks[0].compute_metrics(gathered + gathered[:1]) == in_order
+    assert ranks[0].compute_metrics(gathered + gathered[:1]) == unprefixed
 
 
 def test_results_are_small_and_picklable():
@@ -238,7 +242,7 @@ def test_nifti_spacing_in_the_converters_axis_order(tmp_path):
     shifted_x[2, 4, 3] = 1
     for pred, expected in ((shifted_z, 3.0), (shifted_x, 0.8)):
         metrics = evaluate(slice_samples('0003', pred, gt), nifti_label_dir=str(tmp_path))
-        assert metrics['HD95.aorta'] == pytest.approx(expected)
+        assert metrics['transunet/HD95_mm.aorta'] == pytest.approx(expected)
     with pytest.raises(ToolError, match='stack'):
         evaluate(slice_samples('0003', gt[:4], gt[:4]), nifti_label_dir=str(tmp_path))
     with pytest.raises(ToolError, match='label0001.nii.gz'):

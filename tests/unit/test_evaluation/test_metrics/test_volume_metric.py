@@ -64,12 +64,12 @@ def test_a_class_absent_from_both_masks_does_not_count_and_a_missed_one_is_the_w
     metrics = evaluate(all_samples, dict(volume_slices=record(['p_001', 'p_002', 'p_003'])))
     diagonal = math.sqrt(sum(((n - 1) * s) ** 2 for n, s in zip(SHAPE, SPACING)))
     # cancer: case 1 perfect, case 3 missed (DSC 0, HD95 the diagonal); case 2 not counted
-    assert metrics['DSC.cancer'] == pytest.approx(50.0)
-    assert metrics['HD95.cancer'] == pytest.approx(diagonal / 2)
+    assert metrics['nnunet/DSC.cancer'] == pytest.approx(50.0)
+    assert metrics['nnunet/HD95_mm.cancer'] == pytest.approx(diagonal / 2)
     pancreas_3 = binary.dc(pred_c == 1, gt_c == 1), binary.hd95(pred_c == 1, gt_c == 1, SPACING)
-    assert metrics['DSC.pancreas'] == pytest.approx(100 * (2 + pancreas_3[0]) / 3)
-    assert metrics['HD95.pancreas'] == pytest.approx(pancreas_3[1] / 3)
-    assert metrics['mDSC'] == pytest.approx((metrics['DSC.pancreas'] + 50.0) / 2)
+    assert metrics['nnunet/DSC.pancreas'] == pytest.approx(100 * (2 + pancreas_3[0]) / 3)
+    assert metrics['nnunet/HD95_mm.pancreas'] == pytest.approx(pancreas_3[1] / 3)
+    assert metrics['nnunet/mDSC'] == pytest.approx((metrics['nnunet/DSC.pancreas'] + 50.0) / 2)
 
 
 def test_hd95_is_in_mm_along_the_stacked_axes_of_the_record():
@@ -79,10 +79,11 @@ def test_hd95_is_in_mm_along_the_stacked_axes_of_the_record():
     pred_x[1:4, 2:9, 4:12] = 1  # one column too far: 0.8 mm
     for pred, expected in ((pred_z, 2.5), (pred_x, 0.8)):
         meta = dict(volume_slices=record(['p_001']))
-        assert evaluate(samples('p_001', pred, gt), meta)['HD95.pancreas'] == pytest.approx(
-            expected
-        )
-    assert evaluate(samples('p_001', pred_z, gt))['HD95.pancreas'] == pytest.approx(1.0)  # voxels
+        assert evaluate(samples('p_001', pred, gt), meta)[
+            'nnunet/HD95_mm.pancreas'
+        ] == pytest.approx(expected)
+    in_voxels = evaluate(samples('p_001', pred_z, gt))
+    assert in_voxels['nnunet/HD95_vox.pancreas'] == pytest.approx(1.0)  # no record: voxels
 
 
 def test_per_case_scores_and_tables(capsys):
@@ -94,10 +95,13 @@ def test_per_case_scores_and_tables(capsys):
     meta = dict(volume_slices=record(['p_001', 'p_002']))
     both = samples('p_001', gt, gt) + samples('p_002', pred, gt)
     metrics = evaluate(both, meta, per_case=True)
-    assert metrics['p_001/DSC.cancer'] == 100.0 and metrics['p_002/DSC.cancer'] == 0.0
-    assert metrics['p_001/HD95.pancreas'] == 0.0
-    assert set(metrics) == {'mDSC', 'mHD95'} | {
-        f'{prefix}{m}.{c}' for prefix in ('', 'p_001/', 'p_002/') for m in ('DSC', 'HD95')
+    assert metrics['nnunet/p_001/DSC.cancer'] == 100.0
+    assert metrics['nnunet/p_002/DSC.cancer'] == 0.0
+    assert metrics['nnunet/p_001/HD95_mm.pancreas'] == 0.0
+    assert set(metrics) == {'nnunet/mDSC', 'nnunet/mHD95_mm'} | {
+        f'nnunet/{prefix}{m}.{c}'
+        for prefix in ('', 'p_001/', 'p_002/')
+        for m in ('DSC', 'HD95_mm')
         for c in CLASSES[1:]
     }  # fmt: skip
     out = capsys.readouterr().out
@@ -141,4 +145,21 @@ def test_synapse_is_volume_metric_with_transunets_rule_on_the_phantom(phantom_co
             expected = 100 * binary.dc(p, g), binary.hd95(p, g)
         else:
             expected = (100.0, 0.0) if p.any() else (0.0, 0.0)
-        assert (scores[f'DSC.{organ}'], scores[f'HD95.{organ}']) == pytest.approx(expected)
+        assert (scores[f'DSC.{organ}'], scores[f'HD95_vox.{organ}']) == pytest.approx(expected)
+
+
+def test_every_key_names_its_rule_and_unit():
+    """nnU-Net's and TransUNet's rules, mm and voxels: four meanings, four disjoint key sets."""
+    gt = volume_with(cancer=False)
+    one = samples('p_001', gt, gt)
+    keys = {
+        (rule, unit): set(evaluate(one, meta, empty=rule))
+        for rule in ('nnunet', 'transunet')
+        for unit, meta in (('mm', dict(volume_slices=record(['p_001']))), ('vox', None))
+    }
+    for (rule, unit), names in keys.items():
+        assert f'{rule}/mDSC' in names and f'{rule}/mHD95_{unit}' in names
+        assert all(name.startswith(f'{rule}/') for name in names)
+        others = set().union(*(n for k, n in keys.items() if k != (rule, unit)))
+        assert not {n for n in names if 'HD95' in n} & others
+    assert set(evaluate(one, prefix='val')) == {f'val/{k}' for k in keys['nnunet', 'vox']}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from attn_unet.datasets.ct_slices import SYNAPSE_CLASSES
+from attn_unet.slicing.ct_slices import SYNAPSE_CLASSES
 from attn_unet.volumes.dicom import segment_code
 
 

@@ -23,7 +23,14 @@ from .volume_slices import (
     to_plan_slices,
 )
 
-__all__ = ['input_images', 'input_slices', 'label_slices', 'labels_on_scan_grid', 'on_scan_grid']
+__all__ = [
+    'input_images',
+    'input_slices',
+    'input_stacks',
+    'label_slices',
+    'labels_on_scan_grid',
+    'on_scan_grid',
+]
 
 
 def input_slices(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> np.ndarray:
@@ -41,16 +48,26 @@ def input_slices(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> n
     return np.stack(out)
 
 
-def input_images(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> Iterator:
-    """A case's network inputs, slice by slice, exactly as the training loader read them.
+def input_stacks(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> Iterator:
+    """A case's network inputs, slice by slice: :func:`~.volume_slices.slice_stack` of
+    :func:`input_slices`, ``(H, W)`` float32 for one channel and K = 1, else ``(H, W, C K)``.
 
-    Each is :func:`~.volume_slices.slice_stack` of :func:`input_slices`, encoded as the
-    converter writes it and decoded as ``LoadImageFromFile(imdecode_backend='tifffile')``
-    reads it: ``(H, W)`` float32 for one channel and K = 1, else ``(H, W, C K)``.
+    The converter stores each as a float32 TIFF, which is lossless: these are the arrays the
+    training loader read, bit for bit (:func:`input_images` makes the round trip itself).
     """
     slices = input_slices(plan, channels, affine)
     for z in range(slices.shape[1]):
-        yield decode_image(encode_image(slice_stack(slices, z, plan.context, plan.slice_gap)))
+        yield slice_stack(slices, z, plan.context, plan.slice_gap)
+
+
+def input_images(plan: SlicePlan, channels: np.ndarray, affine: np.ndarray) -> Iterator:
+    """A case's network inputs, slice by slice, exactly as the training loader read them.
+
+    Each of :func:`input_stacks`, encoded as the converter writes it and decoded as
+    ``LoadImageFromFile(imdecode_backend='tifffile')`` reads it.
+    """
+    for stack in input_stacks(plan, channels, affine):
+        yield decode_image(encode_image(stack))
 
 
 def label_slices(plan: SlicePlan, label: np.ndarray, affine: np.ndarray) -> np.ndarray:

@@ -22,9 +22,12 @@ with ``imdecode_backend='tifffile'``.
 
 import io
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image
+
+if TYPE_CHECKING:  # Pillow is imported where a slice is written or read
+    from PIL import Image
 
 __all__ = [
     'BTCV_TO_SYNAPSE',
@@ -129,10 +132,12 @@ def neighbour_indices(z: int, depth: int, spec: SliceSpec) -> list:
 
 def _to_uint8(plane: np.ndarray) -> np.ndarray:
     """PIL's float -> 8-bit conversion, exactly as the converter's ``convert('RGB')``."""
+    from PIL import Image
+
     return np.asarray(Image.fromarray(plane).convert('L'))
 
 
-def slice_image(scaled_slices: np.ndarray, z: int, spec: SliceSpec = SliceSpec()) -> Image.Image:
+def slice_image(scaled_slices: np.ndarray, z: int, spec: SliceSpec = SliceSpec()) -> 'Image.Image':
     """The image the converter writes for slice ``z``.
 
     Args:
@@ -144,6 +149,8 @@ def slice_image(scaled_slices: np.ndarray, z: int, spec: SliceSpec = SliceSpec()
         K = 1: mmseg's grey-in-RGB PIL image. K > 1: the ``(X, Y, K)`` uint8 stack of
         slices ``neighbour_indices(z, ...)``, each converted to 8 bits as K = 1 is.
     """
+    from PIL import Image
+
     if spec.context == 1:
         return Image.fromarray(scaled_slices[z]).convert('RGB')
     planes = [_to_uint8(scaled_slices[i]) for i in neighbour_indices(z, len(scaled_slices), spec)]
@@ -165,7 +172,7 @@ def encode_slice(image, spec: SliceSpec = SliceSpec()) -> bytes:
     return buffer.getvalue()
 
 
-def label_image(label_slices: np.ndarray, z: int) -> Image.Image:
+def label_image(label_slices: np.ndarray, z: int) -> 'Image.Image':
     """The 8-bit label image the converter writes for slice ``z`` (PIL's ``convert('L')``).
 
     Args:
@@ -174,10 +181,12 @@ def label_image(label_slices: np.ndarray, z: int) -> Image.Image:
             converter keeps nibabel's float64).
         z: slice index.
     """
+    from PIL import Image
+
     return Image.fromarray(label_slices[z]).convert('L')
 
 
-def encode_synapse_label(image: Image.Image) -> bytes:
+def encode_synapse_label(image: 'Image.Image') -> bytes:
     """The bytes of a label file: a PNG as the converter saves it, the same for every K."""
     buffer = io.BytesIO()
     image.save(buffer, format='PNG')

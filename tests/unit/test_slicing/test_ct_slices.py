@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from attn_unet.datasets.ct_slices import (
+from attn_unet.slicing.ct_slices import (
     SliceSpec,
     as_loaded,
     btcv_to_synapse,

@@ -7,8 +7,8 @@ values with the class each becomes (and the value nnU-Net's ``ignore`` label has
 255 and never predicted), and the slice axes that may be mirrored in training and test-time
 augmentation. The Decathlon / nnU-Net converter fits it from the
 training set's fingerprint and writes it into ``conversion.json`` (``volume_slices``);
-:class:`~.volume_slice_dataset.VolumeSliceDataset` copies it into every checkpoint's
-``meta['dataset_meta']``, and the predictor rebuilds it from there.
+:class:`~attn_unet.datasets.volume_slice_dataset.VolumeSliceDataset` copies it into every
+checkpoint's ``meta['dataset_meta']``, and the predictor rebuilds it from there.
 """
 
 from dataclasses import asdict, dataclass, field

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from mmcv.transforms import LoadImageFromFile
 
-from attn_unet.datasets.volume_slices import (
+from attn_unet.slicing.volume_slices import (
     decode_image,
     encode_image,
     encode_plan_label,

@@ -1,6 +1,6 @@
 """A volume of any modality as the 2D slices a slice plan gives: the plan slicing's arithmetic.
 
-The Decathlon / nnU-Net converter (:mod:`.decathlon`) and the predictor
+The Decathlon / nnU-Net converter (:mod:`attn_unet.datasets.decathlon`) and the predictor
 (:mod:`attn_unet.apis.predict.plan_slicing`, through :mod:`.case_slices`) take every step
 from here, with the numbers of a
 :class:`~.slice_plan.SlicePlan`, so a new scan is cut exactly as the training volumes were:
@@ -25,7 +25,6 @@ from here, with the numbers of a
 import io
 
 import numpy as np
-from PIL import Image
 
 __all__ = [
     'decode_image',
@@ -102,14 +101,17 @@ def encode_image(stack: np.ndarray) -> bytes:
 
 
 def decode_image(file_bytes: bytes) -> np.ndarray:
-    """A slice file's bytes as ``LoadImageFromFile(imdecode_backend='tifffile')`` gives them."""
-    import mmcv
+    """A slice file's bytes as ``LoadImageFromFile(imdecode_backend='tifffile')`` gives them
+    (mmcv's tifffile backend is ``tifffile.imread`` of the bytes, as here)."""
+    import tifffile
 
-    return mmcv.imfrombytes(file_bytes, backend='tifffile')
+    return tifffile.imread(io.BytesIO(file_bytes))
 
 
 def encode_plan_label(ids: np.ndarray) -> bytes:
     """The 8-bit PNG of a slice's class ids ``(H, W)``."""
+    from PIL import Image
+
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(ids, dtype=np.uint8)).save(buffer, format='PNG')
     return buffer.getvalue()

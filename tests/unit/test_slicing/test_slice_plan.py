@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from attn_unet.datasets.slice_plan import SlicePlan
+from attn_unet.slicing.slice_plan import SlicePlan
 
 CT = dict(name='CT', norm='ct', clip=[-96.0, 215.0], mean=77.9, std=75.4)
 
