@@ -38,7 +38,8 @@ def test_the_fitted_model_end_to_end_with_seconds_memory_and_phases(tmp_path):
     assert head == '| model | backend | ' + ' | '.join(PHASES) + ' | total (CPU s) |'
     for row in rows:
         parts, total = [float(c) for c in row[2:-1]], float(row[-1])
-        assert sum(parts) == pytest.approx(total, abs=0.06)  # the phases add up
+        # the phases add up, each rounded to 0.1 s as the total is
+        assert sum(parts) == pytest.approx(total, abs=0.05 * (len(parts) + 1) + 1e-9)
         assert all(p >= 0 for p in parts)
         assert parts[PHASES.index('network')] > 0 and parts[PHASES.index('reading')] > 0
     # the fitted model is the converter's, and its checkpoint carries the plan
