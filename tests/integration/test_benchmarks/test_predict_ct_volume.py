@@ -17,6 +17,7 @@ def _table(text):
     return lines[0], [[c.strip() for c in line.strip('|').split('|')] for line in lines[2:]]
 
 
+@pytest.mark.slow  # 25-45 s: a whole demo run; keeps the default suite under 15 min
 def test_the_fitted_model_end_to_end_with_seconds_memory_and_phases(tmp_path):
     """The converter's path: a raw set fitted, its plan in the checkpoint, one profiled run."""
     from predict_ct_volume import COLUMNS, PHASES

@@ -47,6 +47,7 @@ def test_a_given_zips_folder_with_one_zip_is_refused_and_never_written(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ['my_zips']
 
 
+@pytest.mark.slow  # 25-45 s: a whole demo run; keeps the default suite under 15 min
 def test_a_given_converted_set_is_used_as_it_is_and_never_written(tmp_path):
     from attn_unet.datasets.drive_convert import convert_drive
     from demo.synthetic import generate_fundus

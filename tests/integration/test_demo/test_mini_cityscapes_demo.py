@@ -3,11 +3,13 @@
 import re
 import shutil
 
+import pytest
 from mmengine.config import Config
 
 from tests.helpers.tools import assert_one_line_error, file_hashes, run_tool
 
 
+@pytest.mark.slow  # 25-45 s: a whole demo run; keeps the default suite under 15 min
 def test_demo_trains_tests_and_prints_miou_on_a_given_set_it_never_writes(tiny_data, tmp_path):
     data = shutil.copytree(tiny_data, tmp_path / 'data')
     before = file_hashes(data)

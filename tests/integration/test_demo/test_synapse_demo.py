@@ -34,6 +34,7 @@ def _assert_organ_table(output: str) -> None:
         assert all(0.0 <= float(v) <= 100.0 for v in row.groups()[:2])
 
 
+@pytest.mark.slow  # 25-45 s: a whole demo run; keeps the default suite under 15 min
 def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
     work_dir = tmp_path / 'work'
     env = {
@@ -72,6 +73,7 @@ def test_demo_generates_converts_trains_both_and_prints_organ_table(tmp_path):
             assert 'gate_cfg' not in backbone and backbone.norm_eval is True
 
 
+@pytest.mark.slow  # 25-45 s: a whole demo run; keeps the default suite under 15 min
 def test_context_3_converts_a_given_raw_set_and_trains_the_2_5d_pair(phantom_raw, tmp_path):
     raw = shutil.copytree(phantom_raw, tmp_path / 'my_raw')
     before = file_hashes(raw)
