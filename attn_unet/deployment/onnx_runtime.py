@@ -8,13 +8,13 @@ takes and returns what it returns, so a predictor can hold either one::
 """
 
 import json
-import os.path as osp
 from collections.abc import Sequence
 
 import numpy as np
 import torch
 
 from attn_unet.errors import InputSizeError, ToolError
+from attn_unet.runtime.session import open_session
 
 from .dependencies import require
 from .onnx_export import INPUT_NAME, METADATA_KEYS
@@ -52,24 +52,9 @@ class OnnxSegmentor:
         providers: Sequence[str] = ('CPUExecutionProvider',),
     ):
         ort = require('onnxruntime')
-        if not osp.isfile(path):
-            raise ToolError(
-                f'ONNX model {path} not found: export one with tools/deployment/export_onnx.py'
-            )
-        options = ort.SessionOptions()
-        if num_threads is not None:
-            if num_threads < 1:
-                raise ToolError(f'num_threads {num_threads}: pass at least 1 (or None)')
-            options.intra_op_num_threads = num_threads
-            options.inter_op_num_threads = 1
-        try:
-            self.session = ort.InferenceSession(path, options, providers=list(providers))
-        except Exception as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ToolError(
-                f'cannot load ONNX model {path} ({reason}): export it again with '
-                'tools/deployment/export_onnx.py'
-            ) from None
+        if num_threads is not None and num_threads < 1:
+            raise ToolError(f'num_threads {num_threads}: pass at least 1 (or None)')
+        self.session = open_session(ort, path, num_threads, providers)
         self.path = path
         self._read_metadata(self.session.get_modelmeta().custom_metadata_map)
 

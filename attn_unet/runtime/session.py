@@ -14,7 +14,7 @@ from attn_unet.errors import InputSizeError, ToolError
 from .card import ModelCard
 from .optional import require
 
-__all__ = ['INPUT_NAME', 'OUTPUT_NAME', 'OnnxModel']
+__all__ = ['INPUT_NAME', 'OUTPUT_NAME', 'OnnxModel', 'open_session']
 
 INPUT_NAME = 'inputs'
 OUTPUT_NAME = 'logits'
@@ -41,22 +41,7 @@ class OnnxModel:
         num_threads: int | None = None,
     ):
         ort = require('onnxruntime', '--backend onnxruntime')
-        if not osp.isfile(path):
-            raise ToolError(
-                f'ONNX model {path} not found: export one with tools/deployment/export_onnx.py'
-            )
-        options = ort.SessionOptions()
-        if num_threads is not None:
-            options.intra_op_num_threads = num_threads
-            options.inter_op_num_threads = 1
-        try:
-            self.session = ort.InferenceSession(path, options, providers=list(providers))
-        except Exception as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ToolError(
-                f'cannot load ONNX model {path} ({reason}): export it again with '
-                'tools/deployment/export_onnx.py'
-            ) from None
+        self.session = open_session(ort, path, num_threads, providers)
         self.path = path
         try:
             self.card = ModelCard.from_metadata(self.session.get_modelmeta().custom_metadata_map)
@@ -88,3 +73,33 @@ class OnnxModel:
         batch = np.ascontiguousarray(batch, dtype=np.float32)
         (logits,) = self.session.run([OUTPUT_NAME], {INPUT_NAME: batch})
         return logits
+
+
+def open_session(ort, path: str, num_threads: int | None, providers: Sequence[str]):
+    """An onnxruntime ``InferenceSession`` of ``path``, each failure one line with the fix.
+
+    Args:
+        ort: the imported ``onnxruntime`` module.
+        path: the ``.onnx`` file.
+        num_threads: intra-op threads (None: onnxruntime's default); inter-op stays at 1.
+        providers: execution providers, first preferred.
+
+    Raises:
+        ToolError: the file is missing or not a loadable model.
+    """
+    if not osp.isfile(path):
+        raise ToolError(
+            f'ONNX model {path} not found: export one with tools/deployment/export_onnx.py'
+        )
+    options = ort.SessionOptions()
+    if num_threads is not None:
+        options.intra_op_num_threads = num_threads
+        options.inter_op_num_threads = 1
+    try:
+        return ort.InferenceSession(path, options, providers=list(providers))
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ToolError(
+            f'cannot load ONNX model {path} ({reason}): export it again with '
+            'tools/deployment/export_onnx.py'
+        ) from None
