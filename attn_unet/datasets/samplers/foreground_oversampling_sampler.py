@@ -17,6 +17,8 @@ from mmengine.registry import DATA_SAMPLERS
 from PIL import Image
 from torch.utils.data import Sampler
 
+from attn_unet.errors import ConfigValueError
+
 __all__ = ['ForegroundOversamplingSampler', 'slices_by_class']
 
 
@@ -47,7 +49,8 @@ class ForegroundOversamplingSampler(Sampler):
             one by its type alone; the draws are random, so only True is allowed.
 
     Raises:
-        ValueError: a ``foreground_fraction`` outside [0, 1], or ``shuffle=False``.
+        ConfigValueError: a ``foreground_fraction`` outside [0, 1], or ``shuffle=False`` (one
+            line through the tools, exit code 2).
     """
 
     def __init__(
@@ -58,14 +61,15 @@ class ForegroundOversamplingSampler(Sampler):
         shuffle: bool = True,
     ):
         if not shuffle:
-            raise ValueError(
+            raise ConfigValueError(
                 'ForegroundOversamplingSampler draws at random: drop shuffle=False, or use '
                 'InfiniteSampler for a fixed order'
             )
         if isinstance(foreground_fraction, bool) or not 0 <= foreground_fraction <= 1:
-            raise ValueError(
+            raise ConfigValueError(
                 'ForegroundOversamplingSampler: foreground_fraction must be in [0, 1], '
-                f'got {foreground_fraction!r}'
+                f'got {foreground_fraction!r}: set train_dataloader.sampler.foreground_fraction '
+                'to one, e.g. 0.33'
             )
         self.dataset = dataset
         self.size = len(dataset)

@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from attn_unet.datasets import ForegroundOversamplingSampler
+from attn_unet.errors import ToolError
 
 
 class _Slices:
@@ -80,8 +81,9 @@ def test_a_set_without_foreground_is_sampled_uniformly(tmp_path):
 
 @pytest.mark.parametrize('fraction', [-0.1, 1.5, True])
 def test_a_fraction_outside_zero_one_is_refused(tmp_path, fraction):
-    with pytest.raises(ValueError, match='foreground_fraction'):
+    with pytest.raises(ValueError, match='foreground_fraction') as refused:
         ForegroundOversamplingSampler(_rare_tumour_set(tmp_path), foreground_fraction=fraction)
+    assert isinstance(refused.value, ToolError)  # the tools print it as one line, exit code 2
 
 
 def test_shuffle_false_is_refused(tmp_path):
