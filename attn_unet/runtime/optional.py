@@ -1,4 +1,4 @@
-"""Packages the torch-free runtime imports only when a model needs them, named in one line."""
+"""Optional packages, imported only when something needs them, named in one line if missing."""
 
 import importlib
 from types import ModuleType
@@ -15,8 +15,13 @@ PIP_NAMES = {
 }
 
 
-def require(module: str, why: str) -> ModuleType:
+def require(module: str, why: str | None = None, install: str | None = None) -> ModuleType:
     """Import ``module``, or say in one line what needs it and how to install it.
+
+    Args:
+        module: the module's import name (``cv2``); its pip name comes from ``PIP_NAMES``.
+        why: what needs it, said first (``'--backend onnxruntime'``); None names the package.
+        install: the fix to print; default ``pip install <its pip name>``.
 
     Raises:
         DependencyError: the package is missing (or fails to import).
@@ -24,7 +29,8 @@ def require(module: str, why: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
+        package = PIP_NAMES.get(module, module)
+        missing = f'{why} needs {package}, which is' if why else f'{package} is'
         raise DependencyError(
-            f'{why} needs {PIP_NAMES.get(module, module)}, which is not installed ({exc}): '
-            f'pip install {PIP_NAMES.get(module, module)}'
+            f'{missing} not installed ({exc}): {install or f"pip install {package}"}'
         ) from None

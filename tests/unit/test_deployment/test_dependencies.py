@@ -30,3 +30,20 @@ def test_a_missing_package_is_named_with_the_install_command(monkeypatch, name):
         DependencyError, match=rf'^{name} is not installed .*pip install -e "\.\[deploy\]"'
     ):
         require(name)
+
+
+@pytest.mark.parametrize(
+    'module, package', [('cv2', 'opencv-python-headless'), ('onnxruntime', 'onnxruntime')]
+)
+def test_the_runtime_names_what_needs_a_missing_package_and_its_pip_name(
+    monkeypatch, module, package
+):
+    from attn_unet.runtime.optional import require as require_package
+
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(
+        DependencyError,
+        match=rf'^--backend onnxruntime needs {package}, which is not installed \(.*\): '
+        rf'pip install {package}$',
+    ):
+        require_package(module, '--backend onnxruntime')
