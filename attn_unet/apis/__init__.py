@@ -7,7 +7,7 @@ The names are imported on first use (PEP 562), so ``import attn_unet.apis.predic
 ``attn_unet.apis.cli`` do not load the engine: the onnxruntime predictor runs without torch.
 """
 
-import importlib
+from attn_unet.lazy_exports import lazy_exports
 
 # name -> the module that defines it, imported on first use
 _EXPORTS = {
@@ -31,35 +31,4 @@ _EXPORTS = {
     'syncbn_to_bn': '.segmentor',
 }
 
-__all__ = [
-    'DictAction',
-    'attention_grid_for_image',
-    'build_runner',
-    'build_segmentor',
-    'check_dataset',
-    'default_verify_shapes',
-    'export_onnx',
-    'format_tool_error',
-    'load_config',
-    'load_image',
-    'load_segmentor',
-    'parse_cfg_options',
-    'prepare_test_cfg',
-    'prepare_train_cfg',
-    'run_cli',
-    'run_test',
-    'run_train',
-    'syncbn_to_bn',
-]
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
-    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)

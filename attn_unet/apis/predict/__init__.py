@@ -11,7 +11,7 @@ The names are imported on first use (PEP 562): the torch backend's modules load 
 torch checkpoint is predicted with, so ``--backend onnxruntime`` runs without torch.
 """
 
-import importlib
+from attn_unet.lazy_exports import lazy_exports
 
 # name -> the module that defines it, imported on first use
 _EXPORTS = {
@@ -47,47 +47,4 @@ _EXPORTS = {
     'split_model_args': '.ensemble',
 }
 
-__all__ = [
-    'POSTPROCESS_MODES',
-    'PREDICT_WORDING',
-    'PROBABILITY_FORMATS',
-    'EnsembleSegmentor',
-    'ImageOutputs',
-    'Member',
-    'PlanSlicing',
-    'PredictOptions',
-    'ProbabilityWriter',
-    'ScanOutputs',
-    'ScanPrediction',
-    'SlicePrediction',
-    'SliceSegmentor',
-    'SynapseSlicing',
-    'VolumePrediction',
-    'VolumeSlicing',
-    'checkpoint_dataset_meta',
-    'find_inputs',
-    'image_outputs',
-    'postprocessing_for',
-    'predict',
-    'probability_paths',
-    'rank_share',
-    'resolve_members',
-    'segment_batch',
-    'segment_images',
-    'segment_slices',
-    'segment_volume',
-    'slicing_for',
-    'split_model_args',
-]
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
-    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS)
