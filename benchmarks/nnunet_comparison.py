@@ -29,10 +29,11 @@ Examples:
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
+
+from bench_tables import cpu_name, markdown_table
 
 HERE = Path(__file__).resolve().parent
 NETWORKS = ('attn-unet', 'unet')
@@ -172,7 +173,7 @@ def main(argv=None):
     summary = dict(
         raw=str(raw_root), fold=args.fold, validation_cases=val_cases,
         budget_minutes=args.budget_minutes, device=args.device, threads=args.threads,
-        machine=platform.processor() or platform.machine(), attn_unet=__version__,
+        machine=cpu_name(), attn_unet=__version__,
         seconds=time.perf_counter() - started, runs={k: {str(s): r for s, r in v.items()}
                                                     for k, v in rows.items()},
     )  # fmt: skip
@@ -189,7 +190,7 @@ def table(rows: dict, labels: dict, budget: float) -> str:
     names = list(labels.values())
     header = ['method', *[f'DSC {n}' for n in names], *[f'HD95 {n} (mm)' for n in names],
               'train s', 'iterations x batch', 'seeds']  # fmt: skip
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    table_rows = []
     for method, runs in rows.items():
         cells = [method]
         for key in ('DSC', 'HD95'):
@@ -200,8 +201,8 @@ def table(rows: dict, labels: dict, budget: float) -> str:
         first = next(iter(runs.values()))
         batch = first.get('batch_size') or first['settings'].get('batch') or 'cfg'
         cells += [f'{seconds:.0f}', f'{first["iterations"]} x {batch}', str(len(runs))]
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return f'budget {budget:g} min of training each\n' + '\n'.join(lines)
+        table_rows.append(cells)
+    return f'budget {budget:g} min of training each\n' + markdown_table(header, table_rows)
 
 
 if __name__ == '__main__':

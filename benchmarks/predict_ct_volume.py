@@ -31,12 +31,13 @@ import argparse
 import json
 import os
 import os.path as osp
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
+
+from bench_tables import cpu_name, markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SYNAPSE_CONFIG = osp.join(
@@ -385,7 +386,7 @@ def profile_phases(path: str) -> dict:
 
 
 def format_table(runs: list, slices: int) -> str:
-    lines = ['| ' + ' | '.join(COLUMNS) + ' |', '|' + '---|' * len(COLUMNS)]
+    rows = []
     for run in runs:
         gib = run.peak_bytes / 2**30
         met = [('yes' if run.seconds < TARGET_SECONDS else 'no: time'),
@@ -393,20 +394,15 @@ def format_table(runs: list, slices: int) -> str:
         verdict = 'yes' if met == ['yes', ''] else ', '.join(m for m in met if m.startswith('no'))
         cells = (run.model, run.backend, f'{run.seconds:.1f}', f'{run.cpu_seconds:.1f}',
                  f'{gib:.2f}', f'{slices / run.seconds:.2f}', verdict)  # fmt: skip
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+        rows.append(cells)
+    return markdown_table(COLUMNS, rows)
 
 
 def format_phases(runs: list) -> str:
     """Markdown table of each profiled run's seconds per phase (under cProfile)."""
-    lines = ['| model | backend | ' + ' | '.join(PHASES) + ' | total (CPU s) |',
-             '|' + '---|' * (len(PHASES) + 3)]  # fmt: skip
-    for run in runs:
-        if run.phases:
-            cells = [run.model, run.backend, *(f'{run.phases[p]:.1f}' for p in PHASES),
-                     f'{run.phases["total"]:.1f}']  # fmt: skip
-            lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+    rows = [[run.model, run.backend, *(f'{run.phases[p]:.1f}' for p in PHASES),
+             f'{run.phases["total"]:.1f}'] for run in runs if run.phases]  # fmt: skip
+    return markdown_table(['model', 'backend', *PHASES, 'total (CPU s)'], rows)
 
 
 def header(args, load_before, load_after) -> str:
@@ -422,18 +418,6 @@ def header(args, load_before, load_after) -> str:
         f'{load_after[0]:.2f} after | target: under {TARGET_SECONDS:g} s and '
         f'{TARGET_GIB:g} GiB'
     )
-
-
-def cpu_name() -> str:
-    """The CPU's model name as lscpu shows it (from /proc/cpuinfo), else platform's."""
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 if __name__ == '__main__':

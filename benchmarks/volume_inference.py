@@ -20,13 +20,14 @@ Examples:
 import argparse
 import os
 import os.path as osp
-import platform
 import statistics
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+
+from bench_tables import cpu_name, markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BACKENDS = ('torch eager', 'torch channels-last', 'onnxruntime')
@@ -213,7 +214,7 @@ def format_table(rows: list[Row]) -> str:
     """Markdown table of COLUMNS; ratios per round against the same model's torch eager."""
     peak = rows[-1].macs / statistics.median(rows[-1].times) / 1e9
     eager = {row.model: row for row in rows if row.backend == 'torch eager'}
-    lines = ['| ' + ' | '.join(COLUMNS) + ' |', '|' + '---|' * len(COLUMNS)]
+    table = []
     for row in rows:
         median = statistics.median(row.times)
         rate = [row.items / t for t in row.times]
@@ -237,8 +238,8 @@ def format_table(rows: list[Row]) -> str:
             f'{gmacs:.3g}',
             f'{100 * gmacs / peak:.0f}',
         )
-        lines.append('| ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+        table.append(cells)
+    return markdown_table(COLUMNS, table)
 
 
 def header(args, load_before, load_after) -> str:
@@ -254,18 +255,6 @@ def header(args, load_before, load_after) -> str:
         f'{args.warmup} warm-up | load average {load_before[0]:.2f} before, '
         f'{load_after[0]:.2f} after'
     )
-
-
-def cpu_name() -> str:
-    """The CPU's model name as lscpu shows it (from /proc/cpuinfo), else platform's."""
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 if __name__ == '__main__':

@@ -3,6 +3,8 @@
 import math
 from typing import Dict, List, Sequence
 
+from bench_tables import markdown_table
+
 __all__ = ['mean_std', 'runs_table']
 
 
@@ -26,15 +28,11 @@ def runs_table(rows: Dict[str, Dict[int, dict]], keys: List[str], digits: int = 
     """
     seeds = sorted({s for runs in rows.values() for s in runs})
     header = ['arm', 'metric', *[f'seed {s}' for s in seeds], 'mean +- std']
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    table = []
     for arm, runs in rows.items():
         for key in keys:
             values = [runs[s]['metrics'].get(key) if s in runs else None for s in seeds]
             mean, std = mean_std(values)
             cells = ['' if v is None else f'{v:.{digits}f}' for v in values]
-            lines.append(
-                '| '
-                + ' | '.join([arm, key, *cells, f'{mean:.{digits}f} +- {std:.{digits}f}'])
-                + ' |'
-            )
-    return '\n'.join(lines)
+            table.append([arm, key, *cells, f'{mean:.{digits}f} +- {std:.{digits}f}'])
+    return markdown_table(header, table)
