@@ -151,6 +151,10 @@ def test_the_written_configs_fit_the_data_and_build(decathlon_converted):
         first_conv = next(p for p in model.backbone.parameters() if p.dim() == 4)
         assert first_conv.shape[1] == 1  # one input channel: CT
         assert model.decode_head.num_classes == 3
+        # AttentionUNet's gates re-project their skip (the authors' W), UNet has none
+        gates = [m for m in model.backbone.modules() if type(m).__name__ == 'AttentionGate']
+        assert len(gates) == (3 if config.startswith('configs/attn-unet') else 0)
+        assert all(type(g.out_transform).__name__ == 'ConvModule' for g in gates)
         assert cfg.train_dataloader.dataset.metainfo.classes == ('background', 'pancreas', 'cancer')
         assert cfg.crop_size == (SIDE, SIDE)
         assert cfg.val_evaluator.type == 'VolumeMetric' and cfg.val_evaluator.empty == 'nnunet'
