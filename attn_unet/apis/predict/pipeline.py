@@ -138,14 +138,14 @@ def predict(
     slicing, mirror_axes = backend.slicing, backend.mirror_axes
     inputs = find_inputs(paths)
     _check_inputs(inputs, slicing, options)
-    series = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
+    series, unreadable = _choose_series(inputs.dicom, options, slicing.dicom_modalities)
     cases = rank_share(slicing.cases(inputs.scans))
     images = rank_share(inputs.images)
     out_dir = OutDir(options.out_dir)
     out_dir.prepare()
     try:
         ledger = Ledger(options.out_dir, options.report, options.resume, options.overwrite)
-        opened = _open_volumes(cases, series, slicing, options, ledger)
+        opened = _open_volumes(cases, series, slicing, options, ledger, unreadable)
         check_intensities([volume for volume, _ in opened], slicing, backend.intensity_ranges,
                           options.strict)  # fmt: skip
         todo, kept = _plan(opened, options)
@@ -227,12 +227,13 @@ def _check_job_targets(todo: list, pictures: list, options: PredictOptions) -> N
 
 
 def _open_volumes(cases, series, slicing: VolumeSlicing, options: PredictOptions,
-                  ledger: Ledger) -> list:  # fmt: skip
+                  ledger: Ledger, unreadable: List[Outcome] = ()) -> list:  # fmt: skip
     """``[(volume, notes)]`` of every case and series that opens and passes the checks.
 
     Every volume is checked, not only up to the first bad one. Without ``--keep-going`` the
     bad ones refuse the run: each on its own line, then the error. With it, each is skipped
-    and goes into the ledger.
+    and goes into the ledger. ``unreadable``: DICOM folders whose files could not even be
+    grouped into series (:func:`_choose_series`), bad volumes like the others.
 
     Raises:
         VolumeError: a volume is bad and ``--keep-going`` is not given.
@@ -241,7 +242,7 @@ def _open_volumes(cases, series, slicing: VolumeSlicing, options: PredictOptions
                for case in cases]  # fmt: skip
     openers += [(stem, s.folder, lambda s=s, stem=stem: open_series(
         s, stem, allow_tilt=options.allow_gantry_tilt)) for s, stem in series]  # fmt: skip
-    opened, bad = [], []
+    opened, bad = [], list(unreadable)
     for name, scan, open_volume in openers:
         try:
             volume = open_volume()
@@ -255,8 +256,9 @@ def _open_volumes(cases, series, slicing: VolumeSlicing, options: PredictOptions
             raise VolumeError(bad[0].reason)
         for outcome in bad:
             print(f'refused: {outcome.reason}', file=sys.stderr)
+        total = len(openers) + len(unreadable)
         raise VolumeError(
-            f'{len(bad)} of {len(openers)} volumes cannot be segmented (each named above): fix '
+            f'{len(bad)} of {total} volumes cannot be segmented (each named above): fix '
             'or remove them, or pass --keep-going to skip them and segment the rest'
         )
     for outcome in bad:
@@ -347,12 +349,19 @@ def _with_probabilities(outputs: ScanOutputs, stem: str, classes, options) -> Sc
     return replace(outputs, probabilities=tuple(paths))
 
 
-def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalities) -> list:
-    """``[(series, output stem)]`` of this rank: stems made unique among all ranks' series."""
-    found = {root: read_series(root, files) for root, files in dicom.items()}
+def _choose_series(dicom: Dict[str, List[str]], options: PredictOptions, modalities) -> tuple:
+    """This rank's ``[(series, output stem)]`` (stems unique among all ranks' series), and
+    its share of the DICOM folders whose files cannot be read, as skipped outcomes."""
+    found, unreadable = {}, []
+    for root, files in dicom.items():
+        try:
+            found[root] = read_series(root, files)
+        except VolumeError as exc:
+            name = osp.basename(osp.normpath(root))
+            unreadable.append(Outcome(name, root, 'skipped', str(exc)))
     chosen = choose_series(found, options.series, options.all_series, modalities) if found else []
     chosen = sorted(chosen, key=lambda s: (s.root, s.folder, s.uid))
-    return rank_share(list(zip(chosen, series_stems(chosen))))
+    return rank_share(list(zip(chosen, series_stems(chosen)))), rank_share(unreadable)
 
 
 def _check_finite(volume, slicing: VolumeSlicing, options: PredictOptions) -> str | None:

@@ -303,3 +303,28 @@ def test_continue_counts_the_probability_files_among_a_cases_outputs(
     assert '1 done, 1 complete before, 0 skipped, 0 failed' in again.stdout
     assert (tmp_path / f'{GOOD[1]}.npz').is_file()
     assert (tmp_path / f'{GOOD[0]}.json').stat().st_mtime_ns == kept
+
+
+def test_an_unreadable_dicom_folder_is_named_and_skipped_with_keep_going(
+    tiny, cohort, tmp_path, capsys, monkeypatch
+):
+    export = tmp_path / 'export'
+    export.mkdir()
+    # a DICOM preamble, then bytes that parse into no SeriesInstanceUID: not groupable
+    (export / 'IM0001').write_bytes(b'\0' * 128 + b'DICM' + bytes(range(256)) * 4)
+    inputs = [cohort / f'{name}.nii.gz' for name in GOOD[:2]] + [export]
+    run = _predict(tiny, *inputs, '--out-dir', tmp_path / 'refused', capsys=capsys,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert_one_line_error(run, 'IM0001 has no SeriesInstanceUID', 'move the file out')
+    assert not (tmp_path / 'refused').exists()
+    out = tmp_path / 'out'
+    run = _predict(tiny, *inputs, '--out-dir', out, '--keep-going', capsys=capsys,
+                   monkeypatch=monkeypatch)  # fmt: skip
+    assert run.returncode == 1 and 'Traceback' not in run.stderr, run.stderr[-2000:]
+    assert '2 done, 0 complete before, 1 skipped, 0 failed' in run.stdout
+    with open(out / 'skipped.csv', newline='') as f:
+        rows = list(csv.DictReader(f))
+    assert [(r['case'], r['scan'], r['status']) for r in rows] == [
+        ('export', str(export), 'skipped')
+    ]
+    assert all(_complete(out, name, preview=False) for name in GOOD[:2])
