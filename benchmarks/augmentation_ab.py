@@ -80,7 +80,7 @@ def main(argv=None):
         print(f'\n{net}, {args.iters} iterations, batch {args.batch}, crop {args.crop}:')
         print(runs_table(rows, keys))
     if args.out:
-        rows = [dict(arm=a, network=n, seed=s, **r) for (a, n, s), r in results.items()]
+        rows = [{**r, 'arm': a, 'network': n, 'seed': s} for (a, n, s), r in results.items()]
         Path(args.out).write_text(json.dumps(rows, indent=1) + '\n')
 
 
