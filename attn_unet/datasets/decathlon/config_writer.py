@@ -130,9 +130,9 @@ def config_text(
         gates = f'\n        attention_stages={(True,) * (preset.stages - 1)!r},'
     if network == 'attn-unet':
         gates += (
-            "\n        # the authors' W on every gated skip (1x1 conv + norm): the skip reaches the"
-            '\n        # decoder at its own scale whatever alpha is; without it, 2 of 10 seeds of a'
-            '\n        # 12-case phantom predicted no tumour (configs/attn_unet/README.md)'
+            "\n        # the authors' W on every gated skip (1x1 conv + norm): the decoder gets"
+            "\n        # the skip at the norm's scale whatever alpha is; without it, 2 of 10 seeds"
+            '\n        # of a 12-case phantom predicted no tumour (configs/attn_unet/README.md)'
             '\n        gate_cfg=dict(out_transform=True),'
         )
     lines = [
