@@ -17,6 +17,8 @@ import json
 import tempfile
 from pathlib import Path
 
+from bench_tables import markdown_table
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='DSC with and without test-time mirroring')
@@ -111,11 +113,9 @@ def main(argv=None):
             dsc = [means[f'DSC.{n}'] for n in labels.values()]
             rows.append((name, axes, sum(dsc) / len(dsc), dsc))
     print(f'trained mirrors: {trained.describe()}; {len(cases)} validation cases of fold {fold}')
-    print('| mirrors | axes | mean DSC | ' + ' | '.join(f'DSC {n}' for n in labels.values()) + ' |')
-    print('|---|---|---|' + '---|' * len(labels))
-    for name, axes, mean, dsc in rows:
-        cells = ' | '.join(f'{d:.1f}' for d in dsc)
-        print(f'| {name} | {list(axes)} | {mean:.1f} | {cells} |')
+    header = ['mirrors', 'axes', 'mean DSC', *(f'DSC {n}' for n in labels.values())]
+    print(markdown_table(header, [[name, str(list(axes)), f'{mean:.1f}', *(f'{d:.1f}' for d in dsc)]
+                                  for name, axes, mean, dsc in rows]))  # fmt: skip
 
 
 if __name__ == '__main__':

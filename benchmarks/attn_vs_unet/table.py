@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 
+from bench_tables import markdown_table
+
 from .result import VariantResult
 
 __all__ = ['COLUMNS', 'MEMORY_METHODS', 'TARGETS', 'format_table', 'table_rows']
@@ -105,10 +107,9 @@ def format_table(
         MEMORY_METHODS[kind],
     ]
     if markdown:
-        lines = ['| ' + ' | '.join(rows[0]) + ' |', '|' + '---|' * len(COLUMNS)]
-        lines += ['| ' + ' | '.join(row) + ' |' for row in rows[1:]]
         notes_text = '\n'.join(f'- {note}' for note in notes)
-        return (f'{header}\n\n' if header else '') + '\n'.join(lines) + '\n\n' + notes_text
+        table = markdown_table(rows[0], rows[1:])
+        return (f'{header}\n\n' if header else '') + table + '\n\n' + notes_text
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = [' | '.join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, '-+-'.join('-' * w for w in widths))
