@@ -92,6 +92,7 @@ def predict_validation(trainer, dataset: str, device) -> Path:
     channels = len(trainer.dataset_json['channel_names'])
     inputs = [[str(images / f'{k}_{c:04d}.nii.gz') for c in range(channels)] for k in val_keys]
     out = Path(trainer.output_folder) / 'validation'
+    out.mkdir(parents=True, exist_ok=True)  # the sequential path writes into it unmade
     predictor.predict_from_files_sequential(inputs, str(out), False, True, None)
     return out
 
