@@ -12,6 +12,8 @@ iterations are timed on real batches and the schedule is cut to what fits the bu
 end as it would over 1000 (one validation iteration per epoch, for its pseudo-Dice log).
 Then the fold's validation cases are predicted as ``perform_actual_validation`` predicts them
 (sliding window, Gaussian weighting, mirroring) into ``fold_F/validation/``.
+A fold whose training finished (``checkpoint_final.pth`` and ``budget_training.json``) is
+loaded, not trained again.
 
 Usage (nnU-Net's Python)::
 
@@ -84,8 +86,9 @@ def predict_validation(trainer, dataset: str, device) -> Path:
                                 perform_everything_on_device=device.type == 'cuda',
                                 device=device, verbose=False, allow_tqdm=False)  # fmt: skip
     mirror_axes = trainer.inference_allowed_mirroring_axes
+    weights = [{k: v.clone() for k, v in trainer.network.state_dict().items()}]  # one member
     predictor.manual_initialization(trainer.network, trainer.plans_manager,
-                                    trainer.configuration_manager, None, trainer.dataset_json,
+                                    trainer.configuration_manager, weights, trainer.dataset_json,
                                     'nnUNetTrainer', mirror_axes)  # fmt: skip
     _, val_keys = trainer.do_split()
     images = Path(os.environ['nnUNet_raw']) / dataset / 'imagesTr'
@@ -95,6 +98,32 @@ def predict_validation(trainer, dataset: str, device) -> Path:
     out.mkdir(parents=True, exist_ok=True)  # the sequential path writes into it unmade
     predictor.predict_from_files_sequential(inputs, str(out), False, True, None)
     return out
+
+
+def train_once(trainer, started: float) -> dict:
+    """Train, or load the fold's final checkpoint where an earlier run of this driver finished
+    training (its record beside it), so a failure after training does not cost the budget again.
+
+    Returns:
+        the training's record: seconds, the budget's schedule, final LR, pseudo-Dice per epoch.
+    """
+    folder = Path(trainer.output_folder)
+    record, final = folder / 'budget_training.json', folder / 'checkpoint_final.pth'
+    if record.is_file() and final.is_file():
+        trainer.load_checkpoint(str(final))
+        return json.loads(record.read_text())
+    trainer.run_training()
+    training = dict(
+        train_seconds=time.perf_counter() - started,
+        **trainer.budget,
+        final_lr=trainer.optimizer.param_groups[0]['lr'],
+        pseudo_dice=[
+            None if isinstance(d, float) and math.isnan(d) else float(d)
+            for d in trainer.logger.my_fantastic_logging.get('mean_fg_dice', [])
+        ],
+    )
+    record.write_text(json.dumps(training, indent=1) + '\n')
+    return training
 
 
 def main():
@@ -114,14 +143,12 @@ def main():
     cls = budget_trainer(nnUNetTrainer, args.budget_s, args.calibration_iters, args.min_epochs,
                          started)  # fmt: skip
     trainer = cls(plans, '2d', args.fold, dataset_json, device=torch.device(args.device))
-    trainer.run_training()
-    train_seconds = time.perf_counter() - started
+    training = train_once(trainer, started)
     tick = time.perf_counter()
     predictions = predict_validation(trainer, args.dataset, torch.device(args.device))
     validation_seconds = time.perf_counter() - tick
     config = plans['configurations']['2d']
     result = dict(
-        train_seconds=train_seconds,
         validation_seconds=validation_seconds,
         budget_s=args.budget_s,
         predictions=str(predictions),
@@ -131,13 +158,8 @@ def main():
         versions=dict(nnunetv2=version('nnunetv2'), torch=torch.__version__),
         device=args.device,
         seed=args.seed,
-        **trainer.budget,
+        **training,
     )
-    result['final_lr'] = trainer.optimizer.param_groups[0]['lr']
-    result['pseudo_dice'] = [
-        None if isinstance(d, float) and math.isnan(d) else d
-        for d in trainer.logger.my_fantastic_logging.get('mean_fg_dice', [])
-    ]
     Path(args.out).write_text(json.dumps(result, indent=1) + '\n')
 
 
