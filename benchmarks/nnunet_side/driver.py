@@ -119,7 +119,7 @@ def train_once(trainer, started: float) -> dict:
         final_lr=trainer.optimizer.param_groups[0]['lr'],
         pseudo_dice=[
             None if isinstance(d, float) and math.isnan(d) else float(d)
-            for d in trainer.logger.my_fantastic_logging.get('mean_fg_dice', [])
+            for d in trainer.logger.get_value('mean_fg_dice', None)  # per epoch
         ],
     )
     record.write_text(json.dumps(training, indent=1) + '\n')

@@ -29,7 +29,7 @@ class FakeTrainer:
     network = types.SimpleNamespace(eval=lambda: None, state_dict=lambda: {})
     budget = {'epochs': 10, 'iterations_per_epoch': 2}
     optimizer = types.SimpleNamespace(param_groups=[{'lr': 0.001}])
-    logger = types.SimpleNamespace(my_fantastic_logging={'mean_fg_dice': [0.1, 0.2]})
+    logger = types.SimpleNamespace(get_value=lambda key, step: {'mean_fg_dice': [0.1, 0.2]}[key])
     plans_manager = configuration_manager = None
     dataset_json = {'channel_names': {'0': 'CT'}}
 
