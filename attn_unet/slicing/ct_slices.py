@@ -33,6 +33,7 @@ __all__ = [
     'BTCV_TO_SYNAPSE',
     'HU_WINDOW',
     'SYNAPSE_CLASSES',
+    'ScaledSlices',
     'SliceSpec',
     'as_loaded',
     'btcv_to_synapse',
@@ -117,6 +118,30 @@ def to_synapse_slices(volume: np.ndarray) -> np.ndarray:
     return np.flip(np.transpose(volume, SLICE_AXES), 2)
 
 
+class ScaledSlices:
+    """``to_synapse_slices(scale_hu(volume, spec))``, each slice scaled when it is indexed.
+
+    The same float64 values bit for bit (the scaling is elementwise), without a scaled float64
+    copy of the whole volume beside the HU one: 0.4 GB for a 512x512x200 CT, plus the
+    temporaries of scaling it at once.
+
+    Args:
+        volume: ``(X, Y, Z)`` Hounsfield units, any numeric dtype; kept as a view.
+        spec: the HU window.
+    """
+
+    def __init__(self, volume: np.ndarray, spec: SliceSpec = SliceSpec()) -> None:
+        self._slices = to_synapse_slices(volume)
+        self.spec = spec
+
+    def __len__(self) -> int:
+        return len(self._slices)
+
+    def __getitem__(self, z: int) -> np.ndarray:
+        """Slice ``z``, ``(X, Y)`` float64 in 0-255."""
+        return scale_hu(self._slices[z], self.spec)
+
+
 def from_synapse_slices(slices: np.ndarray) -> np.ndarray:
     """Slices ``(Z, X, Y, ...)`` -> volume ``(X, Y, Z, ...)``: :func:`to_synapse_slices` undone."""
     unflipped = np.flip(slices, 2)
@@ -141,7 +166,8 @@ def slice_image(scaled_slices: np.ndarray, z: int, spec: SliceSpec = SliceSpec()
     """The image the converter writes for slice ``z``.
 
     Args:
-        scaled_slices: ``(Z, X, Y)`` float, :func:`scale_hu` then :func:`to_synapse_slices`.
+        scaled_slices: ``(Z, X, Y)`` float, :func:`scale_hu` then :func:`to_synapse_slices`
+            (or :class:`ScaledSlices`, the same slices one at a time).
         z: slice index.
         spec: how many neighbours, how far apart.
 

@@ -19,14 +19,13 @@ import numpy as np
 from attn_unet.errors import ToolError
 from attn_unet.slicing.ct_slices import (
     SYNAPSE_CLASSES,
+    ScaledSlices,
     SliceSpec,
     as_loaded,
     encode_slice,
     from_synapse_slices,
-    scale_hu,
     slice_image,
     synapse_to_btcv,
-    to_synapse_slices,
 )
 from attn_unet.volumes import CaseFiles, VoxelOrder, check_axis_codes, nifti_stem
 
@@ -81,7 +80,7 @@ class SynapseSlicing:
     def slice_images(self, channels: np.ndarray, affine: np.ndarray) -> tuple[Iterator, int]:
         """The loaded images ``(X', Y', C)`` uint8 of ``channels`` ``(1, X, Y, Z)`` in HU."""
         volume = self._order(affine).to_target(channels[0])
-        slices = to_synapse_slices(scale_hu(volume, self.spec))
+        slices = ScaledSlices(volume, self.spec)  # scaled slice by slice, not held whole
 
         def images():
             for z in range(len(slices)):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from attn_unet.slicing.ct_slices import (
+    ScaledSlices,
     SliceSpec,
     as_loaded,
     btcv_to_synapse,
@@ -69,6 +70,21 @@ def test_stacked_files_read_back_the_neighbours_of_a_known_slice(volume, context
     np.testing.assert_array_equal(loaded, np.stack(grey, axis=-1))  # lossless, in order
     means = loaded.reshape(-1, context).mean(axis=0)
     assert np.all(np.diff(means) > 20), means  # slice z-1, z, z+1 ... by their HU level
+
+
+@pytest.mark.parametrize('context', [1, 3])
+def test_slices_scaled_one_at_a_time_are_the_whole_volume_scaled_bit_for_bit(volume, context):
+    hu = np.concatenate([volume, np.full((20, 16, 1), 3000.0), np.full((20, 16, 1), -1000.0)], 2)
+    spec = SliceSpec(context=context, hu_window=(-100.0, 200.0))
+    whole, lazy = to_synapse_slices(scale_hu(hu, spec)), ScaledSlices(hu, spec)
+    assert len(lazy) == len(whole) == 11
+    for z in range(11):
+        assert lazy[z].dtype == np.float64
+        np.testing.assert_array_equal(lazy[z], whole[z])
+        assert encode_slice(slice_image(lazy, z, spec), spec) == encode_slice(
+            slice_image(whole, z, spec), spec
+        )
+    assert np.shares_memory(lazy._slices, hu)  # a view of the HU volume, no scaled copy
 
 
 def test_a_single_slice_is_grey_in_three_channels(volume):
