@@ -118,8 +118,8 @@ def train_once(trainer, started: float) -> dict:
         **trainer.budget,
         final_lr=trainer.optimizer.param_groups[0]['lr'],
         pseudo_dice=[
-            None if isinstance(d, float) and math.isnan(d) else float(d)
-            for d in trainer.logger.get_value('mean_fg_dice', None)  # per epoch
+            None if math.isnan(d) else d  # JSON has no NaN
+            for d in map(float, trainer.logger.get_value('mean_fg_dice', None))  # per epoch
         ],
     )
     record.write_text(json.dumps(training, indent=1) + '\n')

@@ -5,6 +5,7 @@ import sys
 import types
 from pathlib import Path
 
+import numpy as np
 from nnunet_side.driver import predict_validation, train_once
 
 
@@ -29,7 +30,9 @@ class FakeTrainer:
     network = types.SimpleNamespace(eval=lambda: None, state_dict=lambda: {})
     budget = {'epochs': 10, 'iterations_per_epoch': 2}
     optimizer = types.SimpleNamespace(param_groups=[{'lr': 0.001}])
-    logger = types.SimpleNamespace(get_value=lambda key, step: {'mean_fg_dice': [0.1, 0.2]}[key])
+    logger = types.SimpleNamespace(
+        get_value=lambda key, step: {'mean_fg_dice': [0.1, 0.2, np.float32('nan')]}[key]
+    )
     plans_manager = configuration_manager = None
     dataset_json = {'channel_names': {'0': 'CT'}}
 
@@ -70,7 +73,7 @@ def test_a_finished_training_is_loaded_not_repeated(tmp_path):
     first = FakeTrainer(tmp_path / 'fold_0')
     record = train_once(first, started=0.0)
     assert first.trained and first.loaded is None
-    assert record['pseudo_dice'] == [0.1, 0.2] and record['epochs'] == 10
+    assert record['pseudo_dice'] == [0.1, 0.2, None] and record['epochs'] == 10  # NaN: None
     assert json.loads((tmp_path / 'fold_0' / 'budget_training.json').read_text()) == record
 
     again = FakeTrainer(tmp_path / 'fold_0')
